@@ -17,6 +17,12 @@ enum class ErrorKind {
 #undef ASTERAI_ERROR_KIND
 };
 
+inline constexpr int kErrorKindCount = 0
+#define ASTERAI_ERROR_KIND(id, name, exit_code, description) +1
+#include "asterai/common/error_kinds.def"
+#undef ASTERAI_ERROR_KIND
+    ;
+
 // The stable, user-visible name of a kind ("out-of-memory"); used in JSON envelopes.
 std::string_view error_kind_name(ErrorKind kind);
 // The documented exit code of the `asterai` CLI for this kind.
@@ -37,17 +43,27 @@ struct Error {
 template <class T>
 using Result = tl::expected<T, Error>;
 
-inline tl::unexpected<Error> make_error(ErrorKind kind, std::string message, std::string path = {}) {
+inline tl::unexpected<Error> make_error(ErrorKind kind, std::string message,
+                                        std::string path = {}) {
   return tl::unexpected<Error>(Error{kind, std::move(message), std::move(path)});
 }
+
+namespace detail {
+template <class T>
+T take_value(tl::expected<T, Error>&& r) {
+  return std::move(*r);
+}
+inline void take_value(tl::expected<void, Error>&&) {}
+}  // namespace detail
 
 }  // namespace asterai
 
 // Propagates an error from an expression returning Result<...>; yields its value otherwise.
 // (A GNU statement expression: supported by GCC and Clang, the only compilers we build with.)
-#define ASTERAI_TRY(expr)                                                               \
-  ({                                                                                    \
-    auto&& asterai_try_result_ = (expr);                                                \
-    if (!asterai_try_result_) return tl::unexpected<::asterai::Error>(std::move(asterai_try_result_).error()); \
-    std::move(asterai_try_result_).value();                                             \
+#define ASTERAI_TRY(expr)                                                              \
+  ({                                                                                   \
+    auto&& asterai_try_result_ = (expr);                                               \
+    if (!asterai_try_result_)                                                          \
+      return tl::unexpected<::asterai::Error>(std::move(asterai_try_result_).error()); \
+    ::asterai::detail::take_value(std::move(asterai_try_result_));                     \
   })

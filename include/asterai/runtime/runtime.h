@@ -1,0 +1,138 @@
+// The runtime's public API: one shared engine, components loaded (and compiled once, with
+// the compiled artifact cached on disk by content hash), and calls that each get a fresh
+// sandboxed store and instance. Thread-safe: any number of threads may call at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "asterai/common/error.h"
+#include "asterai/runtime/types.h"
+
+namespace asterai::runtime {
+
+struct EngineOptions {
+  // Where compiled components are cached; empty disables the disk cache.
+  std::filesystem::path cache_dir;
+  // Instantiate from a pre-reserved pool of memories and instances (fast instantiation).
+  bool pooling = true;
+  // Compile fuel metering into code, so calls can carry a CPU budget (costs speed).
+  bool fuel = false;
+  // Largest wasm stack a call may use.
+  size_t max_wasm_stack = 1 << 20;
+};
+
+struct CallLimits {
+  // Wall-clock limit, enforced by epoch interruption.
+  std::chrono::milliseconds timeout{30'000};
+  // Linear memory a call may grow to, in bytes; 0 = the engine's maximum.
+  uint64_t max_memory = 0;
+  // CPU budget in fuel units; only with EngineOptions::fuel.
+  std::optional<uint64_t> fuel;
+  // Bytes of stdout / stderr kept per call; the rest is dropped and marked truncated.
+  size_t max_output = 1 << 20;
+};
+
+struct CallStats {
+  double wall_ms = 0;         // whole call: bind + instantiate + run + convert
+  double instantiate_ms = 0;  // store creation and instantiation
+  double run_ms = 0;          // the guest function itself
+  std::optional<uint64_t> fuel_used;
+  uint64_t stdout_bytes = 0;  // bytes the guest wrote, kept or not
+  uint64_t stderr_bytes = 0;
+};
+
+struct CapturedOutput {
+  std::string data;
+  bool truncated = false;
+};
+
+struct CallOutcome {
+  nlohmann::json result;       // the function's result (null without one); unset on error
+  std::optional<Error> error;  // trap, timeout, limits, bad arguments ...
+  CapturedOutput out;
+  CapturedOutput err;
+  CallStats stats;
+
+  bool ok() const { return !error.has_value(); }
+};
+
+class Runtime;
+
+// A compiled component and what it imports and exports. Immutable and shareable.
+class Component {
+ public:
+  ~Component();
+  Component(const Component&) = delete;
+  Component& operator=(const Component&) = delete;
+
+  const std::string& sha256() const { return sha256_; }
+  const std::string& label() const { return label_; }
+  // True when the compiled artifact came from the disk cache (no compilation ran).
+  bool from_cache() const { return from_cache_; }
+  double load_ms() const { return load_ms_; }
+  size_t size_bytes() const { return size_bytes_; }
+  const std::vector<ItemInfo>& imports() const { return imports_; }
+  const std::vector<ItemInfo>& exports() const { return exports_; }
+  const std::vector<FunctionInfo>& functions() const { return functions_; }
+
+  // Resolves a user-given function name: `iface/func`, `ns:pkg/iface@ver#func` (or `/func`),
+  // `ns:pkg/iface#func` without version, or a bare name when exactly one export has it.
+  Result<const FunctionInfo*> find_function(std::string_view name) const;
+
+ private:
+  friend class Runtime;
+  struct Impl;
+  Component();
+
+  std::unique_ptr<Impl> impl_;
+  std::string sha256_;
+  std::string label_;
+  bool from_cache_ = false;
+  double load_ms_ = 0;
+  size_t size_bytes_ = 0;
+  std::vector<ItemInfo> imports_;
+  std::vector<ItemInfo> exports_;
+  std::vector<FunctionInfo> functions_;
+};
+
+class Runtime {
+ public:
+  static Result<std::shared_ptr<Runtime>> create(const EngineOptions& options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // `label` names the component in messages (usually its file name).
+  Result<std::shared_ptr<const Component>> load(std::span<const uint8_t> bytes,
+                                                std::string label) const;
+  Result<std::shared_ptr<const Component>> load_file(const std::filesystem::path& path) const;
+
+  // Calls `function` (from component.functions()) with JSON arguments: an object of named
+  // parameters or an array of positional values.
+  CallOutcome call(const Component& component, const FunctionInfo& function,
+                   const nlohmann::json& args, const CallLimits& limits = {}) const;
+
+  const EngineOptions& options() const { return options_; }
+  // Identifies the engine settings compiled code depends on (part of the cache key).
+  const std::string& fingerprint() const { return fingerprint_; }
+
+ private:
+  struct Impl;
+  Runtime();
+  std::unique_ptr<Impl> impl_;
+  EngineOptions options_;
+  std::string fingerprint_;
+};
+
+// "48.0.8": the Wasmtime version the runtime was built against.
+const char* wasmtime_version();
+
+}  // namespace asterai::runtime

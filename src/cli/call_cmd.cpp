@@ -1,0 +1,154 @@
+// `asterai call FILE FUNCTION [ARGS...]`: one sandboxed call, result as JSON on stdout.
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+#include "output.h"
+#include "parse_units.h"
+
+namespace asterai::cli {
+namespace {
+
+struct CallArgs {
+  std::string file;
+  std::string function;
+  std::vector<std::string> values;
+  bool json = false;
+  bool stats = false;
+  std::string timeout = "30s";
+  std::string max_memory;
+  std::optional<uint64_t> fuel;
+  EngineFlags engine;
+};
+
+bool takes_text(const runtime::ValType& t) {
+  return t.kind == runtime::TypeKind::String || t.kind == runtime::TypeKind::Char ||
+         t.kind == runtime::TypeKind::Enum;
+}
+
+// Command-line words -> JSON arguments. One JSON object whose keys are all parameter names
+// is taken as named arguments; otherwise each word is one positional value. A word that is
+// not JSON is taken as a string where the parameter is a string, char or enum.
+Result<nlohmann::json> parse_arguments(const runtime::FunctionInfo& f,
+                                       const std::vector<std::string>& words) {
+  if (words.size() == 1) {
+    auto obj = nlohmann::json::parse(words[0], nullptr, false);
+    if (obj.is_object()) {
+      bool all_params = !obj.empty() || f.params.empty();
+      for (const auto& [key, _] : obj.items()) {
+        bool known = false;
+        for (const auto& p : f.params) known = known || p.name == key;
+        all_params = all_params && known;
+      }
+      bool single_record = f.params.size() == 1 && !obj.contains(f.params[0].name);
+      if (all_params && !single_record) return obj;
+    }
+  }
+  nlohmann::json args = nlohmann::json::array();
+  for (size_t i = 0; i < words.size(); ++i) {
+    auto value = nlohmann::json::parse(words[i], nullptr, false);
+    if (value.is_discarded()) {
+      if (i < f.params.size() && takes_text(f.params[i].type)) {
+        value = words[i];
+      } else {
+        std::string param = i < f.params.size() ? f.params[i].name : std::to_string(i);
+        return make_error(ErrorKind::bad_arguments,
+                          "not valid JSON: " + words[i] + " (quote strings as JSON: '\"text\"')",
+                          "args." + param);
+      }
+    }
+    args.push_back(std::move(value));
+  }
+  return args;
+}
+
+nlohmann::json stats_json(const runtime::CallStats& s, const runtime::Component& c) {
+  nlohmann::json j = {{"wall_ms", s.wall_ms},
+                      {"instantiate_ms", s.instantiate_ms},
+                      {"run_ms", s.run_ms},
+                      {"load_ms", c.load_ms()},
+                      {"compile_cache_hit", c.from_cache()},
+                      {"stdout_bytes", s.stdout_bytes},
+                      {"stderr_bytes", s.stderr_bytes}};
+  if (s.fuel_used) j["fuel_used"] = *s.fuel_used;
+  return j;
+}
+
+int call(const CallArgs& a) {
+  auto emit_error = [&](const Error& e) {
+    if (a.json) std::cout << nlohmann::json{{"ok", false}, {"error", error_json(e)}}.dump() << "\n";
+    return report(e);
+  };
+  runtime::CallLimits limits;
+  auto timeout = parse_duration(a.timeout, "--timeout");
+  if (!timeout) return emit_error(timeout.error());
+  limits.timeout = *timeout;
+  if (!a.max_memory.empty()) {
+    auto bytes = parse_size(a.max_memory, "--max-memory");
+    if (!bytes) return emit_error(bytes.error());
+    limits.max_memory = *bytes;
+  }
+  limits.fuel = a.fuel;
+
+  auto rt = runtime::Runtime::create(a.engine.to_options(a.fuel.has_value()));
+  if (!rt) return emit_error(rt.error());
+  auto component = (*rt)->load_file(a.file);
+  if (!component) return emit_error(component.error());
+  auto function = (*component)->find_function(a.function);
+  if (!function) return emit_error(function.error());
+  auto args = parse_arguments(**function, a.values);
+  if (!args) return emit_error(args.error());
+
+  auto outcome = (*rt)->call(**component, **function, *args, limits);
+  if (a.json) {
+    nlohmann::json env = {{"ok", outcome.ok()},
+                          {"function", (*function)->qualified_name()},
+                          {"stdout", outcome.out.data},
+                          {"stderr", outcome.err.data},
+                          {"stdout_truncated", outcome.out.truncated},
+                          {"stderr_truncated", outcome.err.truncated},
+                          {"stats", stats_json(outcome.stats, **component)}};
+    if (outcome.ok())
+      env["result"] = outcome.result;
+    else
+      env["error"] = error_json(*outcome.error);
+    std::cout << env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return outcome.ok() ? 0 : error_exit_code(outcome.error->kind);
+  }
+  // The guest's own output goes to stderr so stdout carries only the result.
+  std::fwrite(outcome.out.data.data(), 1, outcome.out.data.size(), stderr);
+  std::fwrite(outcome.err.data.data(), 1, outcome.err.data.size(), stderr);
+  if (outcome.out.truncated || outcome.err.truncated)
+    std::fputs("[guest output truncated]\n", stderr);
+  if (a.stats)
+    std::fprintf(stderr, "stats: %s\n", stats_json(outcome.stats, **component).dump().c_str());
+  if (!outcome.ok()) return report(*outcome.error);
+  std::cout << outcome.result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_call_command(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<CallArgs>();
+  auto* cmd =
+      app.add_subcommand("call", "Call one exported function of a component with JSON arguments");
+  cmd->add_option("component", a->file, "Component file (.wasm)")->required();
+  cmd->add_option("function", a->function,
+                  "Function: iface/func, ns:pkg/iface@ver#func, /func (world level) or a bare name")
+      ->required();
+  cmd->add_option(
+      "args", a->values,
+      "Arguments: one JSON object of named parameters, or one JSON value per parameter");
+  cmd->add_flag("--json", a->json,
+                "Print a JSON envelope: ok, result or error{kind,message}, output, stats");
+  cmd->add_flag("--stats", a->stats, "Print timings and metering to stderr");
+  cmd->add_option("--timeout", a->timeout, "Wall-clock limit, e.g. 500ms, 5s, 1m (default 30s)");
+  cmd->add_option("--max-memory", a->max_memory, "Linear memory limit, e.g. 64MiB (default: none)");
+  cmd->add_option("--fuel", a->fuel, "CPU budget in fuel units (enables fuel metering)");
+  a->engine.add_to(*cmd);
+  cmd->callback([a, &exit_code] { exit_code = call(*a); });
+}
+
+}  // namespace asterai::cli

@@ -1,0 +1,58 @@
+#include "output.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace asterai::cli {
+
+void EngineFlags::add_to(CLI::App& cmd) {
+  cmd.add_option("--cache-dir", cache_dir,
+                 "Where compiled components are cached (default: $ASTERAI_CACHE_DIR/compiled, "
+                 "$XDG_CACHE_HOME/asterai/compiled or ~/.cache/asterai/compiled)");
+  cmd.add_flag("--no-cache", no_cache, "Compile without reading or writing the compile cache");
+  cmd.add_flag("--no-pooling", no_pooling, "Allocate instances on demand instead of from a pool");
+}
+
+runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
+  runtime::EngineOptions o;
+  if (!no_cache)
+    o.cache_dir =
+        cache_dir.empty() ? default_cache_root() / "compiled" : std::filesystem::path(cache_dir);
+  o.pooling = !no_pooling;
+  o.fuel = fuel;
+  return o;
+}
+
+std::filesystem::path default_cache_root() {
+  if (const char* dir = std::getenv("ASTERAI_CACHE_DIR"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "asterai";
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::filesystem::path(home) / ".cache" / "asterai";
+  }
+  return std::filesystem::temp_directory_path() / "asterai-cache";
+}
+
+int report(const Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.to_string().c_str());
+  return error_exit_code(error.kind);
+}
+
+nlohmann::json error_json(const Error& error) {
+  nlohmann::json e = {{"kind", error_kind_name(error.kind)}, {"message", error.message}};
+  if (!error.path.empty()) e["path"] = error.path;
+  return e;
+}
+
+std::string human_size(uint64_t bytes) {
+  char buf[32];
+  if (bytes < 1024)
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else if (bytes < (1u << 20))
+    std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / 1048576.0);
+  return buf;
+}
+
+}  // namespace asterai::cli

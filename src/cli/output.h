@@ -1,0 +1,35 @@
+// Shared helpers of the CLI commands: engine options from flags, error printing, paths.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "asterai/common/error.h"
+#include "asterai/runtime/runtime.h"
+
+namespace asterai::cli {
+
+// Flags every command that runs components shares.
+struct EngineFlags {
+  std::string cache_dir;
+  bool no_cache = false;
+  bool no_pooling = false;
+
+  void add_to(CLI::App& cmd);
+  runtime::EngineOptions to_options(bool fuel) const;
+};
+
+// $ASTERAI_CACHE_DIR, else $XDG_CACHE_HOME/asterai, else ~/.cache/asterai.
+std::filesystem::path default_cache_root();
+
+// Prints "error: <message>" (one line) to stderr and returns the kind's exit code.
+int report(const Error& error);
+// The same as a JSON envelope on stdout: {"error": {"kind", "message", "path"}}.
+nlohmann::json error_json(const Error& error);
+
+// "45.2 KiB"
+std::string human_size(uint64_t bytes);
+
+}  // namespace asterai::cli

@@ -1,0 +1,18 @@
+// The Wasmtime side of asterai::runtime::Component (private to src/runtime).
+#pragma once
+
+#include <vector>
+
+#include "asterai/runtime/runtime.h"
+#include "wasmtime_handles.h"
+
+namespace asterai::runtime {
+
+struct Component::Impl {
+  wt::ComponentPtr component;
+  // One export index per entry of Component::functions(), same order; looked up once at
+  // load so a call does no string lookups.
+  std::vector<wt::ExportIndexPtr> export_indices;
+};
+
+}  // namespace asterai::runtime

@@ -1,0 +1,132 @@
+// One call: a fresh store and instance, WASI with nothing granted, outputs captured.
+#include <chrono>
+
+#include "arguments.h"
+#include "component_impl.h"
+#include "runtime_impl.h"
+#include "traps.h"
+
+namespace asterai::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// A bounded sink for the guest's stdout/stderr; what goes past the cap is counted, not kept.
+struct OutputSink {
+  CapturedOutput* out;
+  uint64_t* total;
+  size_t cap;
+
+  static ptrdiff_t write(void* data, const unsigned char* bytes, size_t len) {
+    auto* self = static_cast<OutputSink*>(data);
+    *self->total += len;
+    size_t room = self->cap > self->out->data.size() ? self->cap - self->out->data.size() : 0;
+    size_t keep = std::min(room, len);
+    self->out->data.append(reinterpret_cast<const char*>(bytes), keep);
+    if (keep < len) self->out->truncated = true;
+    // Report everything as written: WASI p2 streams do not allow short writes.
+    return static_cast<ptrdiff_t>(len);
+  }
+};
+
+}  // namespace
+
+CallOutcome Runtime::call(const Component& component, const FunctionInfo& function,
+                          const nlohmann::json& args, const CallLimits& limits) const {
+  auto start = Clock::now();
+  CallOutcome outcome;
+  auto fail = [&](Error e) {
+    outcome.error = std::move(e);
+    outcome.stats.wall_ms = ms_since(start);
+    return std::move(outcome);
+  };
+
+  if (!function.unsupported.empty()) {
+    return fail(Error{ErrorKind::unsupported_type,
+                      function.name + " cannot be called with JSON: " + function.unsupported +
+                          " (unsupported in a tool signature)",
+                      {}});
+  }
+  size_t index = static_cast<size_t>(&function - component.functions().data());
+  if (index >= component.functions().size()) {
+    return fail(Error{ErrorKind::internal, "function does not belong to this component", {}});
+  }
+  if (limits.fuel && !options_.fuel) {
+    return fail(
+        Error{ErrorKind::usage, "a fuel budget needs an engine created with fuel enabled", {}});
+  }
+  auto bound = bind_arguments(function, args);
+  if (!bound) return fail(std::move(bound.error()));
+  std::vector<OwnedVal>& arg_vals = *bound;
+
+  // The sinks outlive the store that writes into them (declared first, destroyed last).
+  OutputSink out_sink{&outcome.out, &outcome.stats.stdout_bytes, limits.max_output};
+  OutputSink err_sink{&outcome.err, &outcome.stats.stderr_bytes, limits.max_output};
+
+  auto inst_start = Clock::now();
+  wt::StorePtr store(wasmtime_store_new(impl_->engine.get(), nullptr, nullptr));
+  wasmtime_context_t* ctx = wasmtime_store_context(store.get());
+  if (limits.max_memory > 0) {
+    wasmtime_store_limiter(store.get(), static_cast<int64_t>(limits.max_memory), -1, -1, -1, -1);
+  }
+  // Deny by default: no env, no args, no preopens, no stdin, no network; only captured output.
+  wasi_config_t* wasi = wasi_config_new();
+  wasi_config_set_stdout_custom(wasi, &OutputSink::write, &out_sink, nullptr);
+  wasi_config_set_stderr_custom(wasi, &OutputSink::write, &err_sink, nullptr);
+  if (auto* err = wasmtime_context_set_wasi(ctx, wasi)) {
+    return fail(Error{ErrorKind::internal, "configuring WASI: " + wt::take_message(err), {}});
+  }
+  wasmtime_context_set_wasi_http(ctx);
+  uint64_t ticks = static_cast<uint64_t>(limits.timeout / kEpochTick) + 1;
+  wasmtime_context_set_epoch_deadline(ctx, ticks);
+  if (options_.fuel) {
+    // An engine with fuel needs fuel in every store; without a budget, effectively unlimited.
+    wasmtime_context_set_fuel(ctx, limits.fuel.value_or(UINT64_MAX));
+  }
+
+  wasmtime_component_instance_t instance;
+  if (auto* err = wasmtime_component_linker_instantiate(
+          impl_->linker.get(), ctx, component.impl_->component.get(), &instance)) {
+    std::string message = wt::take_message(err);
+    if (message.find("wasm backtrace") == std::string::npos &&
+        message.find("trap") == std::string::npos) {
+      return fail(Error{
+          ErrorKind::link,
+          component.label() + " cannot be instantiated: " + message.substr(0, message.find('\n')),
+          {}});
+    }
+    return fail(classify_call_error(message));
+  }
+  wasmtime_component_func_t func;
+  if (!wasmtime_component_instance_get_func(&instance, ctx,
+                                            component.impl_->export_indices[index].get(), &func)) {
+    return fail(
+        Error{ErrorKind::internal, "export " + function.qualified_name() + " not found", {}});
+  }
+  outcome.stats.instantiate_ms = ms_since(inst_start);
+
+  std::vector<wasmtime_component_val_t> raw_args;
+  raw_args.reserve(arg_vals.size());
+  for (auto& v : arg_vals) raw_args.push_back(v.raw);  // borrowed: the call copies them
+  OwnedVal result;  // initialised (bool) as the call overwrites and drops the old value
+  auto run_start = Clock::now();
+  wasmtime_error_t* call_err = wasmtime_component_func_call(
+      &func, ctx, raw_args.data(), raw_args.size(), &result.raw, function.result ? 1 : 0);
+  outcome.stats.run_ms = ms_since(run_start);
+  if (options_.fuel) {
+    uint64_t left = 0;
+    if (!wasmtime_context_get_fuel(ctx, &left))
+      outcome.stats.fuel_used = limits.fuel.value_or(UINT64_MAX) - left;
+  }
+  if (call_err) return fail(classify_call_error(wt::take_message(call_err)));
+
+  outcome.result = function.result ? val_to_json(*function.result, result.raw) : nlohmann::json();
+  outcome.stats.wall_ms = ms_since(start);
+  return outcome;
+}
+
+}  // namespace asterai::runtime

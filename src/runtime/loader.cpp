@@ -1,0 +1,110 @@
+// Loading a component: sniff the binary, then the compile cache, then compile.
+#include <chrono>
+#include <cstring>
+
+#include "asterai/common/files.h"
+#include "asterai/common/sha256.h"
+#include "component_impl.h"
+#include "reflect.h"
+#include "runtime_impl.h"
+
+namespace asterai::runtime {
+namespace {
+
+constexpr uint8_t kWasmMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+// Bytes 4..7 of the header: version 1 for core modules; version 0x0d + layer 1 for components.
+constexpr uint8_t kCoreVersion[4] = {0x01, 0x00, 0x00, 0x00};
+constexpr uint8_t kComponentLayer[2] = {0x01, 0x00};
+
+Result<void> sniff(std::span<const uint8_t> bytes, const std::string& label) {
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kWasmMagic, 4) != 0) {
+    return make_error(ErrorKind::not_wasm,
+                      label + " is not a WebAssembly binary (it does not start with \\0asm)");
+  }
+  if (std::memcmp(bytes.data() + 4, kCoreVersion, 4) == 0) {
+    return make_error(ErrorKind::not_a_component,
+                      label +
+                          " is a core WebAssembly module, not a component; componentize it, e.g. "
+                          "`wasm-tools component new " +
+                          label +
+                          " --adapt wasi_snapshot_preview1=<adapter.wasm> -o component.wasm`");
+  }
+  if (std::memcmp(bytes.data() + 6, kComponentLayer, 2) != 0) {
+    return make_error(ErrorKind::invalid_component,
+                      label + " has an unknown WebAssembly header version/layer");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Component>> Runtime::load_file(
+    const std::filesystem::path& path) const {
+  auto bytes = ASTERAI_TRY(read_file(path));
+  return load(bytes, path.string());
+}
+
+Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> bytes,
+                                                       std::string label) const {
+  auto start = std::chrono::steady_clock::now();
+  ASTERAI_TRY(sniff(bytes, label));
+  std::shared_ptr<Component> c(new Component());
+  c->label_ = std::move(label);
+  c->sha256_ = sha256_hex(bytes);
+  c->size_bytes_ = bytes.size();
+  const wasm_engine_t* engine = impl_->engine.get();
+
+  wasmtime_component_t* raw = nullptr;
+  if (impl_->cache) {
+    if (auto artifact = impl_->cache->load(c->sha256_)) {
+      if (auto* err =
+              wasmtime_component_deserialize(engine, artifact->data(), artifact->size(), &raw)) {
+        // Stale (another Wasmtime) or otherwise unusable: rebuild below.
+        wt::take_message(err);
+        impl_->cache->evict(c->sha256_);
+        raw = nullptr;
+      } else {
+        c->from_cache_ = true;
+      }
+    }
+  }
+  if (!raw) {
+    if (auto* err = wasmtime_component_new(engine, bytes.data(), bytes.size(), &raw)) {
+      std::string message = wt::take_message(err);
+      // Keep the first line: the rest is Wasmtime's cause chain, shown with --verbose.
+      return make_error(ErrorKind::invalid_component, c->label_ + " is not a valid component: " +
+                                                          message.substr(0, message.find('\n')));
+    }
+    if (impl_->cache) {
+      wasm_byte_vec_t serialized;
+      if (auto* err = wasmtime_component_serialize(raw, &serialized)) {
+        wt::take_message(err);  // caching is best effort
+      } else {
+        std::span<const uint8_t> art(reinterpret_cast<const uint8_t*>(serialized.data),
+                                     serialized.size);
+        (void)impl_->cache->store(c->sha256_, art);  // a read-only cache dir is not fatal
+        wasm_byte_vec_delete(&serialized);
+      }
+    }
+  }
+  c->impl_->component.reset(raw);
+
+  auto reflection = reflect_component(engine, raw);
+  c->imports_ = std::move(reflection.imports);
+  c->exports_ = std::move(reflection.exports);
+  c->functions_ = std::move(reflection.functions);
+  for (const auto& f : c->functions_) {
+    wt::ExportIndexPtr parent;
+    if (!f.interface.empty()) {
+      parent.reset(wasmtime_component_get_export_index(raw, nullptr, f.interface.data(),
+                                                       f.interface.size()));
+    }
+    c->impl_->export_indices.emplace_back(
+        wasmtime_component_get_export_index(raw, parent.get(), f.name.data(), f.name.size()));
+  }
+  c->load_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return c;
+}
+
+}  // namespace asterai::runtime

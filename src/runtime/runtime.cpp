@@ -1,0 +1,97 @@
+#include <cstdlib>
+
+#include "asterai/common/sha256.h"
+#include "runtime_impl.h"
+
+#ifndef ASTERAI_WASMTIME_VERSION
+#define ASTERAI_WASMTIME_VERSION "unknown"
+#endif
+
+namespace asterai::runtime {
+
+const char* wasmtime_version() {
+  return ASTERAI_WASMTIME_VERSION;
+}
+
+Runtime::Impl::~Impl() {
+  stop_ticker = true;
+  if (ticker.joinable()) ticker.join();
+  // The linker references the engine: drop it first.
+  linker.reset();
+  engine.reset();
+}
+
+Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
+Runtime::~Runtime() = default;
+
+namespace {
+
+void configure_pooling(wasm_config_t* config) {
+  auto* pool = wasmtime_pooling_allocation_config_new();
+  // Sized for a host serving many concurrent calls; slots are reserved address space,
+  // committed only when used. A component with the WASI adapter uses ~4 core instances.
+  wasmtime_pooling_allocation_config_total_component_instances_set(pool, 256);
+  wasmtime_pooling_allocation_config_total_core_instances_set(pool, 2048);
+  wasmtime_pooling_allocation_config_total_memories_set(pool, 512);
+  wasmtime_pooling_allocation_config_total_tables_set(pool, 2048);
+  wasmtime_pooling_allocation_config_max_memories_per_component_set(pool, 8);
+  wasmtime_pooling_allocation_config_max_tables_per_component_set(pool, 32);
+  wasmtime_pooling_allocation_config_max_core_instances_per_component_set(pool, 64);
+  wasmtime_pooling_allocation_config_max_component_instance_size_set(pool, 1 << 20);
+  wasmtime_pooling_allocation_config_max_core_instance_size_set(pool, 1 << 20);
+  wasmtime_pooling_allocation_config_table_elements_set(pool, 100'000);
+  wasmtime_pooling_allocation_config_max_memory_size_set(pool, size_t{4} << 30);
+  // Keep freed slots warm so the next instantiation of the same component reuses them.
+  wasmtime_pooling_allocation_config_max_unused_warm_slots_set(pool, 128);
+  wasmtime_pooling_allocation_strategy_set(config, pool);
+  wasmtime_pooling_allocation_config_delete(pool);
+}
+
+std::string make_fingerprint(const EngineOptions& o) {
+  std::string settings = std::string("wasmtime=") + wasmtime_version() +
+                         ";fuel=" + (o.fuel ? "1" : "0") +
+                         ";epoch=1;opt=speed;stack=" + std::to_string(o.max_wasm_stack);
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(settings.data()),
+                                 settings.size());
+  return sha256_hex(bytes).substr(0, 16);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
+  std::shared_ptr<Runtime> rt(new Runtime());
+  rt->options_ = options;
+  rt->fingerprint_ = make_fingerprint(options);
+
+  wasm_config_t* config = wasm_config_new();
+  wasmtime_config_wasm_component_model_set(config, true);
+  wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
+  wasmtime_config_epoch_interruption_set(config, true);
+  wasmtime_config_consume_fuel_set(config, options.fuel);
+  wasmtime_config_max_wasm_stack_set(config, options.max_wasm_stack);
+  if (options.pooling) configure_pooling(config);
+  // wasm_engine_new_with_config takes ownership of config.
+  rt->impl_->engine.reset(wasm_engine_new_with_config(config));
+  if (!rt->impl_->engine)
+    return make_error(ErrorKind::internal, "could not create the Wasmtime engine");
+
+  rt->impl_->linker.reset(wasmtime_component_linker_new(rt->impl_->engine.get()));
+  if (auto* err = wasmtime_component_linker_add_wasip2(rt->impl_->linker.get())) {
+    return make_error(ErrorKind::internal, "linking WASI p2: " + wt::take_message(err));
+  }
+  if (auto* err = wasmtime_component_linker_add_wasi_http(rt->impl_->linker.get())) {
+    return make_error(ErrorKind::internal, "linking wasi:http: " + wt::take_message(err));
+  }
+  if (!options.cache_dir.empty()) rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_);
+
+  Impl* impl = rt->impl_.get();
+  impl->ticker = std::thread([impl] {
+    while (!impl->stop_ticker.load(std::memory_order_relaxed)) {
+      std::this_thread::sleep_for(kEpochTick);
+      wasmtime_engine_increment_epoch(impl->engine.get());
+    }
+  });
+  return rt;
+}
+
+}  // namespace asterai::runtime

@@ -1,0 +1,30 @@
+// The Wasmtime side of asterai::runtime::Runtime (private to src/runtime).
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include "asterai/runtime/component_cache.h"
+#include "asterai/runtime/runtime.h"
+#include "wasmtime_handles.h"
+
+namespace asterai::runtime {
+
+// Timeouts are counted in epoch ticks of this length.
+inline constexpr std::chrono::milliseconds kEpochTick{5};
+
+struct Runtime::Impl {
+  wt::EnginePtr engine;
+  // Shared by all calls: WASI p2 and wasi:http are linked once; instantiation only reads it.
+  wt::LinkerPtr linker;
+  std::optional<ComponentCache> cache;
+
+  // Advances the engine's epoch every kEpochTick so deadlines fire; stops with the runtime.
+  std::atomic<bool> stop_ticker{false};
+  std::thread ticker;
+
+  ~Impl();
+};
+
+}  // namespace asterai::runtime
