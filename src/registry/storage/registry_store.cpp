@@ -28,6 +28,12 @@ bool is_session_id(const std::string& id) {
   return true;
 }
 
+// image-spec: non-distributable layers are referenced but never pushed to a registry.
+bool is_nondistributable(const std::string& media_type) {
+  return media_type.find(".nondistributable.") != std::string::npos ||
+         media_type.find(".foreign.") != std::string::npos;
+}
+
 tl::unexpected<Error> upload_unknown() {
   return make_error(ErrorKind::not_found, "upload session unknown");
 }
@@ -228,6 +234,7 @@ Result<PutManifestResult> RegistryStore::put_manifest(const std::string& repo,
     digest = digest_of(bytes);
   }
   for (size_t i = 0; i < parsed.blobs.size(); ++i) {
+    if (is_nondistributable(parsed.blobs[i].media_type)) continue;
     if (!ASTERAI_TRY(metadata_.blob_linked(repo, parsed.blobs[i].digest))) {
       return make_error(ErrorKind::not_found,
                         "referenced blob " + parsed.blobs[i].digest + " is not in the repository");
