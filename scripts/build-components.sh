@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Builds the test components under tests/components into OUTDIR:
+#   kitchen-sink-c.wasm, kitchen-sink-js.wasm, kitchen-sink-py.wasm (when componentize-py is
+#   installed) and core-module.wasm (a plain core module, not a component).
+# Incremental: an output newer than all of its inputs is left alone. Quiet on success.
+# The toolchains come from scripts/install-guest-tools.sh.
+set -euo pipefail
+
+usage="usage: scripts/build-components.sh OUTDIR"
+[ $# -eq 1 ] || { echo "$usage" >&2; exit 2; }
+here=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+cd "$here" # relative source paths keep machine paths out of the components
+
+cache_root="${ASTERAI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asterai}"
+wasm_tools="$cache_root/tools/wasm-tools-1.263.0/bin/wasm-tools"
+wit_bindgen="$cache_root/tools/wit-bindgen-cli-0.63.0/bin/wit-bindgen"
+componentize_py="$cache_root/tools/componentize-py-0.25.1/bin/componentize-py"
+guest_modules=tools/guest/node_modules
+componentize_js="$guest_modules/@bytecodealliance/componentize-js/package.json"
+reactor_adapter="$guest_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm"
+
+script=scripts/build-components.sh
+components=tests/components
+kitchen_sink=$components/kitchen-sink
+wit=$kitchen_sink/wit
+world=kitchen-sink
+
+die() {
+  echo "build-components: $*" >&2
+  exit 1
+}
+
+need() { # path what
+  [ -e "$1" ] || die "missing $2 ($1); run scripts/install-guest-tools.sh"
+}
+
+need_command() { # command what (system packages come from scripts/setup.sh)
+  command -v "$1" >/dev/null || die "missing $2 ($1 not on PATH); run scripts/setup.sh"
+}
+
+# True when OUTPUT exists and is newer than every file under each INPUT (files or folders);
+# a missing input (a tool not installed yet) means "rebuild", so need() can name it.
+# Python byte-code caches are not inputs.
+up_to_date() { # output input...
+  local output=$1 input
+  shift
+  [ -f "$output" ] || return 1
+  for input; do [ -e "$input" ] || return 1; done
+  [ -z "$(find "$@" -name __pycache__ -prune -o -newer "$output" -print -quit)" ]
+}
+
+# Runs a build step with its output captured; shows it only when the step fails.
+run() { # what command...
+  local what=$1
+  shift
+  local log
+  log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "$what failed"
+  fi
+  rm -f "$log"
+}
+
+# Every step builds into a scratch folder and moves the result into place last, so an
+# interrupted build never leaves an output that looks up to date.
+scratch=$(mktemp -d "$out/.build.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+build_core_module() {
+  local output=$out/core-module.wasm src=$components/core-module
+  up_to_date "$output" "$src" "$script" && return 0
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  run "core-module: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
+    -O2 -s -Wall -Wextra -Werror -o "$scratch/core-module.wasm" "$src/core-module.c"
+  mv "$scratch/core-module.wasm" "$output"
+}
+
+build_c() {
+  local output=$out/kitchen-sink-c.wasm src=$kitchen_sink/c
+  up_to_date "$output" "$src" "$wit" "$script" "$wasm_tools" "$wit_bindgen" "$reactor_adapter" &&
+    return 0
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  need "$wasm_tools" wasm-tools
+  need "$wit_bindgen" wit-bindgen
+  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
+
+  # Bindings are generated, not committed: they follow the WIT and the wit-bindgen version.
+  # Their object file carries the component type (so no separate `component embed`): the
+  # generated C insists on linking it even with --no-object-file.
+  local gen=$out/kitchen-sink-c-bindings
+  rm -rf "$gen"
+  run "kitchen-sink-c: wit-bindgen" "$wit_bindgen" c --world "$world" --out-dir "$gen" "$wit"
+  # --strip-debug drops the DWARF that Debian's wasi-libc carries but keeps function names,
+  # so traps come with readable backtraces.
+  run "kitchen-sink-c: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
+    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/c-core.wasm" \
+    "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
+  run "kitchen-sink-c: wasm-tools component new" "$wasm_tools" component new \
+    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/c.wasm" "$scratch/c-core.wasm"
+  mv "$scratch/c.wasm" "$output"
+}
+
+build_js() {
+  local output=$out/kitchen-sink-js.wasm src=$kitchen_sink/js
+  local builder=$components/build-js.mjs
+  up_to_date "$output" "$src" "$wit" "$builder" "$script" "$componentize_js" && return 0
+  need_command node "Node.js"
+  need "$componentize_js" "componentize-js (npm @bytecodealliance/componentize-js)"
+  run "kitchen-sink-js: componentize-js" node "$builder" "$src/kitchen-sink.js" "$wit" "$world" \
+    "$scratch/js.wasm"
+  mv "$scratch/js.wasm" "$output"
+}
+
+build_py() {
+  local output=$out/kitchen-sink-py.wasm src=$kitchen_sink/python
+  if [ ! -x "$componentize_py" ]; then
+    echo "build-components: warning: no componentize-py (scripts/install-guest-tools.sh" \
+      "installs it), skipping kitchen-sink-py.wasm" >&2
+    return 0
+  fi
+  up_to_date "$output" "$src" "$wit" "$script" "$componentize_py" && return 0
+  # From a copy: componentize-py's embedded CPython writes __pycache__ next to the sources.
+  cp -R "$src" "$scratch/python"
+  run "kitchen-sink-py: componentize-py" "$componentize_py" -d "$wit" -w "$world" componentize \
+    -p "$scratch/python" -o "$scratch/py.wasm" app
+  mv "$scratch/py.wasm" "$output"
+}
+
+build_core_module
+build_c
+build_js
+build_py

@@ -1,0 +1,118 @@
+// The compile cache: a hit skips compilation; corrupt, truncated or foreign entries are
+// detected and rebuilt, never handed to the deserializer.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "asterai/common/files.h"
+#include "asterai/runtime/component_cache.h"
+#include "asterai/runtime/runtime.h"
+#include "test_support.h"
+#include "type_builders.h"
+
+namespace asterai::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<uint8_t> component_bytes() {
+  auto bytes = read_file(test::component("kitchen-sink-c.wasm"));
+  EXPECT_TRUE(bytes);
+  return bytes ? *bytes : std::vector<uint8_t>{};
+}
+
+std::shared_ptr<const Component> load(const fs::path& cache, const std::vector<uint8_t>& bytes) {
+  auto rt = Runtime::create(with_cache(cache));
+  EXPECT_TRUE(rt);
+  auto c = (*rt)->load(bytes, "ks.wasm");
+  EXPECT_TRUE(c) << c.error().message;
+  return *c;
+}
+
+// The component still works after coming from wherever it came from.
+void expect_callable(const fs::path& cache, const std::vector<uint8_t>& bytes) {
+  auto rt = *Runtime::create(with_cache(cache));
+  auto c = *rt->load(bytes, "ks.wasm");
+  auto outcome = rt->call(*c, **c->find_function("add"), nlohmann::json::array({40, 2}));
+  ASSERT_TRUE(outcome.ok()) << outcome.error->message;
+  EXPECT_EQ(outcome.result, 42);
+}
+
+fs::path only_entry(const fs::path& dir) {
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(dir)) entries.push_back(e.path());
+  EXPECT_EQ(entries.size(), 1u);
+  return entries.empty() ? fs::path() : entries[0];
+}
+
+TEST(CompileCache, SecondLoadIsAHit) {
+  test::TempDir dir("cache");
+  auto bytes = component_bytes();
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, CorruptEntryIsDetectedAndRebuilt) {
+  test::TempDir dir("cache-corrupt");
+  auto bytes = component_bytes();
+  load(dir.path(), bytes);
+  auto entry = only_entry(dir.path());
+  {
+    // Flip bytes deep inside the compiled code: only the digest can notice this.
+    std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(entry) / 2));
+    f.write("\xde\xad\xbe\xef", 4);
+  }
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, TruncatedAndEmptyEntriesAreRebuilt) {
+  test::TempDir dir("cache-trunc");
+  auto bytes = component_bytes();
+  load(dir.path(), bytes);
+  auto entry = only_entry(dir.path());
+  fs::resize_file(entry, fs::file_size(entry) / 3);
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  fs::resize_file(entry, 0);
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, ValidDigestButForeignPayloadIsRebuilt) {
+  // An entry whose digest matches but whose payload is not a Wasmtime artifact (as if
+  // written by another version): the deserializer rejects it and it is replaced.
+  test::TempDir dir("cache-stale");
+  auto bytes = component_bytes();
+  auto rt = *Runtime::create(with_cache(dir.path()));
+  ComponentCache cache(dir.path(), rt->fingerprint());
+  std::string junk =
+      "\x7f"
+      "ELF not really a wasmtime artifact";
+  std::vector<uint8_t> payload(junk.begin(), junk.end());
+  auto sha = load(test::TempDir("scratch").path(), bytes)->sha256();
+  ASSERT_TRUE(cache.store(sha, payload));
+  auto c = rt->load(bytes, "ks.wasm");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE((*c)->from_cache());
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+}
+
+TEST(CompileCache, KeyDependsOnEngineSettings) {
+  auto plain = *Runtime::create({});
+  auto fueled = *Runtime::create(with_fuel());
+  EXPECT_NE(plain->fingerprint(), fueled->fingerprint());
+}
+
+TEST(CompileCache, UnwritableCacheDirIsNotFatal) {
+  test::TempDir dir("cache-ro");
+  auto file = dir.path() / "not-a-dir";
+  ASSERT_TRUE(write_file_atomic(file, std::vector<uint8_t>{1}));
+  auto c = load(file / "sub", component_bytes());
+  EXPECT_FALSE(c->from_cache());
+}
+
+}  // namespace
+}  // namespace asterai::runtime
