@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,7 +20,8 @@ namespace asterai::registry::testing {
 class FakeClock final : public Clock {
  public:
   int64_t now_unix() const override { return now.load(); }
-  std::atomic<int64_t> now{1'700'000'000};
+  // Starts at real time: gc compares it with file modification times.
+  std::atomic<int64_t> now{static_cast<int64_t>(std::time(nullptr))};
 };
 
 struct HttpResult {
