@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "asterai/registry/gc.h"
@@ -54,6 +55,18 @@ Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& listen)
   } catch (const std::exception&) {
     return make_error(ErrorKind::usage, "--listen wants HOST:PORT");
   }
+}
+
+// Opens the registry, runs an admin action on it and turns its error, if any, into the
+// one-line "error: …" and the exit code.
+template <class Action>
+std::function<void()> admin(const std::shared_ptr<Shared>& shared, int& exit_code, Action action) {
+  return [shared, &exit_code, action] {
+    auto reg = shared->open();
+    Result<void> ok = reg ? action(**reg) : Result<void>(tl::unexpected(reg.error()));
+    if (!ok) return fail(exit_code, ok.error());
+    exit_code = 0;
+  };
 }
 
 void add_serve(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_code) {
@@ -124,44 +137,37 @@ void add_gc(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_code
                   "Drop upload sessions older than this")
       ->capture_default_str();
   cmd->add_flag("--dry-run", o->dry_run, "Report what would be removed");
-  cmd->callback([shared, o, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    auto report = registry::collect_garbage((*reg)->blobs(), (*reg)->metadata(), shared->clock, *o);
-    if (!report) return fail(exit_code, report.error());
+  cmd->callback(admin(shared, exit_code, [shared, o](Registry& r) -> Result<void> {
+    auto report =
+        ASTERAI_TRY(registry::collect_garbage(r.blobs(), r.metadata(), shared->clock, *o));
     std::printf("%s%zu blobs removed (%llu bytes), %zu kept, %zu stale links, %zu stale uploads\n",
-                o->dry_run ? "dry run: " : "", report->blobs_removed,
-                static_cast<unsigned long long>(report->bytes_freed), report->blobs_kept,
-                report->links_removed, report->uploads_removed);
-    exit_code = 0;
-  });
+                o->dry_run ? "dry run: " : "", report.blobs_removed,
+                static_cast<unsigned long long>(report.bytes_freed), report.blobs_kept,
+                report.links_removed, report.uploads_removed);
+    return {};
+  }));
 }
 
 void add_users(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_code) {
   auto* user = reg.add_subcommand("user", "Manage users (a user owns the namespace of its name)");
   user->require_subcommand(1);
   auto name = std::make_shared<std::string>();
-  auto admin = std::make_shared<bool>(false);
+  auto is_admin = std::make_shared<bool>(false);
   auto* create = user->add_subcommand("create", "Create a user");
   create->add_option("name", *name, "User (and namespace) name")->required();
-  create->add_flag("--admin", *admin, "May push, pull and delete everywhere");
-  create->callback([shared, name, admin, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    if (auto ok = (*reg)->credentials().create_user(*name, *admin); !ok)
-      return fail(exit_code, ok.error());
-    std::printf("created user %s%s\n", name->c_str(), *admin ? " (admin)" : "");
-    exit_code = 0;
-  });
-  user->add_subcommand("list", "List users")->callback([shared, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    auto users = (*reg)->credentials().users();
-    if (!users) return fail(exit_code, users.error());
-    for (const auto& u : *users)
-      std::printf("%s%s\n", u.name.c_str(), u.is_admin ? " (admin)" : "");
-    exit_code = 0;
-  });
+  create->add_flag("--admin", *is_admin, "May push, pull and delete everywhere");
+  create->callback(admin(shared, exit_code, [name, is_admin](Registry& r) -> Result<void> {
+    ASTERAI_TRY(r.credentials().create_user(*name, *is_admin));
+    std::printf("created user %s%s\n", name->c_str(), *is_admin ? " (admin)" : "");
+    return {};
+  }));
+  user->add_subcommand("list", "List users")
+      ->callback(admin(shared, exit_code, [](Registry& r) -> Result<void> {
+        for (const auto& u : ASTERAI_TRY(r.credentials().users())) {
+          std::printf("%s%s\n", u.name.c_str(), u.is_admin ? " (admin)" : "");
+        }
+        return {};
+      }));
 }
 
 void add_keys(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_code) {
@@ -173,41 +179,31 @@ void add_keys(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_co
   auto* issue = key->add_subcommand("issue", "Issue a key; it is printed once and stored hashed");
   issue->add_option("user", *user, "Owner of the key")->required();
   issue->add_option("--label", *label, "What the key is for");
-  issue->callback([shared, user, label, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    auto k = (*reg)->credentials().issue_key(*user, *label);
-    if (!k) return fail(exit_code, k.error());
-    std::printf("%s\n", k->secret.c_str());
-    std::fprintf(stderr, "key id %s (store the key now: it cannot be shown again)\n",
-                 k->id.c_str());
-    exit_code = 0;
-  });
+  issue->callback(admin(shared, exit_code, [user, label](Registry& r) -> Result<void> {
+    auto k = ASTERAI_TRY(r.credentials().issue_key(*user, *label));
+    std::printf("%s\n", k.secret.c_str());
+    std::fprintf(stderr, "key id %s (store the key now: it cannot be shown again)\n", k.id.c_str());
+    return {};
+  }));
   auto* revoke = key->add_subcommand("revoke", "Revoke a key by id");
   revoke->add_option("id", *id, "Key id")->required();
-  revoke->callback([shared, id, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    if (auto ok = (*reg)->credentials().revoke_key(*id); !ok) return fail(exit_code, ok.error());
+  revoke->callback(admin(shared, exit_code, [id](Registry& r) -> Result<void> {
+    ASTERAI_TRY(r.credentials().revoke_key(*id));
     std::printf("revoked key %s\n", id->c_str());
-    exit_code = 0;
-  });
+    return {};
+  }));
   auto* list = key->add_subcommand("list", "List a user's keys");
   list->add_option("user", *user, "User")->required();
-  list->callback([shared, user, &exit_code] {
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
-    auto keys = (*reg)->credentials().keys(*user);
-    if (!keys) return fail(exit_code, keys.error());
-    for (const auto& k : *keys) {
+  list->callback(admin(shared, exit_code, [user](Registry& r) -> Result<void> {
+    for (const auto& k : ASTERAI_TRY(r.credentials().keys(*user))) {
       std::printf("%s  %s%s\n", k.id.c_str(), k.label.c_str(), k.revoked ? "  (revoked)" : "");
     }
-    exit_code = 0;
-  });
+    return {};
+  }));
 }
 
 void add_visibility(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_code) {
-  auto* vis = reg.add_subcommand("visibility", "Show or set whether a repository is public");
+  auto* vis = reg.add_subcommand("visibility", "Set whether a repository is public");
   vis->require_subcommand(1);
   auto repo = std::make_shared<std::string>();
   auto value = std::make_shared<std::string>();
@@ -216,20 +212,16 @@ void add_visibility(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& e
   set->add_option("visibility", *value, "public or private")
       ->required()
       ->check(CLI::IsMember({"public", "private"}));
-  set->callback([shared, repo, value, &exit_code] {
+  set->callback(admin(shared, exit_code, [shared, repo, value](Registry& r) -> Result<void> {
     if (!registry::is_valid_repository_name(*repo)) {
-      return fail(exit_code, Error{ErrorKind::usage, "invalid repository name " + *repo, {}});
+      return make_error(ErrorKind::usage, "invalid repository name " + *repo);
     }
-    auto reg = shared->open();
-    if (!reg) return fail(exit_code, reg.error());
     bool is_public = *value == "public";
-    auto& md = (*reg)->metadata();
-    auto ok = md.create_repository(*repo, is_public, shared->clock.now_unix());
-    if (ok) ok = md.set_visibility(*repo, is_public);
-    if (!ok) return fail(exit_code, ok.error());
+    ASTERAI_TRY(r.metadata().create_repository(*repo, is_public, shared->clock.now_unix()));
+    ASTERAI_TRY(r.metadata().set_visibility(*repo, is_public));
     std::printf("%s is %s\n", repo->c_str(), value->c_str());
-    exit_code = 0;
-  });
+    return {};
+  }));
 }
 
 }  // namespace
