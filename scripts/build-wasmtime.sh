@@ -17,7 +17,7 @@ fi
 # The target dir lives in the cache too, so a changed extension recompiles only our crate.
 target="$cache_root/wasmtime/target"
 mkdir -p "$target"
-echo "building Wasmtime C API $version (first time only; tens of minutes on 2 cores)" >&2
+echo "building Wasmtime C API $version into the cache (the first build takes tens of minutes on 2 cores)" >&2
 (cd "$crate" && CARGO_TARGET_DIR="$target" cargo build --release --locked --quiet >&2)
 tmp=$(mktemp -d "$cache_root/wasmtime/.tmp.XXXXXX")
 mkdir -p "$tmp/lib" "$tmp/include"

@@ -2,9 +2,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "asterai/common/units.h"
+#include "asterai/runtime/policy.h"
 #include "commands.h"
 #include "output.h"
-#include "parse_units.h"
 
 namespace asterai::cli {
 namespace {
@@ -18,8 +19,31 @@ struct CallArgs {
   std::string timeout = "30s";
   std::string max_memory;
   std::optional<uint64_t> fuel;
+  std::vector<std::string> env;
+  std::vector<std::string> dirs;
+  std::vector<std::string> allow_hosts;
+  std::string policy;
   EngineFlags engine;
+  CLI::App* cmd = nullptr;  // to tell flags given on the command line from defaults
 };
+
+// The policy file (if any) first, then the command-line grants and limits on top of it.
+Result<runtime::Policy> effective_policy(const CallArgs& a) {
+  runtime::Policy p;
+  if (!a.policy.empty()) p = ASTERAI_TRY(runtime::load_policy(a.policy));
+  if (a.cmd->count("--timeout"))
+    p.limits.timeout = ASTERAI_TRY(parse_duration(a.timeout, "--timeout"));
+  if (!a.max_memory.empty())
+    p.limits.max_memory = ASTERAI_TRY(parse_size(a.max_memory, "--max-memory"));
+  if (a.fuel) p.limits.fuel = a.fuel;
+  for (const auto& e : a.env) p.grants.env.push_back(ASTERAI_TRY(runtime::parse_env_grant(e)));
+  for (const auto& d : a.dirs) p.grants.dirs.push_back(ASTERAI_TRY(runtime::parse_dir_grant(d)));
+  for (const auto& h : a.allow_hosts) {
+    ASTERAI_TRY(runtime::validate_host_pattern(h));
+    p.grants.allow_hosts.push_back(h);
+  }
+  return p;
+}
 
 bool takes_text(const runtime::ValType& t) {
   return t.kind == runtime::TypeKind::String || t.kind == runtime::TypeKind::Char ||
@@ -69,7 +93,8 @@ nlohmann::json stats_json(const runtime::CallStats& s, const runtime::Component&
                       {"load_ms", c.load_ms()},
                       {"compile_cache_hit", c.from_cache()},
                       {"stdout_bytes", s.stdout_bytes},
-                      {"stderr_bytes", s.stderr_bytes}};
+                      {"stderr_bytes", s.stderr_bytes},
+                      {"peak_memory_bytes", s.peak_memory_bytes}};
   if (s.fuel_used) j["fuel_used"] = *s.fuel_used;
   return j;
 }
@@ -79,18 +104,10 @@ int call(const CallArgs& a) {
     if (a.json) std::cout << nlohmann::json{{"ok", false}, {"error", error_json(e)}}.dump() << "\n";
     return report(e);
   };
-  runtime::CallLimits limits;
-  auto timeout = parse_duration(a.timeout, "--timeout");
-  if (!timeout) return emit_error(timeout.error());
-  limits.timeout = *timeout;
-  if (!a.max_memory.empty()) {
-    auto bytes = parse_size(a.max_memory, "--max-memory");
-    if (!bytes) return emit_error(bytes.error());
-    limits.max_memory = *bytes;
-  }
-  limits.fuel = a.fuel;
+  auto policy = effective_policy(a);
+  if (!policy) return emit_error(policy.error());
 
-  auto rt = runtime::Runtime::create(a.engine.to_options(a.fuel.has_value()));
+  auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
   if (!rt) return emit_error(rt.error());
   auto component = (*rt)->load_file(a.file);
   if (!component) return emit_error(component.error());
@@ -99,7 +116,12 @@ int call(const CallArgs& a) {
   auto args = parse_arguments(**function, a.values);
   if (!args) return emit_error(args.error());
 
-  auto outcome = (*rt)->call(**component, **function, *args, limits);
+  auto outcome = (*rt)->call(**component, **function, *args, policy->limits, policy->grants);
+  for (const auto& denied : outcome.denied_requests) {
+    std::fprintf(stderr,
+                 "asterai: denied outgoing HTTP request to %s (not granted; see --allow-host)\n",
+                 denied.c_str());
+  }
   if (a.json) {
     nlohmann::json env = {{"ok", outcome.ok()},
                           {"function", (*function)->qualified_name()},
@@ -107,6 +129,7 @@ int call(const CallArgs& a) {
                           {"stderr", outcome.err.data},
                           {"stdout_truncated", outcome.out.truncated},
                           {"stderr_truncated", outcome.err.truncated},
+                          {"denied_requests", outcome.denied_requests},
                           {"stats", stats_json(outcome.stats, **component)}};
     if (outcome.ok())
       env["result"] = outcome.result;
@@ -147,6 +170,25 @@ void add_call_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--timeout", a->timeout, "Wall-clock limit, e.g. 500ms, 5s, 1m (default 30s)");
   cmd->add_option("--max-memory", a->max_memory, "Linear memory limit, e.g. 64MiB (default: none)");
   cmd->add_option("--fuel", a->fuel, "CPU budget in fuel units (enables fuel metering)");
+  cmd->add_option("--env", a->env,
+                  "Grant an environment variable: KEY (the host's value) or KEY=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option("--dir", a->dirs,
+                  "Grant a directory: HOST[:GUEST][:ro|rw] (read-only by default)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option(
+         "--allow-host", a->allow_hosts,
+         "Allow outgoing HTTP to HOST[:PORT] (*.example.com for subdomains, HOST:* any port)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option("--policy", a->policy,
+                  "TOML policy file with grants and limits (docs/policy.md); flags add to it");
+  a->cmd = cmd;
   a->engine.add_to(*cmd);
   cmd->callback([a, &exit_code] { exit_code = call(*a); });
 }

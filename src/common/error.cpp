@@ -17,13 +17,21 @@ constexpr std::array kKinds = {
 #undef ASTERAI_ERROR_KIND
 };
 
-const KindInfo& info(ErrorKind kind) { return kKinds.at(static_cast<size_t>(kind)); }
+const KindInfo& info(ErrorKind kind) {
+  return kKinds.at(static_cast<size_t>(kind));
+}
 
 }  // namespace
 
-std::string_view error_kind_name(ErrorKind kind) { return info(kind).name; }
-int error_exit_code(ErrorKind kind) { return info(kind).exit_code; }
-std::string_view error_kind_description(ErrorKind kind) { return info(kind).description; }
+std::string_view error_kind_name(ErrorKind kind) {
+  return info(kind).name;
+}
+int error_exit_code(ErrorKind kind) {
+  return info(kind).exit_code;
+}
+std::string_view error_kind_description(ErrorKind kind) {
+  return info(kind).description;
+}
 
 std::string Error::to_string() const {
   if (path.empty()) return message;

@@ -18,10 +18,10 @@ Result<std::vector<uint8_t>> read_file(const fs::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return make_error(ErrorKind::io,
-                      "cannot read " + path.string() + ": " + std::strerror(errno));
+    return make_error(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(errno));
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) return make_error(ErrorKind::io, "error while reading " + path.string());
   return bytes;
 }

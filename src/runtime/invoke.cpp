@@ -5,6 +5,7 @@
 #include "component_impl.h"
 #include "runtime_impl.h"
 #include "traps.h"
+#include "wasmtime_ext.h"
 
 namespace asterai::runtime {
 namespace {
@@ -33,10 +34,54 @@ struct OutputSink {
   }
 };
 
+// Answers the HTTP filter for one call from the call's grants; records refusals.
+struct HttpGate {
+  const Grants* grants;
+  std::vector<std::string>* denied;
+
+  static bool allow(void* data, const uint8_t* scheme, size_t scheme_len, const uint8_t* authority,
+                    size_t authority_len) {
+    auto* self = static_cast<HttpGate*>(data);
+    std::string_view s(reinterpret_cast<const char*>(scheme), scheme_len);
+    std::string_view a(reinterpret_cast<const char*>(authority), authority_len);
+    if (host_allowed(self->grants->allow_hosts, s, a)) return true;
+    self->denied->push_back(std::string(s) + "://" + std::string(a));
+    return false;
+  }
+};
+
+// Installs the gate on this thread for the lifetime of the call, and always removes it.
+class ScopedHttpGate {
+ public:
+  explicit ScopedHttpGate(HttpGate* gate) { asterai_http_filter_set(&HttpGate::allow, gate); }
+  ~ScopedHttpGate() { asterai_http_filter_set(nullptr, nullptr); }
+  ScopedHttpGate(const ScopedHttpGate&) = delete;
+  ScopedHttpGate& operator=(const ScopedHttpGate&) = delete;
+};
+
+// Deny by default: the WASI context gets only what `grants` names.
+Result<void> configure_wasi(wasi_config_t* wasi, const Grants& grants) {
+  if (!grants.env.empty()) {
+    std::vector<const char*> names, values;
+    for (const auto& [n, v] : grants.env) {
+      names.push_back(n.c_str());
+      values.push_back(v.c_str());
+    }
+    wasi_config_set_env(wasi, names.size(), names.data(), values.data());
+  }
+  for (const auto& d : grants.dirs) {
+    if (!wasi_config_preopen_dir(wasi, d.host.c_str(), d.guest.c_str(), d.writable)) {
+      return make_error(ErrorKind::io, "cannot grant directory " + d.host.string());
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 CallOutcome Runtime::call(const Component& component, const FunctionInfo& function,
-                          const nlohmann::json& args, const CallLimits& limits) const {
+                          const nlohmann::json& args, const CallLimits& limits,
+                          const Grants& grants) const {
   auto start = Clock::now();
   CallOutcome outcome;
   auto fail = [&](Error e) {
@@ -67,17 +112,23 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   OutputSink out_sink{&outcome.out, &outcome.stats.stdout_bytes, limits.max_output};
   OutputSink err_sink{&outcome.err, &outcome.stats.stderr_bytes, limits.max_output};
 
+  // Like the sinks, the limiter state and the HTTP gate outlive the store.
+  asterai_limits_t memory{limits.max_memory > 0 ? static_cast<int64_t>(limits.max_memory) : -1, -1,
+                          0, false};
+  HttpGate gate{&grants, &outcome.denied_requests};
+  ScopedHttpGate gate_scope(&gate);
+
   auto inst_start = Clock::now();
   wt::StorePtr store(wasmtime_store_new(impl_->engine.get(), nullptr, nullptr));
   wasmtime_context_t* ctx = wasmtime_store_context(store.get());
-  if (limits.max_memory > 0) {
-    wasmtime_store_limiter(store.get(), static_cast<int64_t>(limits.max_memory), -1, -1, -1, -1);
-  }
+  asterai_store_set_limiter(store.get(), &memory);
   // Deny by default: no env, no args, no preopens, no stdin, no network; only captured output.
-  wasi_config_t* wasi = wasi_config_new();
-  wasi_config_set_stdout_custom(wasi, &OutputSink::write, &out_sink, nullptr);
-  wasi_config_set_stderr_custom(wasi, &OutputSink::write, &err_sink, nullptr);
-  if (auto* err = wasmtime_context_set_wasi(ctx, wasi)) {
+  wt::WasiConfigPtr wasi(wasi_config_new());
+  wasi_config_set_stdout_custom(wasi.get(), &OutputSink::write, &out_sink, nullptr);
+  wasi_config_set_stderr_custom(wasi.get(), &OutputSink::write, &err_sink, nullptr);
+  if (auto granted = configure_wasi(wasi.get(), grants); !granted) return fail(granted.error());
+  // wasmtime_context_set_wasi takes ownership of the config.
+  if (auto* err = wasmtime_context_set_wasi(ctx, wasi.release())) {
     return fail(Error{ErrorKind::internal, "configuring WASI: " + wt::take_message(err), {}});
   }
   wasmtime_context_set_wasi_http(ctx);
@@ -122,7 +173,17 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     if (!wasmtime_context_get_fuel(ctx, &left))
       outcome.stats.fuel_used = limits.fuel.value_or(UINT64_MAX) - left;
   }
-  if (call_err) return fail(classify_call_error(wt::take_message(call_err)));
+  outcome.stats.peak_memory_bytes = memory.peak_memory;
+  if (call_err) {
+    std::string message = wt::take_message(call_err);
+    if (memory.memory_limit_hit) {
+      return fail(Error{ErrorKind::out_of_memory,
+                        "the call tried to grow memory past its limit of " +
+                            std::to_string(limits.max_memory) + " bytes",
+                        {}});
+    }
+    return fail(classify_call_error(message));
+  }
 
   outcome.result = function.result ? val_to_json(*function.result, result.raw) : nlohmann::json();
   outcome.stats.wall_ms = ms_since(start);

@@ -2,6 +2,7 @@
 
 #include "asterai/common/sha256.h"
 #include "runtime_impl.h"
+#include "wasmtime_ext.h"
 
 #ifndef ASTERAI_WASMTIME_VERSION
 #define ASTERAI_WASMTIME_VERSION "unknown"
@@ -79,7 +80,8 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   if (auto* err = wasmtime_component_linker_add_wasip2(rt->impl_->linker.get())) {
     return make_error(ErrorKind::internal, "linking WASI p2: " + wt::take_message(err));
   }
-  if (auto* err = wasmtime_component_linker_add_wasi_http(rt->impl_->linker.get())) {
+  // wasi:http through asterai's filter: requests go out only to hosts a call was granted.
+  if (auto* err = asterai_component_linker_add_wasi_http_filtered(rt->impl_->linker.get())) {
     return make_error(ErrorKind::internal, "linking wasi:http: " + wt::take_message(err));
   }
   if (!options.cache_dir.empty()) rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_);

@@ -80,10 +80,18 @@ TEST(Limits, MemoryGrowthIsCappedByTheLimit) {
   limits.max_memory = 8 << 20;
   auto o = a.call("grow", nullptr, limits);
   ASSERT_FALSE(o.ok());
-  // memory.grow fails at the limit, then the guest traps (its own reaction to no memory).
-  EXPECT_TRUE(o.error->kind == ErrorKind::out_of_memory || o.error->kind == ErrorKind::trap)
-      << error_kind_name(o.error->kind);
+  // Growth past the limit is refused as a trap of its own kind, whatever the guest would do.
+  EXPECT_EQ(o.error->kind, ErrorKind::out_of_memory) << o.error->message;
+  EXPECT_LE(o.stats.peak_memory_bytes, limits.max_memory);
+  EXPECT_GE(o.stats.peak_memory_bytes, limits.max_memory - (16 << 16));
   a.expect_still_serving();
+}
+
+TEST(Limits, PeakMemoryIsMetered) {
+  Adversary a;
+  auto o = a.call("ok", nullptr);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.stats.peak_memory_bytes, 65536u);  // the module's one initial page
 }
 
 TEST(Limits, FuelBudgetIsEnforcedAndMetered) {

@@ -1,3 +1,14 @@
 //! Re-exports Wasmtime's C API so that this crate's static library carries every
-//! `wasm_*` / `wasmtime_*` symbol the C++ runtime links against.
+//! `wasm_*` / `wasmtime_*` symbol the C++ runtime links against, plus the few `asterai_*`
+//! extensions the C API lacks (documented in docs/building.md):
+//!
+//! - `asterai_store_set_limiter`: a per-store resource limiter that enforces a memory cap
+//!   as a trap (a typed out-of-memory breach) and records the peak linear memory.
+//! - `asterai_component_linker_add_wasi_http_filtered` + `asterai_http_filter_set`:
+//!   wasi:http whose outgoing requests are checked against a host-provided callback
+//!   (the runtime's allow-list) before anything is sent.
+
 pub use wasmtime_c_api::*;
+
+mod http_filter;
+mod limiter;

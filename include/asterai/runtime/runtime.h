@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/runtime/sandbox.h"
 #include "asterai/runtime/types.h"
 
 namespace asterai::runtime {
@@ -47,6 +48,7 @@ struct CallStats {
   std::optional<uint64_t> fuel_used;
   uint64_t stdout_bytes = 0;  // bytes the guest wrote, kept or not
   uint64_t stderr_bytes = 0;
+  uint64_t peak_memory_bytes = 0;  // largest linear memory the instance reached
 };
 
 struct CapturedOutput {
@@ -60,6 +62,8 @@ struct CallOutcome {
   CapturedOutput out;
   CapturedOutput err;
   CallStats stats;
+  // Outgoing HTTP requests the sandbox refused ("https://host:port"), in order.
+  std::vector<std::string> denied_requests;
 
   bool ok() const { return !error.has_value(); }
 };
@@ -116,9 +120,10 @@ class Runtime {
   Result<std::shared_ptr<const Component>> load_file(const std::filesystem::path& path) const;
 
   // Calls `function` (from component.functions()) with JSON arguments: an object of named
-  // parameters or an array of positional values.
+  // parameters or an array of positional values. The instance gets exactly `grants`.
   CallOutcome call(const Component& component, const FunctionInfo& function,
-                   const nlohmann::json& args, const CallLimits& limits = {}) const;
+                   const nlohmann::json& args, const CallLimits& limits = {},
+                   const Grants& grants = {}) const;
 
   const EngineOptions& options() const { return options_; }
   // Identifies the engine settings compiled code depends on (part of the cache key).

@@ -7,9 +7,9 @@
 
 #include "asterai/common/error.h"
 
-namespace asterai::cli {
+namespace asterai {
 
 Result<std::chrono::milliseconds> parse_duration(const std::string& text, const std::string& flag);
 Result<uint64_t> parse_size(const std::string& text, const std::string& flag);
 
-}  // namespace asterai::cli
+}  // namespace asterai

@@ -1,8 +1,8 @@
-#include "parse_units.h"
+#include "asterai/common/units.h"
 
 #include <charconv>
 
-namespace asterai::cli {
+namespace asterai {
 namespace {
 
 // Splits "64MiB" into 64 and "MiB"; fails on a missing or malformed number.
@@ -40,4 +40,4 @@ Result<uint64_t> parse_size(const std::string& text, const std::string& flag) {
                     flag + ": invalid size \"" + text + "\" (use e.g. 65536, 512KiB, 64MiB, 1GiB)");
 }
 
-}  // namespace asterai::cli
+}  // namespace asterai

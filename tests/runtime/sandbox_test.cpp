@@ -1,0 +1,128 @@
+// Grant parsing and the outgoing-HTTP allow-list matcher.
+#include "asterai/runtime/sandbox.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "asterai/runtime/policy.h"
+#include "test_support.h"
+
+namespace asterai::runtime {
+namespace {
+
+TEST(AllowHosts, ExactWildcardAndPorts) {
+  const std::vector<std::string> p = {"api.example.com", "*.svc.example.org", "127.0.0.1:8080",
+                                      "any.example:*", "[::1]:9000"};
+  EXPECT_TRUE(host_allowed(p, "https", "api.example.com"));
+  EXPECT_TRUE(host_allowed(p, "https", "API.Example.COM:443"));
+  EXPECT_TRUE(host_allowed(p, "http", "api.example.com:80"));
+  EXPECT_FALSE(host_allowed(p, "https", "api.example.com:8443"));  // not the default port
+  EXPECT_FALSE(host_allowed(p, "https", "evil-api.example.com"));
+  EXPECT_FALSE(host_allowed(p, "https", "api.example.com.evil.net"));
+  EXPECT_TRUE(host_allowed(p, "https", "a.svc.example.org"));
+  EXPECT_TRUE(host_allowed(p, "https", "a.b.svc.example.org"));
+  EXPECT_FALSE(host_allowed(p, "https", "svc.example.org"));  // the apex is not a subdomain
+  EXPECT_FALSE(host_allowed(p, "https", "xsvc.example.org"));
+  EXPECT_TRUE(host_allowed(p, "http", "127.0.0.1:8080"));
+  EXPECT_FALSE(host_allowed(p, "http", "127.0.0.1:8081"));
+  EXPECT_FALSE(host_allowed(p, "http", "127.0.0.1"));
+  EXPECT_TRUE(host_allowed(p, "http", "any.example:1234"));
+  EXPECT_TRUE(host_allowed(p, "http", "[::1]:9000"));
+  EXPECT_FALSE(host_allowed({}, "https", "api.example.com"));
+}
+
+TEST(AllowHosts, BadPatternsAreRejected) {
+  for (const char* bad :
+       {"", "*", "*.", "https://x.com", "x.com/path", "a.*.com", "x.com:http", "**.x.com"}) {
+    auto r = validate_host_pattern(bad);
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().kind, ErrorKind::usage);
+    }
+  }
+  for (const char* good :
+       {"x.com", "*.x.com", "x.com:8080", "x.com:*", "127.0.0.1:1", "[::1]:80"}) {
+    EXPECT_TRUE(validate_host_pattern(good)) << good;
+  }
+}
+
+TEST(Grants, EnvAndDirSpecs) {
+  auto e = parse_env_grant("MODE=fast=yes");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->first, "MODE");
+  EXPECT_EQ(e->second, "fast=yes");
+  ::setenv("ASTERAI_TEST_GRANT", "from-host", 1);
+  EXPECT_EQ(parse_env_grant("ASTERAI_TEST_GRANT")->second, "from-host");
+  EXPECT_FALSE(parse_env_grant("ASTERAI_TEST_SURELY_UNSET_VAR"));
+  EXPECT_FALSE(parse_env_grant("=x"));
+
+  test::TempDir dir("grants");
+  auto d = parse_dir_grant(dir.path().string() + ":/data:rw");
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->guest, "/data");
+  EXPECT_TRUE(d->writable);
+  d = parse_dir_grant(dir.path().string());
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->writable);  // read-only unless asked
+  EXPECT_EQ(d->guest, std::filesystem::path(dir.path()).string());
+  EXPECT_FALSE(parse_dir_grant("/definitely/not/here"));
+}
+
+TEST(Policy, ParsesGrantsAndLimits) {
+  test::TempDir dir("policy");
+  std::filesystem::create_directory(dir.path() / "data");
+  auto p = parse_policy(R"(
+[grants]
+env = ["MODE=fast"]
+allow_hosts = ["api.example.com", "127.0.0.1:8080"]
+
+[[grants.dirs]]
+host = "data"
+guest = "/data"
+mode = "rw"
+
+[limits]
+timeout = "1500ms"
+max_memory = "64MiB"
+fuel = 1000
+max_output = 4096
+)",
+                        "policy.toml", dir.path());
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->grants.env.size(), 1u);
+  EXPECT_EQ(p->grants.allow_hosts.size(), 2u);
+  ASSERT_EQ(p->grants.dirs.size(), 1u);
+  EXPECT_EQ(p->grants.dirs[0].guest, "/data");
+  EXPECT_TRUE(p->grants.dirs[0].writable);
+  EXPECT_EQ(p->limits.timeout.count(), 1500);
+  EXPECT_EQ(p->limits.max_memory, 64u << 20);
+  EXPECT_EQ(p->limits.fuel, 1000u);
+  EXPECT_EQ(p->limits.max_output, 4096u);
+}
+
+TEST(Policy, BadDocumentsNameFileAndLine) {
+  struct Bad {
+    const char* text;
+    const char* message;
+  };
+  const std::vector<Bad> cases = {
+      {"[limits]\ntimeout = \"soon\"\n", "policy.toml:2: limits.timeout: invalid duration"},
+      {"[limits]\nmemory = 5\n", "policy.toml:2: unknown key \"memory\" in [limits]"},
+      {"[grants]\nallow_hosts = [\"*\"]\n", "policy.toml:2: allowed host \"*\""},
+      {"[grants]\nenv = \"HOME\"\n", "policy.toml:2: grants.env must be an array of strings"},
+      {"[grants]\n[[grants.dirs]]\nhost = \"/no/such/dir\"\n", "policy.toml:2:"},
+      {"[sandbox]\n", "policy.toml:1: unknown key \"sandbox\""},
+      {"[limits\n", "policy.toml:1:"},
+      {"[limits]\nfuel = -3\n", "policy.toml:2: limits.fuel must be a positive integer"},
+  };
+  for (const auto& c : cases) {
+    auto p = parse_policy(c.text, "policy.toml", ".");
+    ASSERT_FALSE(p) << c.text;
+    EXPECT_EQ(p.error().kind, ErrorKind::invalid_input);
+    EXPECT_NE(p.error().message.find(c.message), std::string::npos) << p.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace asterai::runtime
