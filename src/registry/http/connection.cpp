@@ -253,6 +253,20 @@ class Connection {
   beast::flat_buffer buffer_;
 };
 
+// Lingering close: after answering a request whose body we did not read (413, 401 on an
+// upload), closing at once would reset the connection and the client could lose the
+// response. Drain what it still sends for a short, bounded time instead.
+void linger_close(tcp::socket& socket, ConnectionSlot& slot) {
+  slot.deadline = ConnectionSlot::now() + 2000;  // the reaper cuts us off after this
+  char sink[64 * 1024];
+  beast::error_code ec;
+  for (size_t drained = 0; drained < (size_t{64} << 20);) {
+    size_t n = socket.read_some(asio::buffer(sink), ec);
+    if (ec) return;
+    drained += n;
+  }
+}
+
 }  // namespace
 
 void serve_connection(Registry& registry, asio::ssl::context* tls, tcp::socket socket,
@@ -275,6 +289,7 @@ void serve_connection(Registry& registry, asio::ssl::context* tls, tcp::socket s
       conn.run();
       beast::error_code ec;
       socket.shutdown(tcp::socket::shutdown_send, ec);
+      linger_close(socket, slot);
       slot.release();
       socket.close(ec);
     }
