@@ -82,4 +82,21 @@ step "search finds the tool by its tool name and WIT interface"
 curl -sf "http://$REGISTRY/v1/search?q=greet" | grep -q '"alice/greeter"' || fail "search by tool name"
 curl -sf "http://$REGISTRY/v1/search?q=greeter" | grep -q '"greeter"' || fail "search by interface"
 curl -sf "http://$REGISTRY/v1/search?q=image" | grep -q 'alice/image' && fail "search shows a private repository"
+step "TLS: oras and curl over HTTPS with a self-signed certificate"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout tls.key -out tls.crt >/dev/null 2>&1 || fail "openssl req"
+TLS_ADDR="127.0.0.1:$(free_port)"
+"$REGISTRY_BIN" registry --root "$WORK/root" serve --listen "$TLS_ADDR" --tls-cert tls.crt --tls-key tls.key \
+  >"$WORK/tls.log" 2>&1 &
+TLS_PID=$!
+EXTRA_PIDS+=("$TLS_PID")
+for _ in $(seq 1 100); do curl -s -o /dev/null --cacert tls.crt "https://$TLS_ADDR/v2/" && break; sleep 0.1; done
+[[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert tls.crt "https://$TLS_ADDR/v2/")" == 401 ]] || fail "HTTPS challenge"
+curl -s --cacert tls.crt -D - -o /dev/null "https://$TLS_ADDR/v2/" | grep -qi "realm=\"https://" || fail "HTTPS realm"
+oras push --ca-file tls.crt -u alice -p "$KEY" "$TLS_ADDR/alice/tls:v1" component.wasm:application/wasm >/dev/null ||
+  fail "oras push over TLS"
+mkdir -p tlspull && oras pull --ca-file tls.crt -u alice -p "$KEY" -o tlspull "$TLS_ADDR/alice/tls:v1" >/dev/null ||
+  fail "oras pull over TLS"
+cmp -s component.wasm tlspull/component.wasm || fail "TLS pull bytes"
+if curl -s -o /dev/null "http://$TLS_ADDR/v2/"; then fail "plain HTTP accepted on the TLS port"; fi
 echo "clients: pass"

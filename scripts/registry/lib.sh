@@ -12,7 +12,9 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/asterai-registry.XXXXXX")"
 SERVER_PID=""
+EXTRA_PIDS=()  # other servers a script starts; stopped on exit too
 cleanup_registry() {
+  for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }

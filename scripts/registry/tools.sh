@@ -59,7 +59,6 @@ registry_tools_install() {
       conformance) install_conformance ;;
       skopeo) install_debian skopeo skopeo ;;
       docker-registry) install_debian docker-registry docker-registry ;;
-      wrk) install_debian wrk wrk ;;
       *) registry_tools_log "unknown tool $what"; return 1 ;;
     esac
   done
