@@ -101,18 +101,6 @@ TABLE="$WORK/table.md"
 cat "$TABLE"
 
 if [[ "$WRITE_DOCS" == "--write-docs" ]]; then
-  DOC="$REPO_ROOT/docs/benchmarks.md"
-  python3 - "$DOC" "$TABLE" <<'PY'
-import re, sys, os
-doc, table = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
-text = open(doc).read() if os.path.exists(doc) else "# Benchmarks\n"
-# Replace only our section: from "## Registry" up to the next "## " heading or the end.
-pattern = re.compile(r"^## Registry\n.*?(?=^## |\Z)", re.S | re.M)
-if pattern.search(text):
-    text = pattern.sub(lambda _: table + "\n", text)
-else:
-    text = text.rstrip() + "\n\n" + table
-open(doc, "w").write(text.rstrip() + "\n")
-PY
+  python3 "$REPO_ROOT/bench/write_section.py" "$REPO_ROOT/docs/benchmarks.md" Registry "$TABLE"
   echo "wrote the Registry section of docs/benchmarks.md"
 fi

@@ -237,6 +237,11 @@ void add_registry_commands(CLI::App& app, int& exit_code) {
   add_users(*reg, shared, exit_code);
   add_keys(*reg, shared, exit_code);
   add_visibility(*reg, shared, exit_code);
+  // `--root` may also follow the subcommand: `asterai registry serve --root DIR`.
+  for (auto* sub : reg->get_subcommands({})) {
+    sub->fallthrough();
+    for (auto* leaf : sub->get_subcommands({})) leaf->fallthrough();
+  }
 }
 
 }  // namespace asterai::cli

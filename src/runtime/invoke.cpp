@@ -132,8 +132,10 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     return fail(Error{ErrorKind::internal, "configuring WASI: " + wt::take_message(err), {}});
   }
   wasmtime_context_set_wasi_http(ctx);
-  uint64_t ticks = static_cast<uint64_t>(limits.timeout / kEpochTick) + 1;
-  wasmtime_context_set_epoch_deadline(ctx, ticks);
+  if (options_.epoch) {
+    uint64_t ticks = static_cast<uint64_t>(limits.timeout / kEpochTick) + 1;
+    wasmtime_context_set_epoch_deadline(ctx, ticks);
+  }
   if (options_.fuel) {
     // An engine with fuel needs fuel in every store; without a budget, effectively unlimited.
     wasmtime_context_set_fuel(ctx, limits.fuel.value_or(UINT64_MAX));

@@ -67,7 +67,7 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   wasm_config_t* config = wasm_config_new();
   wasmtime_config_wasm_component_model_set(config, true);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
-  wasmtime_config_epoch_interruption_set(config, true);
+  wasmtime_config_epoch_interruption_set(config, options.epoch);
   wasmtime_config_consume_fuel_set(config, options.fuel);
   wasmtime_config_max_wasm_stack_set(config, options.max_wasm_stack);
   if (options.pooling) configure_pooling(config);
@@ -87,6 +87,7 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   if (!options.cache_dir.empty()) rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_);
 
   Impl* impl = rt->impl_.get();
+  if (!options.epoch) return rt;
   impl->ticker = std::thread([impl] {
     while (!impl->stop_ticker.load(std::memory_order_relaxed)) {
       std::this_thread::sleep_for(kEpochTick);

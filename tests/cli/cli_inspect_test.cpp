@@ -51,9 +51,13 @@ TEST(CliInspect, SameFunctionsInEveryLanguage) {
                           test::component("kitchen-sink-" + lang + ".wasm").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> sigs;
-    for (const auto& f : json::parse(r.out)["functions"]) {
+    auto doc = json::parse(r.out);  // kept alive: the loop below borrows from it
+    for (const auto& f : doc["functions"]) {
+      // componentize-py leaves its own `exports#init` export in every component it builds.
+      if (lang == "py" && f["interface"] == "exports") continue;
       sigs.push_back(f["qualified_name"].get<std::string>() + f["signature"].get<std::string>());
     }
+    EXPECT_GE(sigs.size(), 30u) << lang;
     if (first.empty()) first = sigs;
     EXPECT_EQ(sigs, first) << lang;
   }

@@ -26,6 +26,9 @@ struct EngineOptions {
   bool pooling = true;
   // Compile fuel metering into code, so calls can carry a CPU budget (costs speed).
   bool fuel = false;
+  // Wall-clock timeouts by epoch interruption. Off only to measure its cost: without it a
+  // call cannot be interrupted (CallLimits::timeout is ignored).
+  bool epoch = true;
   // Largest wasm stack a call may use.
   size_t max_wasm_stack = 1 << 20;
 };
