@@ -21,11 +21,24 @@ cargo_tool() { # name version features binary
 cargo_tool wasm-tools "$WASM_TOOLS_VERSION" component,validate,print,parse,strip,metadata wasm-tools
 cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" c,cpp wit-bindgen
 
-# npm: componentize-js (and, through it, jco with the WASI p1 reactor adapter).
-if [ ! -f "$here/tools/guest/node_modules/.package-lock.json" ] ||
-   [ "$here/tools/guest/package-lock.json" -nt "$here/tools/guest/node_modules/.package-lock.json" ]; then
+# npm: componentize-js (and, through it, jco with the WASI p1 reactor adapter) and typescript,
+# installed into the cache keyed by the lock file, so `asterai build` finds them outside this
+# repository too (tools/guest-npm). tools/guest/node_modules points there for the repo's scripts.
+npm_key=$(cat "$here/tools/guest/package.json" "$here/tools/guest/package-lock.json" | sha256sum | cut -c1-12)
+npm_dir="$tools/guest-npm-$npm_key"
+if [ ! -f "$npm_dir/node_modules/.package-lock.json" ]; then
   echo "installing npm guest tools" >&2
-  (cd "$here/tools/guest" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  tmp=$(mktemp -d "$tools/.guest-npm.XXXXXX")
+  cp "$here/tools/guest/package.json" "$here/tools/guest/package-lock.json" "$tmp/"
+  (cd "$tmp" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  rm -rf "$npm_dir"
+  mv "$tmp" "$npm_dir"
+fi
+ln -sfn "$npm_dir" "$tools/guest-npm"
+link="$here/tools/guest/node_modules"
+if [ "$(readlink "$link" 2>/dev/null)" != "$npm_dir/node_modules" ]; then
+  rm -rf "$link"
+  ln -s "$npm_dir/node_modules" "$link"
 fi
 
 # componentize-py in its own venv; optional: a failure is reported, not fatal.

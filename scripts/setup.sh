@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 clang-format-19
+  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libc++-19-dev-wasm32 libc++abi-19-dev-wasm32
+  clang-format-19
   libboost-dev libboost-system-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libsodium-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libexpected-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev

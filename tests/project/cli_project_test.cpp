@@ -1,0 +1,137 @@
+// `asterai init` + `asterai build` + `asterai call`, end to end with the real toolchains, for
+// every supported language; and the mistakes a user makes on the way.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace asterai {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::run_asterai;
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+test::ProcessResult call(const fs::path& wasm, std::vector<std::string> args) {
+  std::vector<std::string> full{"call", "--cache-dir", test::shared_cache_dir().string(),
+                                wasm.string()};
+  full.insert(full.end(), args.begin(), args.end());
+  return run_asterai(full);
+}
+
+class InitBuildCall : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(InitBuildCall, NewProjectBuildsAndAnswers) {
+  test::TempDir tmp("init-" + GetParam());
+  fs::path dir = tmp.path() / "hello-tool";
+  auto r = run_asterai({"init", "hello-tool", "--lang", GetParam(), "--dir", dir.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* f : {"asterai.toml", "wit/world.wit", "policy.toml", ".gitignore", "README.md"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+
+  r = run_asterai({"build", dir.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto built = json::parse(r.out);
+  EXPECT_FALSE(built["up_to_date"].get<bool>());
+  fs::path wasm = dir / "build/hello-tool.wasm";
+  EXPECT_EQ(built["output"], wasm.string());
+  ASSERT_TRUE(fs::exists(wasm));
+  EXPECT_FALSE(fs::exists(dir / "build/.work")) << "scratch files are removed after a build";
+
+  r = call(wasm, {"greet", "Ada"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "\"Hello, Ada!\"\n");
+  r = call(wasm, {"word-count", "\"  one two\\tthree \""});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "3\n");
+
+  // Nothing changed: nothing runs and the component is not rewritten.
+  auto before = fs::last_write_time(wasm);
+  r = run_asterai({"build", dir.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(json::parse(r.out)["up_to_date"].get<bool>());
+  EXPECT_EQ(fs::last_write_time(wasm), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Languages, InitBuildCall,
+                         ::testing::Values("c", "cpp", "js", "ts", "python"));
+
+TEST(Build, ChangedSourceRebuildsAndCompilerErrorsAreShown) {
+  test::TempDir tmp("build-c");
+  fs::path dir = tmp.path() / "edit-me";
+  ASSERT_EQ(run_asterai({"init", "edit-me", "--dir", dir.string()}).exit_code, 0);
+  ASSERT_EQ(run_asterai({"build", dir.string(), "-q"}).exit_code, 0);
+  fs::path source = dir / "src/component.c";
+  std::ifstream in(source);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto at = text.find("\"Hello, \"");
+  ASSERT_NE(at, std::string::npos);
+  write(source, text.replace(at, 9, "\"Howdy, \""));
+  auto r = run_asterai({"build", dir.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(json::parse(r.out)["up_to_date"].get<bool>());
+  EXPECT_EQ(call(dir / "build/edit-me.wasm", {"greet", "Bo"}).out, "\"Howdy, Bo!\"\n");
+
+  write(source, "this is not C;\n");
+  r = run_asterai({"build", dir.string()});
+  EXPECT_EQ(r.exit_code, 20) << r.err;  // build-failed
+  EXPECT_NE(r.err.find("component.c:1"), std::string::npos) << "the compiler's own message";
+  EXPECT_NE(r.err.find("error: clang failed"), std::string::npos) << r.err;
+  // The last good component is still there; the next build does not think it is current.
+  EXPECT_EQ(call(dir / "build/edit-me.wasm", {"greet", "Bo"}).out, "\"Howdy, Bo!\"\n");
+  EXPECT_NE(run_asterai({"build", dir.string()}).exit_code, 0);
+}
+
+TEST(Build, MissingToolIsNamedWithWhatToInstall) {
+  test::TempDir tmp("build-missing");
+  fs::path dir = tmp.path() / "no-tools";
+  ASSERT_EQ(run_asterai({"init", "no-tools", "--dir", dir.string()}).exit_code, 0);
+  setenv("ASTERAI_WASM_TOOLS", (tmp.path() / "nowhere/wasm-tools").c_str(), 1);
+  auto r = run_asterai({"build", dir.string()});
+  unsetenv("ASTERAI_WASM_TOOLS");
+  EXPECT_EQ(r.exit_code, 19) << r.err;  // toolchain-missing
+  EXPECT_NE(r.err.find("wasm-tools"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("install"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "build/no-tools.wasm"));
+}
+
+TEST(Init, BadInputLeavesNothingBehind) {
+  test::TempDir tmp("init-bad");
+  auto r = run_asterai({"init", "Bad_Name", "--dir", (tmp.path() / "a").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not a WIT name"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "a"));
+
+  r = run_asterai({"init", "ok-name", "--lang", "cobol", "--dir", (tmp.path() / "b").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("unknown language \"cobol\""), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "b"));
+
+  r = run_asterai({"init", "ok-name", "--lang", "go", "--dir", (tmp.path() / "c").string()});
+  EXPECT_EQ(r.exit_code, 19) << r.err;
+  EXPECT_NE(r.err.find("docs/authoring.md"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp.path() / "c"));
+
+  fs::create_directories(tmp.path() / "d");
+  write(tmp.path() / "d/keep.txt", "mine");
+  r = run_asterai({"init", "ok-name", "--dir", (tmp.path() / "d").string()});
+  EXPECT_EQ(r.exit_code, 16) << r.err;  // conflict
+  EXPECT_NE(r.err.find("not an empty folder"), std::string::npos) << r.err;
+  EXPECT_EQ(std::distance(fs::directory_iterator(tmp.path() / "d"), fs::directory_iterator()), 1);
+
+  r = run_asterai({"build", (tmp.path() / "d").string()});
+  EXPECT_EQ(r.exit_code, 14) << r.err;  // not-found
+  EXPECT_NE(r.err.find("asterai init"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace asterai
