@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the test components under tests/components into OUTDIR:
 #   kitchen-sink-c.wasm, kitchen-sink-js.wasm, kitchen-sink-py.wasm (when componentize-py is
-#   installed) and core-module.wasm (a plain core module, not a component).
+#   installed), core-module.wasm (a plain core module, not a component) and sandbox-probe.wasm
+#   (an adversary for the sandbox tests, binding wasi:http and wasi:sockets directly).
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -26,6 +27,8 @@ components=tests/components
 kitchen_sink=$components/kitchen-sink
 wit=$kitchen_sink/wit
 world=kitchen-sink
+probe=$components/sandbox-probe
+capi_lock=deps/wasmtime-capi/Cargo.lock
 
 die() {
   echo "build-components: $*" >&2
@@ -104,6 +107,64 @@ build_c() {
   mv "$scratch/c.wasm" "$output"
 }
 
+# The folder of WASI WIT packages (wasi:http, wasi:io, ...) inside the wasmtime-wasi-http crate
+# that Cargo fetched for the runtime: binding these, a guest imports exactly the versions the
+# runtime's linker provides, and no copy of them lives in this repository.
+wasi_wit_deps() {
+  local metadata manifest host
+  metadata=$(mktemp)
+  # Only this platform's dependencies: those are the crates the Wasmtime build downloaded.
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  if ! cargo metadata --format-version 1 --offline --locked --filter-platform "$host" \
+    --manifest-path deps/wasmtime-capi/Cargo.toml >"$metadata" 2>"$metadata.err"; then
+    cat "$metadata.err" >&2
+    rm -f "$metadata" "$metadata.err"
+    die "cargo metadata failed (build the Wasmtime C API first: scripts/build-wasmtime.sh)"
+  fi
+  manifest=$(python3 -c 'import json, sys
+print(next(p["manifest_path"] for p in json.load(open(sys.argv[1]))["packages"]
+           if p["name"] == "wasmtime-wasi-http"))' "$metadata") || manifest=
+  rm -f "$metadata" "$metadata.err"
+  [ -n "$manifest" ] || die "wasmtime-wasi-http is not in deps/wasmtime-capi's dependencies"
+  echo "$(dirname "$manifest")/wit/deps"
+}
+
+build_probe() {
+  local output=$out/sandbox-probe.wasm src=$probe
+  up_to_date "$output" "$src" "$script" "$capi_lock" "$wasm_tools" "$wit_bindgen" \
+    "$reactor_adapter" && return 0
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  need_command cargo "cargo (Rust)"
+  need_command python3 "Python 3"
+  need "$wasm_tools" wasm-tools
+  need "$wit_bindgen" wit-bindgen
+  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
+
+  local deps wanted provided
+  deps=$(wasi_wit_deps)
+  wanted=$( (grep -o 'wasi:http/[a-z-]*@[0-9.]*' "$src/wit/world.wit" || true) | sed -n '1s/.*@//p')
+  provided=$( (grep -rhos '^package wasi:http@[0-9.]*;' "$deps" || true) | sed -n '1s/.*@\(.*\);/\1/p')
+  [ "$wanted" = "$provided" ] ||
+    die "sandbox-probe binds wasi:http@$wanted but the runtime's Wasmtime provides" \
+      "wasi:http@$provided: update the versions in $src/wit/world.wit"
+  # The probe's world next to the WASI packages it imports, as wit-bindgen expects them.
+  mkdir -p "$scratch/probe-wit"
+  cp "$src/wit/world.wit" "$scratch/probe-wit/"
+  ln -s "$deps" "$scratch/probe-wit/deps"
+
+  local gen=$out/sandbox-probe-bindings
+  rm -rf "$gen"
+  run "sandbox-probe: wit-bindgen" "$wit_bindgen" c --world sandbox-probe --out-dir "$gen" \
+    "$scratch/probe-wit"
+  run "sandbox-probe: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
+    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/probe-core.wasm" \
+    "$src"/c/*.c "$gen"/*.c "$gen"/*_component_type.o
+  run "sandbox-probe: wasm-tools component new" "$wasm_tools" component new \
+    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/probe.wasm" \
+    "$scratch/probe-core.wasm"
+  mv "$scratch/probe.wasm" "$output"
+}
+
 build_js() {
   local output=$out/kitchen-sink-js.wasm src=$kitchen_sink/js
   local builder=$components/build-js.mjs
@@ -132,5 +193,6 @@ build_py() {
 
 build_core_module
 build_c
+build_probe
 build_js
 build_py
