@@ -1,0 +1,41 @@
+// Publishing a component: its manifest (CNCF Wasm layout) under a version tag, then its
+// referrers (WIT, tools), then `latest` when the version is the newest release. A released
+// version is never moved: re-pushing identical content is a no-op, other content is refused.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "asterai/common/error.h"
+#include "asterai/oci/manifest.h"
+#include "asterai/oci/progress.h"
+#include "asterai/oci/reference.h"
+#include "asterai/oci/registry_client.h"
+
+namespace asterai::oci {
+
+struct ReferrerToPush {
+  std::string artifact_type;
+  Artifact artifact;  // built with subject = the component's descriptor
+};
+
+struct PublishRequest {
+  Reference ref;  // registry/repo:tag
+  Artifact component;
+  std::vector<ReferrerToPush> referrers;
+  bool move_latest = true;  // point `latest` at a release that is the newest one
+  Progress* progress = nullptr;
+};
+
+struct PublishResult {
+  std::string digest;  // the component manifest's
+  // Content identical to what the version already holds: nothing was pushed.
+  bool already_published = false;
+  bool latest_moved = false;
+  bool used_fallback = false;  // referrers written through the sha256-<hex> tag fallback
+  std::vector<std::pair<std::string, std::string>> referrers;  // artifact type, digest
+};
+
+Result<PublishResult> publish(RegistryClient& client, const PublishRequest& request);
+
+}  // namespace asterai::oci

@@ -1,0 +1,280 @@
+// `asterai push [COMPONENT.wasm] REF` and `asterai pull REF`: publishing a component with its
+// WIT and tools referrers, and fetching one into the local store (docs/publishing.md).
+#include <cstdio>
+#include <iostream>
+
+#include "asterai/common/files.h"
+#include "asterai/oci/media_types.h"
+#include "asterai/oci/publish.h"
+#include "asterai/oci/pull.h"
+#include "asterai/project/project.h"
+#include "commands.h"
+#include "component_metadata.h"
+#include "oci_common.h"
+#include "output.h"
+
+namespace asterai::cli {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct PushArgs {
+  std::vector<std::string> positionals;  // [COMPONENT] [REF]
+  std::string wit;
+  bool no_wit = false;
+  std::string description, license, source, author;
+  bool is_public = false, is_private = false;
+  bool no_latest = false;
+  bool json = false;
+  RegistryFlags registry;
+};
+
+std::vector<uint8_t> to_bytes(const std::string& s) {
+  return {s.begin(), s.end()};
+}
+
+using Project = std::optional<project::Project>;
+
+// ./asterai.toml when there is one (docs/authoring.md): defaults for push.
+Result<Project> current_project() {
+  std::error_code ec;
+  if (!fs::exists(fs::path(project::kProjectFile), ec)) return Project();
+  return Project(ASTERAI_TRY(project::load_project(fs::current_path())));
+}
+
+// "registry/ns/name:version" from the project, when it names a registry.
+std::string project_reference(const Project& p) {
+  if (!p || p->registry.empty()) return {};
+  return p->registry + "/" + p->namespace_ + "/" + p->name + ":" + p->version;
+}
+
+// Which positional is the component and which the reference; defaults from asterai.toml.
+Result<std::pair<fs::path, std::string>> push_inputs(const PushArgs& a, const Project& project) {
+  fs::path wasm;
+  std::string ref;
+  const auto& p = a.positionals;
+  if (p.size() == 2) {
+    wasm = p[0];
+    ref = p[1];
+  } else if (p.size() == 1) {
+    std::error_code ec;
+    bool is_file = fs::is_regular_file(p[0], ec) || p[0].ends_with(".wasm");
+    if (is_file)
+      wasm = p[0];
+    else
+      ref = p[0];
+  }
+  if (wasm.empty() && project) wasm = project->wasm;
+  if (ref.empty()) ref = project_reference(project);
+  if (wasm.empty())
+    return make_error(
+        ErrorKind::usage,
+        "which component? give COMPONENT.wasm, or set [component] wasm in asterai.toml");
+  if (ref.empty())
+    return make_error(ErrorKind::usage,
+                      "where to? give REF as REGISTRY/NAMESPACE/NAME:VERSION (or set [component] "
+                      "registry in asterai.toml)");
+  return std::make_pair(wasm, ref);
+}
+
+fs::path wit_folder(const PushArgs& a, const Project& project, const fs::path& wasm) {
+  if (!a.wit.empty()) return a.wit;
+  if (project) return project->wit_dir;
+  auto beside = wasm.parent_path() / "wit";
+  std::error_code ec;
+  if (fs::is_directory(beside, ec)) return beside;
+  return "wit";
+}
+
+int push(const PushArgs& a) {
+  auto fail = [&](const Error& e) {
+    if (a.json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
+    return report(e);
+  };
+  if (a.is_public && a.is_private)
+    return fail({ErrorKind::usage, "--public or --private, not both", {}});
+  auto project = current_project();
+  if (!project) return fail(project.error());
+  auto inputs = push_inputs(a, *project);
+  if (!inputs) return fail(inputs.error());
+  auto& [wasm_path, ref_text] = *inputs;
+  auto ref = parse_ref(ref_text);
+  if (!ref) return fail(ref.error());
+  if (ref->by_digest() || ref->tag.empty())
+    return fail(
+        {ErrorKind::usage, "push to a version tag (REGISTRY/NS/NAME:VERSION), not a digest", {}});
+
+  // Load it as the runtime will: a core module or a broken file is refused before upload.
+  auto bytes = read_file(wasm_path);
+  if (!bytes) return fail(bytes.error());
+  runtime::EngineOptions engine;
+  engine.cache_dir = default_cache_root() / "compiled";
+  engine.pooling = false;
+  auto rt = runtime::Runtime::create(engine);
+  if (!rt) return fail(rt.error());
+  auto component = (*rt)->load(*bytes, wasm_path.filename().string());
+  if (!component) return fail(component.error());
+
+  std::vector<WitFile> wit;
+  if (!a.no_wit) {
+    auto files = read_wit_dir(wit_folder(a, *project, wasm_path));
+    if (!files) return fail(files.error());
+    wit = std::move(*files);
+  }
+  oci::ComponentMetadata meta;
+  meta.title = ref->repository.substr(ref->repository.rfind('/') + 1);
+  meta.version = ref->tag;
+  meta.created = oci::rfc3339_now();
+  const Project& pf = *project;
+  meta.description = !a.description.empty() ? a.description : pf ? pf->description : "";
+  meta.licenses = !a.license.empty() ? a.license : pf ? pf->license : "";
+  meta.source = !a.source.empty() ? a.source : pf ? pf->source_url : "";
+  meta.author = a.author;
+  if (meta.author.empty()) meta.author = ref->repository.substr(0, ref->repository.find('/'));
+
+  oci::PublishRequest req;
+  req.ref = *ref;
+  req.component = oci::build_component_artifact(std::move(*bytes),
+                                                component_info(**component, wit_target(wit)), meta);
+  auto subject = req.component.descriptor();
+  if (!wit.empty()) {
+    std::vector<oci::Blob> layers;
+    for (const auto& f : wit)
+      layers.push_back(oci::make_blob(std::string(oci::kWitLayer), to_bytes(f.text),
+                                      {{std::string(oci::kAnnotationTitle), f.name}}));
+    req.referrers.push_back(
+        {std::string(oci::kWitArtifact),
+         oci::build_referrer(oci::kWitArtifact, subject, std::move(layers),
+                             {{std::string(oci::kAnnotationCreated), meta.created}})});
+  }
+  auto tools = tools_document(**component, wit_function_docs(wit)).dump();
+  std::vector<oci::Blob> tool_layers;
+  tool_layers.push_back(oci::make_blob(std::string(oci::kToolsLayer), to_bytes(tools),
+                                       {{std::string(oci::kAnnotationTitle), "tools.json"}}));
+  req.referrers.push_back(
+      {std::string(oci::kToolsArtifact),
+       oci::build_referrer(oci::kToolsArtifact, subject, std::move(tool_layers),
+                           {{std::string(oci::kAnnotationCreated), meta.created}})});
+  req.move_latest = !a.no_latest;
+  auto progress = make_progress(a.json);
+  req.progress = progress.get();
+
+  auto client = make_client(ref->registry, a.registry);
+  if (!client) return fail(client.error());
+  auto result = oci::publish(*client, req);
+  if (!result) return fail(result.error());
+
+  std::string visibility_note;
+  if (a.is_public || a.is_private)
+    visibility_note = std::string(
+                          "the registry API has no visibility setting yet: ask its admin to run "
+                          "`asterai registry visibility set ") +
+                      ref->repository + (a.is_public ? " public`" : " private`");
+  if (a.json) {
+    json out = {{"ref", ref->to_string()},
+                {"digest", result->digest},
+                {"already_published", result->already_published},
+                {"latest_moved", result->latest_moved},
+                {"referrers_tag_fallback", result->used_fallback},
+                {"referrers", json::array()}};
+    for (const auto& [type, digest] : result->referrers)
+      out["referrers"].push_back({{"artifactType", type}, {"digest", digest}});
+    if (!visibility_note.empty()) out["note"] = visibility_note;
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::cout << (result->already_published ? "already published " : "pushed ") << ref->to_string()
+            << "\n  digest  " << result->digest << "\n";
+  for (const auto& [type, digest] : result->referrers)
+    std::cout << "  " << (type == oci::kWitArtifact ? "wit     " : "tools   ") << digest << "\n";
+  if (result->used_fallback)
+    std::cout << "  (no referrers API: attached through tag " << "sha256-"
+              << result->digest.substr(7) << ")\n";
+  if (result->latest_moved) std::cout << "  latest  -> " << ref->tag << "\n";
+  if (!visibility_note.empty()) std::fprintf(stderr, "note: %s\n", visibility_note.c_str());
+  return 0;
+}
+
+struct PullArgs {
+  std::string ref;
+  bool json = false;
+  bool no_referrers = false;
+  RegistryFlags registry;
+};
+
+int pull(const PullArgs& a) {
+  auto fail = [&](const Error& e) {
+    if (a.json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
+    return report(e);
+  };
+  auto ref = parse_ref(a.ref);
+  if (!ref) return fail(ref.error());
+  auto store = open_store();
+  if (!store) return fail(store.error());
+  auto client = make_client(ref->registry, a.registry);
+  if (!client) return fail(client.error());
+  auto progress = make_progress(a.json);
+  oci::PullOptions options;
+  options.referrers = !a.no_referrers;
+  options.progress = progress.get();
+  auto result = oci::pull(*client, *store, *ref, options);
+  if (!result) return fail(result.error());
+  for (const auto& w : result->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (a.json) {
+    std::cout << json{{"ref", ref->to_string()},
+                      {"digest", result->digest},
+                      {"wasm",
+                       {{"digest", result->wasm.digest},
+                        {"size", result->wasm.size},
+                        {"path", result->wasm_path.string()}}},
+                      {"referrers", result->referrers}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::cout << "pulled " << ref->to_string() << "\n  digest  " << result->digest << "\n  wasm    "
+            << result->wasm.digest << "  " << human_size(result->wasm.size) << "\n  path    "
+            << result->wasm_path.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_push_pull_commands(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<PushArgs>();
+  auto* push_cmd = app.add_subcommand(
+      "push", "Publish a component (+ its WIT and tools referrers) to an OCI registry");
+  push_cmd
+      ->add_option("args", a->positionals,
+                   "[COMPONENT.wasm] REF: the component file and REGISTRY/NS/NAME:VERSION "
+                   "(defaults from ./asterai.toml)")
+      ->expected(0, 2);
+  push_cmd->add_option("--wit", a->wit,
+                       "Folder of the component's .wit files (default: wit/ next to the component, "
+                       "else ./wit)");
+  push_cmd->add_flag("--no-wit", a->no_wit, "Push without the WIT referrer");
+  push_cmd->add_option("--description", a->description, "org.opencontainers.image.description");
+  push_cmd->add_option("--license", a->license, "org.opencontainers.image.licenses (SPDX)");
+  push_cmd->add_option("--source", a->source, "org.opencontainers.image.source (URL)");
+  push_cmd->add_option("--author", a->author, "Config author (default: the namespace)");
+  push_cmd->add_flag("--public", a->is_public, "Ask for a public repository on first publication");
+  push_cmd->add_flag("--private", a->is_private,
+                     "Ask for a private repository on first publication");
+  push_cmd->add_flag("--no-latest", a->no_latest,
+                     "Do not move `latest` (by default it follows the newest release)");
+  push_cmd->add_flag("--json", a->json, "Print the result as JSON");
+  a->registry.add_to(*push_cmd);
+  push_cmd->callback([a, &exit_code] { exit_code = push(*a); });
+
+  auto p = std::make_shared<PullArgs>();
+  auto* pull_cmd = app.add_subcommand("pull", "Fetch a component into the local store");
+  pull_cmd->add_option("ref", p->ref, "REGISTRY/NS/NAME:VERSION or REGISTRY/NS/NAME@sha256:…")
+      ->required();
+  pull_cmd->add_flag("--no-referrers", p->no_referrers, "Skip the WIT and tools referrers");
+  pull_cmd->add_flag("--json", p->json, "Print the result as JSON");
+  p->registry.add_to(*pull_cmd);
+  pull_cmd->callback([p, &exit_code] { exit_code = pull(*p); });
+}
+
+}  // namespace asterai::cli

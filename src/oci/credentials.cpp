@@ -1,0 +1,175 @@
+#include "asterai/oci/credentials.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "asterai/common/files.h"
+
+namespace asterai::oci {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Docker keys auths by "host", "https://host" or "https://host/v1/"; compare hosts only.
+std::string host_of_key(std::string key) {
+  for (std::string_view scheme : {"https://", "http://"})
+    if (key.rfind(scheme, 0) == 0) key = key.substr(scheme.size());
+  auto slash = key.find('/');
+  if (slash != std::string::npos) key = key.substr(0, slash);
+  return key;
+}
+
+Result<json> read_json(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return json::object();
+  auto bytes = ASTERAI_TRY(read_file(path));
+  json j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (!j.is_object())
+    return make_error(ErrorKind::invalid_input,
+                      path.string() + " is not valid JSON; fix or delete it and log in again");
+  return j;
+}
+
+std::optional<Credentials> from_entry(const json& entry) {
+  if (!entry.is_object()) return std::nullopt;
+  if (entry.contains("auth") && entry["auth"].is_string()) {
+    auto decoded = base64_decode(entry["auth"].get<std::string>());
+    if (!decoded) return std::nullopt;
+    auto colon = decoded->find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    return Credentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
+  }
+  if (entry.contains("username") && entry.contains("password") && entry["username"].is_string() &&
+      entry["password"].is_string())
+    return Credentials{entry["username"].get<std::string>(), entry["password"].get<std::string>()};
+  return std::nullopt;
+}
+
+std::optional<Credentials> lookup(const json& config, std::string_view registry) {
+  if (!config.contains("auths") || !config["auths"].is_object()) return std::nullopt;
+  for (const auto& [key, entry] : config["auths"].items())
+    if (host_of_key(key) == registry) return from_entry(entry);
+  return std::nullopt;
+}
+
+// Like write_file_atomic, but the file is created 0600 so the secret is never readable by
+// others, not even for a moment.
+Result<void> write_private(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  std::random_device rd;
+  fs::path tmp = path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return make_error(ErrorKind::io, "cannot write " + path.string() + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    fs::remove(tmp, ec);
+    return make_error(ErrorKind::io, "cannot write " + path.string() + ": " + why);
+  }
+  return {};
+}
+
+}  // namespace
+
+fs::path asterai_home() {
+  if (const char* home = std::getenv("ASTERAI_HOME"); home && *home) return home;
+  if (const char* user = std::getenv("HOME"); user && *user) return fs::path(user) / ".asterai";
+  return fs::current_path() / ".asterai";
+}
+
+CredentialStore::CredentialStore(fs::path file, fs::path docker_config)
+    : file_(std::move(file)), docker_config_(std::move(docker_config)) {}
+
+CredentialStore CredentialStore::open_default() {
+  fs::path docker;
+  if (const char* dc = std::getenv("DOCKER_CONFIG"); dc && *dc)
+    docker = fs::path(dc) / "config.json";
+  else if (const char* home = std::getenv("HOME"); home && *home)
+    docker = fs::path(home) / ".docker" / "config.json";
+  return CredentialStore(asterai_home() / "credentials.json", docker);
+}
+
+Result<std::optional<Credentials>> CredentialStore::find(std::string_view registry) const {
+  if (auto own = lookup(ASTERAI_TRY(read_json(file_)), registry)) return own;
+  if (docker_config_.empty()) return std::optional<Credentials>();
+  // Docker's file is someone else's: an unreadable one is ignored, not an error.
+  auto docker = read_json(docker_config_);
+  if (!docker) return std::optional<Credentials>();
+  return lookup(*docker, registry);
+}
+
+Result<void> CredentialStore::save(std::string_view registry, const Credentials& c) const {
+  json config = ASTERAI_TRY(read_json(file_));
+  if (!config.contains("auths") || !config["auths"].is_object()) config["auths"] = json::object();
+  config["auths"][std::string(registry)] = {{"auth", base64_encode(c.username + ":" + c.password)}};
+  return write_private(file_, config.dump(2) + "\n");
+}
+
+Result<bool> CredentialStore::remove(std::string_view registry) const {
+  json config = ASTERAI_TRY(read_json(file_));
+  if (!config.contains("auths") || !config["auths"].is_object()) return false;
+  bool found = false;
+  for (auto it = config["auths"].begin(); it != config["auths"].end();) {
+    if (host_of_key(it.key()) == registry) {
+      it = config["auths"].erase(it);
+      found = true;
+    } else {
+      ++it;
+    }
+  }
+  if (found) ASTERAI_TRY(write_private(file_, config.dump(2) + "\n"));
+  return found;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    for (int s : {18, 12, 6, 0}) out += kB64[(v >> s) & 63];
+  }
+  size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    uint32_t v = uint8_t(bytes[i]) << 16;
+    if (rest == 2) v |= uint8_t(bytes[i + 1]) << 8;
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += rest == 2 ? kB64[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=' || c == '\n' || c == '\r') continue;
+    const char* p = std::strchr(kB64, c);
+    if (!p || !c) return std::nullopt;
+    acc = (acc << 6) | static_cast<uint32_t>(p - kB64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+}  // namespace asterai::oci

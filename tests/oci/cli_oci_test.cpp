@@ -1,0 +1,223 @@
+// `asterai login/logout/push/pull/ls/rm/tags` end to end: the real binary against an
+// in-process asterai registry with token auth, with its own ASTERAI_HOME.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "asterai/common/files.h"
+#include "asterai/oci/media_types.h"
+#include "asterai/oci/referrers.h"
+#include "asterai/oci/registry_client.h"
+#include "test_server.h"
+#include "test_support.h"
+
+namespace asterai {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::run_asterai;
+
+std::string wit_dir() {
+  return std::string(ASTERAI_SOURCE_DIR) + "/tests/components/kitchen-sink/wit";
+}
+
+class CliOci : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_ = std::make_unique<test::TempDir>("cli-oci-home");
+    ::setenv("ASTERAI_HOME", home_->path().c_str(), 1);
+    ::setenv("DOCKER_CONFIG", (home_->path() / "docker").c_str(), 1);
+    ::setenv("ASTERAI_CACHE_DIR", (home_->path() / "cache").c_str(), 1);
+    ::unsetenv("ASTERAI_REGISTRY");
+    auto& creds = registry_.registry().credentials();
+    ASSERT_TRUE(creds.create_user("alice", false));
+    key_ = creds.issue_key("alice", "t")->secret;
+    host_ = registry_.base_url().substr(7);
+  }
+  void TearDown() override { ::unsetenv("ASTERAI_HOME"); }
+  test::ProcessResult login() {
+    return run_asterai({"login", host_, "-u", "alice", "--password-stdin"}, key_ + "\n");
+  }
+
+  registry::testing::TestRegistry registry_{true};
+  std::unique_ptr<test::TempDir> home_;
+  std::string key_, host_;
+};
+
+TEST_F(CliOci, LoginPushTagsPullLsRm) {
+  auto wasm = test::component("kitchen-sink-c.wasm").string();
+  std::string ref = host_ + "/alice/kitchen-sink:1.0.0";
+  // Without credentials: a clear error naming `asterai login`.
+  auto anon = run_asterai({"push", "--wit", wit_dir(), wasm, ref});
+  EXPECT_EQ(anon.exit_code, 17) << anon.err;
+  EXPECT_NE(anon.err.find("asterai login " + host_), std::string::npos) << anon.err;
+
+  auto bad = run_asterai({"login", host_, "-u", "alice", "--password-stdin"}, "astk_nope\n");
+  EXPECT_EQ(bad.exit_code, 17) << bad.err;
+  EXPECT_FALSE(fs::exists(home_->path() / "credentials.json"));
+
+  auto in = login();
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  struct stat st{};
+  ASSERT_EQ(::stat((home_->path() / "credentials.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+
+  auto push = run_asterai({"push", "--json", "--wit", wit_dir(), wasm, ref});
+  ASSERT_EQ(push.exit_code, 0) << push.err;
+  auto pushed = json::parse(push.out);
+  std::string digest = pushed["digest"];
+  EXPECT_EQ(pushed["referrers"].size(), 2u);
+  EXPECT_EQ(pushed["latest_moved"], true);
+  EXPECT_EQ(pushed["referrers_tag_fallback"], false);
+
+  // The tools referrer carries names, WIT docs and schemas.
+  oci::ClientOptions o;
+  o.credentials = oci::Credentials{"alice", key_};
+  oci::RegistryClient client(host_, o);
+  auto tools =
+      oci::list_referrers(client, "alice/kitchen-sink", digest, std::string(oci::kToolsArtifact));
+  ASSERT_TRUE(tools && tools->size() == 1);
+  auto manifest = client.get_manifest("alice/kitchen-sink", (*tools)[0].digest);
+  ASSERT_TRUE(manifest);
+  auto layer = oci::parse_manifest(manifest->bytes)->layers.at(0);
+  std::string doc;
+  oci::BlobSink sink{[&](std::span<const uint8_t> b) {
+                       doc.append(reinterpret_cast<const char*>(b.data()), b.size());
+                       return true;
+                     },
+                     [&] { doc.clear(); }};
+  ASSERT_TRUE(client.fetch_blob("alice/kitchen-sink", layer, sink, nullptr));
+  auto tools_json = json::parse(doc);
+  bool found_add = false, found_greet = false;
+  for (const auto& t : tools_json["tools"]) {
+    if (t["name"] == "add") {
+      found_add = true;
+      EXPECT_EQ(t["description"], "Adds two signed 32-bit integers (wrapping on overflow).");
+      EXPECT_EQ(t["input_schema"]["properties"]["a"]["type"], "integer");
+    }
+    if (t["name"] == "values_greet") {
+      found_greet = true;
+      EXPECT_EQ(t["description"], "Greets a person: \"Hello, NAME! You are AGE.\"");
+    }
+  }
+  EXPECT_TRUE(found_add && found_greet) << doc;
+
+  auto again = run_asterai({"push", "--wit", wit_dir(), wasm, ref});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already published"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find(digest), std::string::npos);
+
+  auto tags = run_asterai({"tags", host_ + "/alice/kitchen-sink"});
+  EXPECT_EQ(tags.exit_code, 0) << tags.err;
+  EXPECT_EQ(tags.out, "1.0.0\nlatest\n");
+
+  auto pull = run_asterai({"pull", "--json", ref});
+  ASSERT_EQ(pull.exit_code, 0) << pull.err;
+  auto pulled = json::parse(pull.out);
+  EXPECT_EQ(pulled["digest"], digest);
+  EXPECT_EQ(pulled["referrers"], 2);
+  auto original = read_file(wasm);
+  auto copy = read_file(pulled["wasm"]["path"].get<std::string>());
+  ASSERT_TRUE(original && copy);
+  EXPECT_EQ(*original, *copy);
+  EXPECT_TRUE(fs::exists(home_->path() / "store" / "oci-layout"));
+
+  auto ls = run_asterai({"ls", "--json"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  auto listed = json::parse(ls.out)["components"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["ref"], ref);
+  EXPECT_EQ(listed[0]["digest"], digest);
+  auto human = run_asterai({"ls"});
+  EXPECT_NE(human.out.find("REFERENCE"), std::string::npos);
+  EXPECT_NE(human.out.find(ref), std::string::npos);
+
+  auto rm = run_asterai({"rm", ref});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(json::parse(run_asterai({"ls", "--json"}).out)["components"].size(), 0u);
+  EXPECT_TRUE(fs::is_empty(home_->path() / "store" / "blobs" / "sha256"));
+
+  auto out = run_asterai({"logout", host_});
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_NE(out.out.find("logged out"), std::string::npos);
+}
+
+struct BadCase {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string in_stderr;
+};
+
+TEST_F(CliOci, BadInputGetsOneLineAndTheDocumentedExitCode) {
+  ASSERT_EQ(login().exit_code, 0);
+  auto wasm = test::component("kitchen-sink-c.wasm").string();
+  auto core = test::component("core-module.wasm").string();
+  std::string d = "sha256:" + std::string(64, 'a');
+  const std::vector<BadCase> cases = {
+      {{"push", "--no-wit", "missing.wasm", host_ + "/alice/x:1.0.0"}, 3, "missing.wasm"},
+      {{"push", "--no-wit", core, host_ + "/alice/x:1.0.0"}, 4, "not a component"},
+      {{"push", "--no-wit", wasm, host_ + "/alice/x@" + d}, 2, "version tag"},
+      {{"push", "--no-wit", wasm, host_ + "/Alice/x:1"}, 2, "invalid reference"},
+      {{"push", "--wit", "/nonexistent-wit", wasm, host_ + "/alice/x:1.0.0"}, 3, "--wit"},
+      {{"push", "--no-wit", wasm}, 2, "REF"},
+      {{"pull", "alice/x:1"}, 2, "ASTERAI_REGISTRY"},
+      {{"pull", host_ + "/alice/none:1.0.0"}, 14, "not found"},
+      {{"pull", "127.0.0.1:1/alice/x:1.0.0"}, 18, "127.0.0.1:1"},
+      {{"rm", "r.io/alice/x:1"}, 14, "asterai ls"},
+      {{"tags", host_ + "/alice/none"}, 14, ""},
+      {{"login", host_ + "/path"}, 2, "registry host"},
+      {{"login", host_, "-u", "alice"}, 2, "--password-stdin"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_asterai(c.args);
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    EXPECT_EQ(r.exit_code, c.exit_code) << joined << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.in_stderr), std::string::npos) << joined << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << joined << "\n" << r.err;
+  }
+  // Nothing was stored by any of them.
+  auto ls = run_asterai({"ls", "--json"});
+  EXPECT_EQ(json::parse(ls.out)["components"].size(), 0u);
+}
+
+TEST_F(CliOci, ProjectFileGivesTheDefaults) {
+  ASSERT_EQ(login().exit_code, 0);
+  auto project = home_->path() / "project";
+  fs::create_directories(project);
+  fs::copy(test::component("kitchen-sink-c.wasm"), project / "tool.wasm");
+  fs::copy(wit_dir(), project / "wit");
+  std::ofstream(project / "asterai.toml")
+      << "[component]\nregistry = \"" << host_
+      << "\"\nnamespace = \"alice\"\nname = \"tool\"\nversion = \"0.1.0\"\nlanguage = \"c\"\n"
+         "wasm = \"tool.wasm\"\n"
+         "description = \"A test tool\"\nlicense = \"MIT\"\n";
+  auto cwd = fs::current_path();
+  fs::current_path(project);
+  auto r = run_asterai({"push", "--json"});
+  fs::current_path(cwd);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  oci::ClientOptions o;
+  o.credentials = oci::Credentials{"alice", key_};
+  oci::RegistryClient client(host_, o);
+  auto m = client.get_manifest("alice/tool", "0.1.0");
+  ASSERT_TRUE(m) << m.error().message;
+  auto parsed = oci::parse_manifest(m->bytes);
+  EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationDescription)), "A test tool");
+  EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationLicenses)), "MIT");
+  EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationVersion)), "0.1.0");
+}
+
+TEST_F(CliOci, HelpListsTheFlags) {
+  auto r = run_asterai({"push", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--wit", "--no-wit", "--public", "--private", "--no-latest", "--json",
+                           "--plain-http", "--description", "--license", "--source", "--author"})
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace asterai
