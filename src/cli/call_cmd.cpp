@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "asterai/common/units.h"
-#include "asterai/runtime/policy.h"
 #include "commands.h"
 #include "output.h"
+#include "resolve.h"
+#include "sandbox_flags.h"
 
 namespace asterai::cli {
 namespace {
@@ -16,34 +16,10 @@ struct CallArgs {
   std::vector<std::string> values;
   bool json = false;
   bool stats = false;
-  std::string timeout = "30s";
-  std::string max_memory;
-  std::optional<uint64_t> fuel;
-  std::vector<std::string> env;
-  std::vector<std::string> dirs;
-  std::vector<std::string> allow_hosts;
-  std::string policy;
+  bool offline = false;
+  SandboxFlags sandbox;
   EngineFlags engine;
-  CLI::App* cmd = nullptr;  // to tell flags given on the command line from defaults
 };
-
-// The policy file (if any) first, then the command-line grants and limits on top of it.
-Result<runtime::Policy> effective_policy(const CallArgs& a) {
-  runtime::Policy p;
-  if (!a.policy.empty()) p = ASTERAI_TRY(runtime::load_policy(a.policy));
-  if (a.cmd->count("--timeout"))
-    p.limits.timeout = ASTERAI_TRY(parse_duration(a.timeout, "--timeout"));
-  if (!a.max_memory.empty())
-    p.limits.max_memory = ASTERAI_TRY(parse_size(a.max_memory, "--max-memory"));
-  if (a.fuel) p.limits.fuel = a.fuel;
-  for (const auto& e : a.env) p.grants.env.push_back(ASTERAI_TRY(runtime::parse_env_grant(e)));
-  for (const auto& d : a.dirs) p.grants.dirs.push_back(ASTERAI_TRY(runtime::parse_dir_grant(d)));
-  for (const auto& h : a.allow_hosts) {
-    ASTERAI_TRY(runtime::validate_host_pattern(h));
-    p.grants.allow_hosts.push_back(h);
-  }
-  return p;
-}
 
 bool takes_text(const runtime::ValType& t) {
   return t.kind == runtime::TypeKind::String || t.kind == runtime::TypeKind::Char ||
@@ -104,12 +80,14 @@ int call(const CallArgs& a) {
     if (a.json) std::cout << nlohmann::json{{"ok", false}, {"error", error_json(e)}}.dump() << "\n";
     return report(e);
   };
-  auto policy = effective_policy(a);
+  auto policy = a.sandbox.effective_policy();
   if (!policy) return emit_error(policy.error());
 
   auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
   if (!rt) return emit_error(rt.error());
-  auto component = (*rt)->load_file(a.file);
+  auto file = resolve_component(a.file, {.offline = a.offline, .progress = !a.json});
+  if (!file) return emit_error(file.error());
+  auto component = (*rt)->load_file(*file);
   if (!component) return emit_error(component.error());
   auto function = (*component)->find_function(a.function);
   if (!function) return emit_error(function.error());
@@ -157,7 +135,8 @@ void add_call_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<CallArgs>();
   auto* cmd =
       app.add_subcommand("call", "Call one exported function of a component with JSON arguments");
-  cmd->add_option("component", a->file, "Component file (.wasm)")->required();
+  cmd->add_option("component", a->file, "Component file (.wasm) or REGISTRY/NS/NAME:VERSION")
+      ->required();
   cmd->add_option("function", a->function,
                   "Function: iface/func, ns:pkg/iface@ver#func, /func (world level) or a bare name")
       ->required();
@@ -167,29 +146,9 @@ void add_call_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json,
                 "Print a JSON envelope: ok, result or error{kind,message}, output, stats");
   cmd->add_flag("--stats", a->stats, "Print timings and metering to stderr");
-  cmd->add_option("--timeout", a->timeout, "Wall-clock limit, e.g. 500ms, 5s, 1m (default 30s)");
-  cmd->add_option("--max-memory", a->max_memory, "Linear memory limit, e.g. 64MiB (default: none)");
-  cmd->add_option("--fuel", a->fuel, "CPU budget in fuel units (enables fuel metering)");
-  cmd->add_option("--env", a->env,
-                  "Grant an environment variable: KEY (the host's value) or KEY=VALUE")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->take_all();
-  cmd->add_option("--dir", a->dirs,
-                  "Grant a directory: HOST[:GUEST][:ro|rw] (read-only by default)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->take_all();
-  cmd->add_option(
-         "--allow-host", a->allow_hosts,
-         "Allow outgoing HTTP to HOST[:PORT] (*.example.com for subdomains, HOST:* any port)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->take_all();
-  cmd->add_option("--policy", a->policy,
-                  "TOML policy file with grants and limits (docs/policy.md); flags add to it");
-  a->cmd = cmd;
-  a->engine.add_to(*cmd);
+  a->sandbox.add_to(*cmd);
+  cmd->add_flag("--offline", a->offline, "Use the local store only; never pull");
+  a->engine.add_to(*cmd, /*many_calls=*/false);
   cmd->callback([a, &exit_code] { exit_code = call(*a); });
 }
 

@@ -8,5 +8,12 @@ namespace asterai::cli {
 
 void add_inspect_command(CLI::App& app, int& exit_code);
 void add_call_command(CLI::App& app, int& exit_code);
+// Publishing and the local store (oci): push, pull, login, logout, ls, rm, tags.
+void add_push_pull_commands(CLI::App& app, int& exit_code);
+void add_login_commands(CLI::App& app, int& exit_code);
+void add_store_commands(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
+// Component projects (project): init, build.
+void add_project_commands(CLI::App& app, int& exit_code);
 
 }  // namespace asterai::cli

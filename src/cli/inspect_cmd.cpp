@@ -6,6 +6,7 @@
 #include "asterai/runtime/schema.h"
 #include "commands.h"
 #include "output.h"
+#include "resolve.h"
 
 namespace asterai::cli {
 namespace {
@@ -14,6 +15,7 @@ struct InspectArgs {
   std::string file;
   bool json = false;
   bool schemas = false;
+  bool offline = false;
   EngineFlags engine;
 };
 
@@ -34,7 +36,12 @@ nlohmann::json function_json(const runtime::FunctionInfo& f) {
 int inspect(const InspectArgs& args) {
   auto rt = runtime::Runtime::create(args.engine.to_options(false));
   if (!rt) return report(rt.error());
-  auto component = (*rt)->load_file(args.file);
+  auto file = resolve_component(args.file, {.offline = args.offline, .progress = !args.json});
+  if (!file) {
+    if (args.json) std::cout << nlohmann::json{{"error", error_json(file.error())}}.dump(2) << "\n";
+    return report(file.error());
+  }
+  auto component = (*rt)->load_file(*file);
   if (!component) {
     if (args.json)
       std::cout << nlohmann::json{{"error", error_json(component.error())}}.dump(2) << "\n";
@@ -81,11 +88,13 @@ void add_inspect_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<InspectArgs>();
   auto* cmd =
       app.add_subcommand("inspect", "Show a component's imports, exports, functions and schemas");
-  cmd->add_option("component", args->file, "Component file (.wasm)")->required();
+  cmd->add_option("component", args->file, "Component file (.wasm) or REGISTRY/NS/NAME:VERSION")
+      ->required();
   cmd->add_flag("--json", args->json, "Print machine-readable JSON (includes the JSON Schemas)");
   cmd->add_flag("--schemas", args->schemas,
                 "Also print each function's input and output JSON Schema");
-  args->engine.add_to(*cmd);
+  cmd->add_flag("--offline", args->offline, "Use the local store only; never pull");
+  args->engine.add_to(*cmd, /*many_calls=*/false);
   cmd->callback([args, &exit_code] { exit_code = inspect(*args); });
 }
 

@@ -5,12 +5,16 @@
 
 namespace asterai::cli {
 
-void EngineFlags::add_to(CLI::App& cmd) {
+void EngineFlags::add_to(CLI::App& cmd, bool serves_many) {
+  many_calls = serves_many;
   cmd.add_option("--cache-dir", cache_dir,
                  "Where compiled components are cached (default: $ASTERAI_CACHE_DIR/compiled, "
                  "$XDG_CACHE_HOME/asterai/compiled or ~/.cache/asterai/compiled)");
   cmd.add_flag("--no-cache", no_cache, "Compile without reading or writing the compile cache");
-  cmd.add_flag("--no-pooling", no_pooling, "Allocate instances on demand instead of from a pool");
+  if (many_calls)
+    cmd.add_flag("--no-pooling", no_pooling, "Allocate instances on demand instead of from a pool");
+  else
+    cmd.add_flag("--pooling", pooling, "Instantiate from a pre-reserved pool (for many calls)");
 }
 
 runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
@@ -18,7 +22,7 @@ runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
   if (!no_cache)
     o.cache_dir =
         cache_dir.empty() ? default_cache_root() / "compiled" : std::filesystem::path(cache_dir);
-  o.pooling = !no_pooling;
+  o.pooling = many_calls ? !no_pooling : pooling;
   o.fuel = fuel;
   return o;
 }

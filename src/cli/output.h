@@ -16,8 +16,13 @@ struct EngineFlags {
   std::string cache_dir;
   bool no_cache = false;
   bool no_pooling = false;
+  bool pooling = false;
+  bool many_calls = true;
 
-  void add_to(CLI::App& cmd);
+  // `many_calls`: the command serves many calls (pooling on, --no-pooling turns it off);
+  // otherwise one call per process (on-demand allocation, --pooling turns the pool on): the
+  // pool's up-front address-space reservation costs a one-shot call more than it saves.
+  void add_to(CLI::App& cmd, bool many_calls);
   runtime::EngineOptions to_options(bool fuel) const;
 };
 

@@ -23,6 +23,11 @@ int run(int argc, char** argv) {
   int exit_code = 0;
   add_inspect_command(app, exit_code);
   add_call_command(app, exit_code);
+  add_push_pull_commands(app, exit_code);
+  add_login_commands(app, exit_code);
+  add_store_commands(app, exit_code);
+  add_serve_command(app, exit_code);
+  add_project_commands(app, exit_code);
 #ifdef ASTERAI_HAVE_REGISTRY
   add_registry_commands(app, exit_code);
 #endif

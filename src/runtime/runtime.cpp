@@ -15,7 +15,11 @@ const char* wasmtime_version() {
 }
 
 Runtime::Impl::~Impl() {
-  stop_ticker = true;
+  {
+    std::lock_guard lock(ticker_mutex);
+    stop_ticker = true;
+  }
+  ticker_cv.notify_all();
   if (ticker.joinable()) ticker.join();
   // The linker references the engine: drop it first.
   linker.reset();
@@ -89,10 +93,9 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   Impl* impl = rt->impl_.get();
   if (!options.epoch) return rt;
   impl->ticker = std::thread([impl] {
-    while (!impl->stop_ticker.load(std::memory_order_relaxed)) {
-      std::this_thread::sleep_for(kEpochTick);
+    std::unique_lock lock(impl->ticker_mutex);
+    while (!impl->ticker_cv.wait_for(lock, kEpochTick, [impl] { return impl->stop_ticker; }))
       wasmtime_engine_increment_epoch(impl->engine.get());
-    }
   });
   return rt;
 }

@@ -1,7 +1,8 @@
 // The Wasmtime side of asterai::runtime::Runtime (private to src/runtime).
 #pragma once
 
-#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -20,8 +21,11 @@ struct Runtime::Impl {
   wt::LinkerPtr linker;
   std::optional<ComponentCache> cache;
 
-  // Advances the engine's epoch every kEpochTick so deadlines fire; stops with the runtime.
-  std::atomic<bool> stop_ticker{false};
+  // Advances the engine's epoch every kEpochTick so deadlines fire; stops with the runtime,
+  // woken at once (a one-shot `asterai call` must not wait out a tick to exit).
+  std::mutex ticker_mutex;
+  std::condition_variable ticker_cv;
+  bool stop_ticker = false;
   std::thread ticker;
 
   ~Impl();

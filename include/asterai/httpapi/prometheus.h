@@ -1,0 +1,16 @@
+// The server's metrics in the Prometheus text exposition format (version 0.0.4).
+#pragma once
+
+#include <string>
+
+#include "asterai/mcp/metrics.h"
+
+namespace asterai::httpapi {
+
+// asterai_tool_calls_total{tool}, asterai_tool_call_errors_total{kind},
+// asterai_tool_call_duration_seconds (histogram), asterai_fuel_consumed_total,
+// asterai_instances_total, asterai_tool_calls_in_flight, asterai_tool_calls_rejected_total,
+// asterai_tools.
+std::string prometheus_text(const mcp::MetricsSnapshot& metrics, size_t tool_count);
+
+}  // namespace asterai::httpapi

@@ -1,0 +1,52 @@
+// The HTTP listener of `asterai serve --listen`: MCP Streamable HTTP on /mcp and the plain
+// API (api.h) on the same port. Boost.Beast, one thread per connection (keep-alive; a
+// connection thread only parses and writes, tool calls run on the executor's workers).
+// Every request passes the Origin check (DNS-rebinding protection: browsers' cross-site
+// requests are refused) and, with a token, the bearer check.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "asterai/common/error.h"
+#include "asterai/mcp/server.h"
+
+namespace asterai::httpapi {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0 = any free port (see HttpServer::port)
+  // Required as "Authorization: Bearer <token>" on every path but /healthz; empty = none.
+  std::string token;
+  // Origins allowed besides loopback ones (http://localhost:*, http://127.0.0.1:*,
+  // http://[::1]:*), e.g. "https://app.example.com".
+  std::vector<std::string> allowed_origins;
+  size_t max_body = 4 << 20;  // larger requests get 413
+  int idle_timeout_seconds = 60;
+  size_t max_connections = 512;
+};
+
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> start(mcp::Server& server, HttpOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, ends open streams and connections, joins their threads.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// True when the Origin header value is allowed: absent, a loopback origin, or listed.
+bool origin_allowed(const std::string& origin, const std::vector<std::string>& allowed);
+
+}  // namespace asterai::httpapi

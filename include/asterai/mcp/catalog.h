@@ -1,0 +1,99 @@
+// The tool catalog: one tool per exported function of the served components, with its
+// name (naming.h), description, input and output JSON Schema, annotations, and the policy
+// (grants + limits) its calls run under. Immutable once built; a reload builds a new one.
+//
+// Where the components come from is behind ToolSource: today a list of .wasm files, later
+// an environment (components pinned by digest + per-component policy) plugs in the same way.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "asterai/common/error.h"
+#include "asterai/runtime/policy.h"
+#include "asterai/runtime/runtime.h"
+
+namespace asterai::mcp {
+
+// Documentation of a component's functions (from WIT docs, when the component carries them),
+// keyed by docs_key() (wit_docs.h): "iface#func", or "func" at world level.
+using FunctionDocs = std::map<std::string, std::string>;
+
+// One component as served: its name (the tool-name prefix), the compiled component, and the
+// policy its calls get.
+struct ServedComponent {
+  std::string name;
+  std::shared_ptr<const runtime::Component> component;
+  runtime::Policy policy;
+  FunctionDocs docs;
+};
+
+// Produces the components to serve; called at start and on every reload.
+using ToolSource = std::function<Result<std::vector<ServedComponent>>()>;
+
+struct Tool {
+  std::string name;
+  std::string title;
+  std::string description;
+  nlohmann::json input_schema;
+  // Always an object schema (MCP requires it); see `wrapped`. Null when the function
+  // returns nothing (the tool then has no outputSchema).
+  nlohmann::json output_schema;
+  // True when the result value travels as {"result": value} in structuredContent.
+  bool wrapped = true;
+  nlohmann::json annotations;
+  // Where the call goes. `component` keeps the function alive.
+  std::shared_ptr<const runtime::Component> component;
+  const runtime::FunctionInfo* function = nullptr;
+  std::string component_name;
+  runtime::Policy policy;
+};
+
+class Catalog {
+ public:
+  // Functions that cannot be called with JSON (resources, streams) are left out.
+  static std::shared_ptr<const Catalog> build(std::vector<ServedComponent> components);
+
+  const std::vector<Tool>& tools() const { return tools_; }
+  const Tool* find(std::string_view name) const;
+  // Functions skipped because their signature cannot be a tool ("<component>: <func>: why").
+  const std::vector<std::string>& skipped() const { return skipped_; }
+
+ private:
+  std::vector<Tool> tools_;
+  std::map<std::string, size_t, std::less<>> by_name_;
+  std::vector<std::string> skipped_;
+};
+
+// A runtime schema as tools publish it: JSON Schema 2020-12 (MCP's default dialect) without
+// "$schema", and tuples without "items": false, so draft-07 validators (the TypeScript SDK's
+// default Ajv) accept it too; it stays exact under 2020-12.
+nlohmann::json portable_schema(nlohmann::json schema);
+
+// The output schema a function's result gets as a tool (an object schema, or null without a
+// result), and whether the value is wrapped as {"result": value}.
+struct OutputShape {
+  nlohmann::json schema;
+  bool wrapped = false;
+};
+OutputShape tool_output_shape(const runtime::FunctionInfo& function);
+
+// The structuredContent for a result value under that shape.
+nlohmann::json structured_content(const Tool& tool, const nlohmann::json& value);
+
+// A description that is never empty: the WIT docs, else the signature and where it comes from.
+std::string tool_description(const ServedComponent& source, const runtime::FunctionInfo& function);
+
+// MCP tool annotations derivable from the policy: read-only without write or network grants,
+// open-world with network grants.
+nlohmann::json tool_annotations(const runtime::FunctionInfo& function,
+                                const runtime::Policy& policy);
+
+// The tool in MCP's tools/list format.
+nlohmann::json mcp_tool_json(const Tool& tool);
+
+}  // namespace asterai::mcp

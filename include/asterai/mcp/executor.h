@@ -1,0 +1,82 @@
+// Runs tool calls on a fixed pool of worker threads (sized to the cores by default), one
+// fresh instance per call (Runtime::call). A slow call occupies one worker until its own
+// timeout; the queue in front of the pool is bounded so a flood is refused, not buffered.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "asterai/mcp/catalog.h"
+#include "asterai/mcp/metrics.h"
+#include "asterai/runtime/runtime.h"
+
+namespace asterai::mcp {
+
+// Set by whoever wants a call abandoned (MCP notifications/cancelled). A call still queued is
+// not started; a running one finishes within its limits and its result is dropped.
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
+struct ToolCall {
+  std::shared_ptr<const Catalog> catalog;  // keeps `tool` alive
+  const Tool* tool = nullptr;
+  nlohmann::json arguments;
+  CancelFlag cancel;
+};
+
+struct ToolCallResult {
+  runtime::CallOutcome outcome;
+  bool cancelled = false;  // never started, or finished after a cancellation
+};
+
+class Executor {
+ public:
+  // `workers` 0 = std::thread::hardware_concurrency(); `max_queued` calls may wait.
+  Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics, size_t workers = 0,
+           size_t max_queued = 1024);
+  // Finishes the queued and running calls, then joins the workers.
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  using Done = std::function<void(ToolCallResult)>;
+  // Queues the call; `done` runs on a worker thread. False (and `done` not called) when the
+  // queue is full.
+  bool submit(ToolCall call, Done done);
+  size_t workers() const { return threads_.size(); }
+  const runtime::Runtime& runtime() const { return *runtime_; }
+
+ private:
+  struct Job {
+    ToolCall call;
+    Done done;
+  };
+  void work();
+  // Handing a call to a sleeping thread costs a wake-up (tens of microseconds on an idle
+  // virtual machine), as much as a small tool's whole call; so one idle worker at a time
+  // polls for up to kSpin before it sleeps. True when work arrived meanwhile.
+  bool spin_for_work();
+  ToolCallResult run(const ToolCall& call);
+
+  static constexpr std::chrono::microseconds kSpin{200};
+
+  std::shared_ptr<const runtime::Runtime> runtime_;
+  Metrics& metrics_;
+  size_t max_queued_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex
+  std::atomic<bool> spinning_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace asterai::mcp

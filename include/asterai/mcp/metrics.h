@@ -1,0 +1,46 @@
+// Counters of every tool call the server ran (MCP or HTTP API): calls per tool, errors per
+// kind, a latency histogram, fuel and instances. Thread-safe; rendered as Prometheus text by
+// httpapi/prometheus.h.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace asterai::mcp {
+
+// Upper bounds (seconds) of the latency histogram's buckets; +Inf is implicit.
+inline constexpr std::array<double, 16> kLatencyBuckets = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+
+struct MetricsSnapshot {
+  std::map<std::string, uint64_t> calls_by_tool;
+  std::map<std::string, uint64_t> errors_by_kind;
+  std::array<uint64_t, kLatencyBuckets.size()> latency_buckets{};  // non-cumulative
+  uint64_t latency_count = 0;
+  double latency_sum_seconds = 0;
+  uint64_t fuel_used = 0;
+  uint64_t instances = 0;
+  uint64_t rejected_busy = 0;
+  int64_t in_flight = 0;
+};
+
+class Metrics {
+ public:
+  void call_started();
+  // `error_kind` empty for a successful call; `instantiated` when an instance was created.
+  void call_finished(const std::string& tool, const std::string& error_kind, double wall_seconds,
+                     std::optional<uint64_t> fuel, bool instantiated);
+  void rejected_busy();
+  MetricsSnapshot snapshot() const;
+
+ private:
+  mutable std::mutex mutex_;
+  MetricsSnapshot data_;
+};
+
+}  // namespace asterai::mcp

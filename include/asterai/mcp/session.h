@@ -1,0 +1,78 @@
+// One MCP session: the lifecycle (initialize, version negotiation, initialized, ping), the
+// methods (tools/list with pagination, tools/call, logging/setLevel) and notifications
+// (cancelled, initialized). Transport-neutral: a transport hands in parsed messages and gets
+// back the messages to send.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tl/expected.hpp>
+
+#include "asterai/mcp/executor.h"
+#include "asterai/mcp/jsonrpc.h"
+
+namespace asterai::mcp {
+
+class Server;
+
+// MCP logging levels, in order (RFC 5424 severities).
+enum class LogLevel { debug, info, notice, warning, error, critical, alert, emergency, off };
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // Messages the server sends on its own (notifications/tools/list_changed). May be empty
+  // (a transport without a server-to-client stream).
+  using Outbound = std::function<void(const nlohmann::json&)>;
+  // The messages belonging to one request: zero or more notifications (log messages about
+  // the call) with final = false, then the response with final = true. A null response means
+  // none is to be sent (the request was cancelled). May be called on a worker thread.
+  using Channel = std::function<void(nlohmann::json message, bool final)>;
+
+  static std::shared_ptr<Session> create(Server& server, Outbound outbound);
+
+  // Handles one message. `channel` is called for requests and for invalid messages (with an
+  // error response), never for notifications and responses.
+  void handle(const nlohmann::json& message, const Channel& channel);
+
+  bool initialized() const;
+  std::string protocol_version() const;
+  // False for a 2025-03-26 session: it gets no outputSchema, title or structuredContent.
+  bool supports_structured_output() const;
+  // Sends notifications/tools/list_changed, when initialized and there is an outbound stream.
+  void notify_tools_changed();
+  // Replaces the outbound stream (e.g. when an HTTP client opens or closes its GET stream).
+  void set_outbound(Outbound outbound);
+
+ private:
+  Session(Server& server, Outbound outbound) : server_(server), outbound_(std::move(outbound)) {}
+
+  // A protocol problem, answered as a JSON-RPC error.
+  struct RpcError {
+    int code;
+    std::string message;
+  };
+  using RpcResult = tl::expected<nlohmann::json, RpcError>;
+
+  nlohmann::json initialize(const jsonrpc::Message& m);
+  RpcResult list_tools(const jsonrpc::Message& m);
+  // Answers on `channel` once the call ran; an error when it cannot be queued.
+  tl::expected<void, RpcError> call_tool(const jsonrpc::Message& m, const Channel& channel);
+  RpcResult set_log_level(const jsonrpc::Message& m);
+  void cancelled(const nlohmann::json& params);
+
+  Server& server_;
+  mutable std::mutex mutex_;
+  Outbound outbound_;
+  bool initialize_answered_ = false;
+  bool initialized_ = false;
+  std::string protocol_version_;
+  std::atomic<LogLevel> log_level_{LogLevel::off};
+  std::map<std::string, CancelFlag> in_flight_;  // by the request id's JSON text
+};
+
+}  // namespace asterai::mcp

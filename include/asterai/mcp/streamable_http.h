@@ -1,0 +1,53 @@
+// MCP's Streamable HTTP transport on one endpoint: POST carries client messages (answered as
+// JSON, or as an SSE stream when notifications about the call precede the response), GET
+// opens the server-to-client SSE stream (tools/list_changed), DELETE ends a session.
+// Sessions are named by the Mcp-Session-Id header the initialize response assigns.
+// Origin and bearer-token checks are the listener's (httpapi/server.h), before this.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "asterai/mcp/http_message.h"
+#include "asterai/mcp/server.h"
+#include "asterai/mcp/session.h"
+
+namespace asterai::mcp {
+
+struct StreamableHttpOptions {
+  size_t max_sessions = 1024;  // the least recently used session is dropped beyond this
+  // Idle GET streams send an SSE comment this often (keeps proxies from closing them).
+  int keepalive_seconds = 15;
+};
+
+class StreamableHttp {
+ public:
+  StreamableHttp(Server& server, StreamableHttpOptions options = {});
+  ~StreamableHttp();
+
+  HttpResponse handle(const HttpRequest& request);
+  // Ends every open GET stream (server shutdown).
+  void close_streams();
+  size_t session_count() const;
+
+ private:
+  struct Entry;
+  HttpResponse post(const HttpRequest& request);
+  HttpResponse get(const HttpRequest& request);
+  HttpResponse remove(const HttpRequest& request);
+  // The session named by the request's Mcp-Session-Id, or the error response to send.
+  std::shared_ptr<Entry> find(const HttpRequest& request, HttpResponse& error);
+  std::shared_ptr<Entry> open_session();
+
+  Server& server_;
+  StreamableHttpOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Entry>> sessions_;
+  uint64_t clock_ = 0;  // for least-recently-used eviction
+};
+
+}  // namespace asterai::mcp

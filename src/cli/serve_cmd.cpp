@@ -1,0 +1,275 @@
+// `asterai serve COMPONENT...`: the components' exported functions as tools, over MCP on
+// stdio, or over HTTP (MCP Streamable HTTP on /mcp plus the /v1 API) with --listen.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "asterai/common/files.h"
+#include "asterai/common/units.h"
+#include "asterai/httpapi/server.h"
+#include "asterai/mcp/file_source.h"
+#include "asterai/mcp/stdio.h"
+#include "asterai/mcp/wit_docs.h"
+#include "commands.h"
+#include "output.h"
+#include "sandbox_flags.h"
+
+#ifndef ASTERAI_VERSION
+#define ASTERAI_VERSION "0.0.0"
+#endif
+
+namespace asterai::cli {
+namespace {
+
+struct ServeArgs {
+  std::vector<std::string> targets;
+  std::string mcp;
+  std::string listen;
+  std::string token_file;
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> wit;
+  size_t workers = 0;
+  std::string max_request = "4MiB";
+  size_t page_size = 100;
+  SandboxFlags sandbox;
+  EngineFlags engine;
+};
+
+// Signals are taken by one thread (sigwait), so reload and shutdown run as ordinary code.
+class SignalThread {
+ public:
+  // Blocks the signals in this thread and every thread created after (call it first).
+  explicit SignalThread(bool shutdown_signals) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGHUP);
+    sigaddset(&set_, SIGUSR1);  // our own wake-up, to end the thread
+    if (shutdown_signals) {
+      sigaddset(&set_, SIGINT);
+      sigaddset(&set_, SIGTERM);
+    }
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  }
+  ~SignalThread() { stop(); }
+
+  template <class OnReload, class OnStop>
+  void start(OnReload on_reload, OnStop on_stop) {
+    thread_ = std::thread([this, on_reload, on_stop] {
+      while (true) {
+        int sig = 0;
+        if (sigwait(&set_, &sig) != 0) continue;
+        if (stopping_) return;
+        if (sig == SIGHUP) on_reload();
+        if (sig == SIGINT || sig == SIGTERM) on_stop();
+      }
+    });
+  }
+  void stop() {
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+ private:
+  sigset_t set_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    return make_error(ErrorKind::usage, "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "127.0.0.1";
+  std::string port = text.substr(colon + 1);
+  unsigned long value = 0;
+  bool digits = !port.empty() && port.size() <= 5 &&
+                port.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) value = std::stoul(port);
+  if (!digits || value > 65535)
+    return make_error(ErrorKind::usage, "--listen: invalid port \"" + port + "\"");
+  return std::pair{host, static_cast<uint16_t>(value)};
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
+}
+
+Result<std::string> read_token(const std::string& path) {
+  auto bytes = ASTERAI_TRY(read_file(path));
+  std::string token(bytes.begin(), bytes.end());
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
+    token.pop_back();
+  if (token.empty() || token.find_first_of(" \t\r\n") != std::string::npos)
+    return make_error(ErrorKind::usage,
+                      "--token-file " + path + ": expected one token on one line");
+  return token;
+}
+
+int serve(const ServeArgs& a) {
+  if (!a.mcp.empty() && a.mcp != "stdio")
+    return report(
+        Error{ErrorKind::usage, "--mcp takes \"stdio\" (HTTP is --listen HOST:PORT)", {}});
+  if (!a.mcp.empty() && !a.listen.empty())
+    return report(Error{ErrorKind::usage, "give either --mcp stdio or --listen, not both", {}});
+  bool http = !a.listen.empty();
+  if (!http && a.mcp.empty() && isatty(0)) {
+    return report(Error{ErrorKind::usage,
+                        "stdin is a terminal: start serve from an MCP client (stdio), or give "
+                        "--listen 127.0.0.1:PORT for HTTP",
+                        {}});
+  }
+  if (!http && (!a.token_file.empty() || !a.allowed_origins.empty()))
+    return report(Error{ErrorKind::usage, "--token-file and --allow-origin need --listen", {}});
+  auto max_request = parse_size(a.max_request, "--max-request-size");
+  if (!max_request) return report(max_request.error());
+
+  httpapi::HttpOptions http_options;
+  if (http) {
+    auto listen = parse_listen(a.listen);
+    if (!listen) return report(listen.error());
+    http_options.host = listen->first;
+    http_options.port = listen->second;
+    http_options.allowed_origins = a.allowed_origins;
+    http_options.max_body = *max_request;
+    if (!a.token_file.empty()) {
+      auto token = read_token(a.token_file);
+      if (!token) return report(token.error());
+      http_options.token = *token;
+    }
+    if (!is_loopback(http_options.host) && http_options.token.empty()) {
+      return report(Error{ErrorKind::usage,
+                          "listening on " + http_options.host +
+                              " (not loopback) needs --token-file: anyone on the network could "
+                              "call the tools",
+                          {}});
+    }
+  }
+
+  std::vector<mcp::ComponentFile> files;
+  for (const auto& t : a.targets) {
+    auto f = mcp::parse_component_spec(t);
+    if (!f) return report(f.error());
+    files.push_back(std::move(*f));
+  }
+  auto policy = a.sandbox.effective_policy();
+  if (!policy) return report(policy.error());
+  // Before any thread exists (the runtime's epoch ticker too), so all inherit the mask.
+  SignalThread signals(http);
+  // A client that goes away must not kill the server mid-write: writes fail instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
+  if (!rt) return report(rt.error());
+  mcp::FunctionDocs wit_docs;
+  for (const auto& w : a.wit) {
+    auto docs = mcp::load_wit_docs(w);
+    if (!docs) return report(docs.error());
+    wit_docs.insert(docs->begin(), docs->end());
+  }
+  auto source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
+  if (!source) return report(source.error());
+
+  mcp::ServerOptions options;
+  options.workers = a.workers;
+  options.page_size = a.page_size;
+  options.version = ASTERAI_VERSION;
+  auto server = mcp::Server::create(*rt, std::move(*source), options);
+  if (!server) return report(server.error());
+  auto& s = **server;
+  for (const auto& skipped : s.catalog()->skipped())
+    std::fprintf(stderr, "asterai serve: skipping %s (unsupported in a tool signature)\n",
+                 skipped.c_str());
+  auto on_reload = [&s] {
+    if (auto r = s.reload(); !r)
+      std::fprintf(stderr, "asterai serve: reload failed, keeping the old tools: %s\n",
+                   r.error().to_string().c_str());
+    else
+      std::fprintf(stderr, "asterai serve: reloaded, %zu tools\n", s.catalog()->tools().size());
+  };
+
+  if (!http) {
+    std::fprintf(stderr, "asterai serve: %zu tools on stdio (MCP)\n", s.catalog()->tools().size());
+    signals.start(on_reload, [] {});
+    mcp::StdioOptions stdio;
+    stdio.max_message_bytes = *max_request;
+    int rc = mcp::serve_stdio(s, stdio);
+    signals.stop();
+    return rc;
+  }
+  auto listener = httpapi::HttpServer::start(s, http_options);
+  if (!listener) return report(listener.error());
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stop = false;
+  signals.start(on_reload, [&] {
+    std::lock_guard lock(mutex);
+    stop = true;
+    cv.notify_all();
+  });
+  std::string host = http_options.host.find(':') != std::string::npos
+                         ? "[" + http_options.host + "]"
+                         : http_options.host;
+  // One line on stdout, so scripts can read the bound port (with --listen HOST:0).
+  std::printf("listening on http://%s:%u (MCP: /mcp, API: /v1/tools, /v1/call)\n", host.c_str(),
+              (*listener)->port());
+  std::fflush(stdout);
+  std::fprintf(stderr, "asterai serve: %zu tools\n", s.catalog()->tools().size());
+  {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return stop; });
+  }
+  (*listener)->stop();
+  signals.stop();
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve",
+      "Serve components' functions as tools: MCP on stdio, or MCP + HTTP API with --listen");
+  cmd->add_option("components", a->targets,
+                  "Component files, as path.wasm or NAME=path.wasm (NAME prefixes the tool names; "
+                  "default: the file name)")
+      ->required();
+  cmd->add_option("--mcp", a->mcp,
+                  "MCP transport: stdio (the default when stdin is not a terminal)");
+  cmd->add_option("--listen", a->listen,
+                  "Serve HTTP on HOST:PORT instead: MCP Streamable HTTP on /mcp, the API on /v1 "
+                  "(loopback unless --token-file)");
+  cmd->add_option("--token-file", a->token_file,
+                  "HTTP: require \"Authorization: Bearer <token>\" with the token in this file");
+  cmd->add_option("--allow-origin", a->allowed_origins,
+                  "HTTP: also accept requests from this browser Origin (loopback origins always)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option("--wit", a->wit,
+                  "WIT file or folder whose /// doc comments describe the tools (for components "
+                  "that carry no docs)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option("--workers", a->workers, "Calls run in parallel (default: one per core)");
+  cmd->add_option("--max-request-size", a->max_request,
+                  "Largest request (MCP message or HTTP body), e.g. 4MiB (the default)");
+  cmd->add_option("--page-size", a->page_size, "Tools per tools/list page (default 100)")
+      ->check(CLI::Range(1, 10000));
+  a->sandbox.add_to(*cmd);
+  a->engine.add_to(*cmd, /*many_calls=*/true);
+  cmd->callback([a, &exit_code] { exit_code = serve(*a); });
+}
+
+}  // namespace asterai::cli

@@ -1,0 +1,85 @@
+#include "asterai/mcp/executor.h"
+
+#include <chrono>
+
+namespace asterai::mcp {
+
+Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics,
+                   size_t workers, size_t max_queued)
+    : runtime_(std::move(runtime)), metrics_(metrics), max_queued_(max_queued) {
+  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+}
+
+Executor::~Executor() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+bool Executor::submit(ToolCall call, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) {
+      metrics_.rejected_busy();
+      return false;
+    }
+    queue_.push_back(Job{std::move(call), std::move(done)});
+    ++queued_;
+  }
+  // A spinning worker takes it without a wake-up; see work().
+  if (!spinning_.load()) cv_.notify_one();
+  return true;
+}
+
+bool Executor::spin_for_work() {
+  if (spinning_.exchange(true)) return false;  // one spinner at a time
+  auto until = std::chrono::steady_clock::now() + kSpin;
+  while (queued_.load() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  spinning_ = false;
+  // Checked after clearing the flag: a submit that saw the flag set (and so did not notify)
+  // has already counted its job.
+  return queued_.load() > 0;
+}
+
+void Executor::work() {
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      if (queue_.empty() && !stopping_) {
+        lock.unlock();
+        spin_for_work();
+        lock.lock();
+      }
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has run
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      --queued_;
+    }
+    job.done(run(job.call));
+  }
+}
+
+ToolCallResult Executor::run(const ToolCall& call) {
+  ToolCallResult r;
+  if (call.cancel && call.cancel->load()) {
+    r.cancelled = true;
+    return r;
+  }
+  const Tool& tool = *call.tool;
+  metrics_.call_started();
+  r.outcome = runtime_->call(*tool.component, *tool.function, call.arguments, tool.policy.limits,
+                             tool.policy.grants);
+  std::string kind = r.outcome.ok() ? "" : std::string(error_kind_name(r.outcome.error->kind));
+  metrics_.call_finished(tool.name, kind, r.outcome.stats.wall_ms / 1000.0,
+                         r.outcome.stats.fuel_used, r.outcome.stats.instantiate_ms > 0);
+  r.cancelled = call.cancel && call.cancel->load();
+  return r;
+}
+
+}  // namespace asterai::mcp

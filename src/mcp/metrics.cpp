@@ -1,0 +1,38 @@
+#include "asterai/mcp/metrics.h"
+
+namespace asterai::mcp {
+
+void Metrics::call_started() {
+  std::lock_guard lock(mutex_);
+  ++data_.in_flight;
+}
+
+void Metrics::call_finished(const std::string& tool, const std::string& error_kind,
+                            double wall_seconds, std::optional<uint64_t> fuel, bool instantiated) {
+  std::lock_guard lock(mutex_);
+  --data_.in_flight;
+  ++data_.calls_by_tool[tool];
+  if (!error_kind.empty()) ++data_.errors_by_kind[error_kind];
+  for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (wall_seconds <= kLatencyBuckets[i]) {
+      ++data_.latency_buckets[i];
+      break;
+    }
+  }
+  ++data_.latency_count;
+  data_.latency_sum_seconds += wall_seconds;
+  if (fuel) data_.fuel_used += *fuel;
+  if (instantiated) ++data_.instances;
+}
+
+void Metrics::rejected_busy() {
+  std::lock_guard lock(mutex_);
+  ++data_.rejected_busy;
+}
+
+MetricsSnapshot Metrics::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return data_;
+}
+
+}  // namespace asterai::mcp

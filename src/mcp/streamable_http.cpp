@@ -1,0 +1,301 @@
+#include "asterai/mcp/streamable_http.h"
+
+#include <chrono>
+#include <random>
+
+#include "asterai/mcp/jsonrpc.h"
+#include "asterai/mcp/stdio.h"
+
+namespace asterai::mcp {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kOutboxLimit = 256;  // server-to-client messages kept for a slow GET stream
+
+std::string new_session_id() {
+  // 128 random bits, hex: visible ASCII as the spec requires, unguessable.
+  std::random_device rd;
+  std::string id;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 4; ++i) {
+    uint32_t v = rd();
+    for (int j = 0; j < 8; ++j, v >>= 4) id += kHex[v & 0xf];
+  }
+  return id;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+HttpResponse rpc_error_response(int status, int code, const std::string& message) {
+  return HttpResponse::json(status, jsonrpc::dump(jsonrpc::error(nullptr, code, message)));
+}
+
+std::string sse_event(const json& message) {
+  return "event: message\ndata: " + jsonrpc::dump(message) + "\n\n";
+}
+
+// Collects what a session sends about one request, until the final response.
+struct Collected {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<json> notifications;
+  json response;
+  bool done = false;
+};
+
+}  // namespace
+
+struct StreamableHttp::Entry {
+  std::string id;
+  std::shared_ptr<Session> session;
+  uint64_t last_used = 0;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<json> outbox;
+  bool streaming = false;  // a GET stream is open
+  bool closed = false;
+
+  void push(const json& message) {
+    {
+      std::lock_guard lock(mutex);
+      if (closed || !streaming) return;  // nobody listens: the spec lets us drop it
+      if (outbox.size() >= kOutboxLimit) outbox.pop_front();
+      outbox.push_back(message);
+    }
+    cv.notify_all();
+  }
+  void close() {
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+    }
+    cv.notify_all();
+  }
+};
+
+StreamableHttp::StreamableHttp(Server& server, StreamableHttpOptions options)
+    : server_(server), options_(options) {}
+
+StreamableHttp::~StreamableHttp() {
+  close_streams();
+}
+
+void StreamableHttp::close_streams() {
+  std::map<std::string, std::shared_ptr<Entry>> all;
+  {
+    std::lock_guard lock(mutex_);
+    all = sessions_;
+  }
+  for (auto& [_, e] : all) e->close();
+}
+
+size_t StreamableHttp::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+HttpResponse StreamableHttp::handle(const HttpRequest& request) {
+  // Spec: a version header we do not speak is a 400 (absent means 2025-03-26).
+  auto version = request.header("mcp-protocol-version");
+  if (!version.empty() && !supports_protocol_version(version)) {
+    return rpc_error_response(400, jsonrpc::kInvalidRequest,
+                              "unsupported MCP-Protocol-Version: " + version);
+  }
+  if (request.method == "POST") return post(request);
+  if (request.method == "GET") return get(request);
+  if (request.method == "DELETE") return remove(request);
+  auto r = HttpResponse::text(405, "method not allowed: use POST, GET or DELETE\n");
+  r.headers.emplace_back("Allow", "GET, POST, DELETE");
+  return r;
+}
+
+std::shared_ptr<StreamableHttp::Entry> StreamableHttp::open_session() {
+  auto entry = std::make_shared<Entry>();
+  std::weak_ptr<Entry> weak = entry;
+  entry->session = Session::create(server_, [weak](const json& m) {
+    if (auto e = weak.lock()) e->push(m);
+  });
+  std::shared_ptr<Entry> evicted;
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.size() >= options_.max_sessions) {
+      auto oldest = sessions_.begin();
+      for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+        if (it->second->last_used < oldest->second->last_used) oldest = it;
+      evicted = oldest->second;
+      sessions_.erase(oldest);
+    }
+    entry->last_used = ++clock_;
+    std::string id;
+    do id = new_session_id();
+    while (sessions_.count(id));
+    sessions_[id] = entry;
+    entry->id = id;
+  }
+  if (evicted) evicted->close();
+  return entry;
+}
+
+std::shared_ptr<StreamableHttp::Entry> StreamableHttp::find(const HttpRequest& request,
+                                                            HttpResponse& error) {
+  auto id = request.header("mcp-session-id");
+  if (id.empty()) {
+    error = rpc_error_response(400, jsonrpc::kInvalidRequest,
+                               "missing Mcp-Session-Id header: send initialize first");
+    return nullptr;
+  }
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) {
+    // Spec: 404 tells the client to start a new session with initialize.
+    error = rpc_error_response(404, jsonrpc::kInvalidRequest, "unknown or expired session");
+    return nullptr;
+  }
+  it->second->last_used = ++clock_;
+  return it->second;
+}
+
+HttpResponse StreamableHttp::post(const HttpRequest& request) {
+  auto accept = request.header("accept");
+  bool json_ok = accept.empty() || contains(accept, "application/json") || contains(accept, "*/*");
+  bool sse_ok = contains(accept, "text/event-stream");
+  if (!json_ok && !sse_ok) {
+    return rpc_error_response(406, jsonrpc::kInvalidRequest,
+                              "Accept must allow application/json or text/event-stream");
+  }
+  if (!contains(request.header("content-type"), "application/json")) {
+    return rpc_error_response(415, jsonrpc::kInvalidRequest,
+                              "Content-Type must be application/json");
+  }
+  auto message = json::parse(request.body, nullptr, false);
+  if (message.is_discarded())
+    return rpc_error_response(400, jsonrpc::kParseError, "parse error: invalid JSON");
+  if (message.is_array()) {
+    return rpc_error_response(400, jsonrpc::kInvalidRequest,
+                              "invalid request: JSON-RPC batches are not supported");
+  }
+  auto m = jsonrpc::classify(message);
+  if (m.kind == jsonrpc::MessageKind::invalid) {
+    return HttpResponse::json(400, jsonrpc::dump(jsonrpc::error(m.id, jsonrpc::kInvalidRequest,
+                                                                "invalid request: " + m.problem)));
+  }
+
+  std::shared_ptr<Entry> entry;
+  std::string session_id;
+  if (m.kind == jsonrpc::MessageKind::request && m.method == "initialize") {
+    entry = open_session();
+    session_id = entry->id;
+  } else {
+    HttpResponse error;
+    entry = find(request, error);
+    if (!entry) return error;
+  }
+
+  if (m.kind != jsonrpc::MessageKind::request) {
+    entry->session->handle(message, [](json, bool) {});
+    HttpResponse r;
+    r.status = 202;
+    return r;
+  }
+
+  auto collected = std::make_shared<Collected>();
+  entry->session->handle(message, [collected](json msg, bool final) {
+    std::lock_guard lock(collected->mutex);
+    if (final) {
+      collected->response = std::move(msg);
+      collected->done = true;
+      collected->cv.notify_all();
+    } else {
+      collected->notifications.push_back(std::move(msg));
+    }
+  });
+  {
+    // Bounded by the call's own limits: the executor always answers.
+    std::unique_lock lock(collected->mutex);
+    collected->cv.wait(lock, [&] { return collected->done; });
+  }
+  HttpResponse r;
+  if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
+  bool as_sse = sse_ok && (!collected->notifications.empty() || collected->response.is_null());
+  if (!as_sse && collected->response.is_null()) {
+    r.status = 202;  // cancelled: nothing to answer
+    return r;
+  }
+  if (!as_sse) {
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = jsonrpc::dump(collected->response);
+    return r;
+  }
+  // Notifications about the call first, then the response, then the stream ends.
+  r.headers.emplace_back("Content-Type", "text/event-stream");
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  for (const auto& n : collected->notifications) r.body += sse_event(n);
+  if (!collected->response.is_null()) r.body += sse_event(collected->response);
+  return r;
+}
+
+HttpResponse StreamableHttp::get(const HttpRequest& request) {
+  if (!contains(request.header("accept"), "text/event-stream")) {
+    return rpc_error_response(406, jsonrpc::kInvalidRequest,
+                              "GET opens an event stream: Accept must allow text/event-stream");
+  }
+  HttpResponse error;
+  auto entry = find(request, error);
+  if (!entry) return error;
+  {
+    std::lock_guard lock(entry->mutex);
+    if (entry->streaming) {
+      return rpc_error_response(409, jsonrpc::kInvalidRequest,
+                                "this session already has an open GET stream");
+    }
+    entry->streaming = true;
+  }
+  HttpResponse r;
+  r.headers.emplace_back("Content-Type", "text/event-stream");
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  int keepalive = options_.keepalive_seconds;
+  r.stream = [entry, keepalive](const ChunkWriter& write) {
+    std::unique_lock lock(entry->mutex);
+    while (!entry->closed) {
+      if (entry->outbox.empty()) {
+        entry->cv.wait_for(lock, std::chrono::seconds(keepalive));
+        if (entry->closed) break;
+        if (entry->outbox.empty()) {
+          lock.unlock();
+          bool alive = write(": keepalive\n\n");
+          lock.lock();
+          if (!alive) break;
+          continue;
+        }
+      }
+      auto message = std::move(entry->outbox.front());
+      entry->outbox.pop_front();
+      lock.unlock();
+      bool alive = write(sse_event(message));
+      lock.lock();
+      if (!alive) break;
+    }
+    entry->streaming = false;
+    entry->outbox.clear();
+  };
+  return r;
+}
+
+HttpResponse StreamableHttp::remove(const HttpRequest& request) {
+  HttpResponse error;
+  auto entry = find(request, error);
+  if (!entry) return error;
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(sessions_, [&](const auto& kv) { return kv.second == entry; });
+  }
+  entry->close();
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace asterai::mcp

@@ -1,0 +1,273 @@
+// The official MCP TypeScript SDK client drives `asterai serve` over stdio and over
+// Streamable HTTP: initialize, list every tool (all pages), validate every inputSchema and
+// outputSchema with Ajv (JSON Schema 2020-12), call every tool of the C and JavaScript
+// kitchen-sink components with arguments generated from its input schema and validate each
+// structuredContent, and check isError results for a trap and a timeout. Also the /v1 API,
+// logging notifications, cancellation and tools/list_changed after SIGHUP.
+//
+// Environment (set by CTest): ASTERAI_BINARY, ASTERAI_TEST_COMPONENTS_DIR,
+// ASTERAI_TEST_CACHE_DIR, ASTERAI_ADVERSARY_WRITER (writes a component that spins forever).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  LoggingMessageNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run through ctest)`);
+  return v;
+};
+const binary = env('ASTERAI_BINARY');
+const components = env('ASTERAI_TEST_COMPONENTS_DIR');
+const cache = env('ASTERAI_TEST_CACHE_DIR');
+const tmp = mkdtempSync(join(tmpdir(), 'asterai-mcp-sdk-'));
+const adversary = join(tmp, 'adversary.wasm');
+const wit = join(dirname(fileURLToPath(import.meta.url)), '../../components/kitchen-sink/wit');
+
+const serveArgs = () => [
+  'serve', '--cache-dir', cache, '--timeout', '1s', '--wit', wit,
+  `c=${join(components, 'kitchen-sink-c.wasm')}`,
+  `js=${join(components, 'kitchen-sink-js.wasm')}`,
+  `adv=${adversary}`,
+];
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: true });
+
+// A value valid under the schema (the subset our schemas use).
+function sample(schema) {
+  if ('const' in schema) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return sample(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0]);
+  if (schema.oneOf) return sample(schema.oneOf[0]);
+  switch (schema.type) {
+    case 'boolean': return true;
+    case 'integer': return Math.max(schema.minimum ?? 0, Math.min(3, schema.maximum ?? 3));
+    case 'number': return 1.5;
+    case 'string': return schema.maxLength === 1 ? 'x' : 'hello';
+    case 'null': return null;
+    case 'array':
+      if (schema.prefixItems) return schema.prefixItems.map(sample);
+      return [sample(schema.items)];
+    case 'object': {
+      const out = {};
+      for (const k of schema.required ?? []) out[k] = sample(schema.properties[k]);
+      return out;
+    }
+    default: throw new Error(`no sample for ${JSON.stringify(schema)}`);
+  }
+}
+
+async function listAllTools(client) {
+  const tools = [];
+  let cursor;
+  for (let page = 0; page < 100; page++) {
+    const r = await client.listTools(cursor ? { cursor } : {});
+    tools.push(...r.tools);
+    cursor = r.nextCursor;
+    if (!cursor) break;
+  }
+  return tools;
+}
+
+function textOf(result) {
+  return result.content.map((c) => c.text).join('\n');
+}
+
+// The checks both transports share.
+async function exerciseTools(client) {
+  const info = client.getServerVersion();
+  assert.equal(info.name, 'asterai');
+  assert.ok(client.getServerCapabilities().tools);
+
+  const tools = await listAllTools(client);
+  const names = new Set(tools.map((t) => t.name));
+  assert.equal(names.size, tools.length, 'tool names are unique');
+  for (const lang of ['c', 'js']) {
+    assert.ok(names.has(`${lang}_add`), `${lang}_add listed`);
+    assert.ok(names.has(`${lang}_values_greet`));
+  }
+  let calls = 0;
+  for (const tool of tools) {
+    assert.match(tool.name, /^[A-Za-z0-9_-]{1,64}$/);
+    assert.ok(tool.description && tool.description.length > 0, `${tool.name} has a description`);
+    const validateInput = ajv.compile(tool.inputSchema);
+    assert.equal(tool.inputSchema.type, 'object');
+    const validateOutput = tool.outputSchema ? ajv.compile(tool.outputSchema) : null;
+    if (tool.outputSchema) assert.equal(tool.outputSchema.type, 'object');
+    if (tool.name.startsWith('adv_')) continue;
+
+    const args = sample(tool.inputSchema);
+    assert.ok(validateInput(args), `${tool.name}: sample arguments fit the input schema`);
+    const result = await client.callTool({ name: tool.name, arguments: args });
+    calls++;
+    if (tool.name.endsWith('_values_fail')) {
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /^trap:/);
+      continue;
+    }
+    if (validateOutput) {
+      assert.ok(result.structuredContent, `${tool.name} returns structuredContent`);
+      assert.ok(validateOutput(result.structuredContent),
+        `${tool.name}: ${JSON.stringify(result.structuredContent)} fits its output schema: ` +
+        ajv.errorsText(validateOutput.errors));
+      assert.deepEqual(JSON.parse(result.content[0].text), result.structuredContent);
+    }
+    assert.equal(result.isError, false, `${tool.name}: ${textOf(result)}`);
+  }
+  assert.ok(calls >= 60, `called ${calls} tools`);
+
+  const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+  assert.equal(byName.c_add.description, 'Adds two signed 32-bit integers (wrapping on overflow).');
+  assert.match(byName['js_values_echo-u8'].description, /func\(v: u8\) -> u8/,
+    'undocumented functions fall back to the signature');
+
+  const add = await client.callTool({ name: 'js_add', arguments: { a: 40, b: 2 } });
+  assert.deepEqual(add.structuredContent, { result: 42 });
+  const greet = await client.callTool({
+    name: 'c_values_greet', arguments: { who: { name: 'Ada', age: 36 } },
+  });
+  assert.equal(greet.structuredContent.result, 'Hello, Ada! You are 36.');
+
+  for (const lang of ['c', 'js']) {
+    const divide = await client.callTool({ name: `${lang}_values_divide`, arguments: { a: 1, b: 0 } });
+    assert.equal(divide.isError, true, 'divide by zero is a component error');
+    assert.ok('err' in divide.structuredContent.result);
+    assert.match(textOf(divide), /returned an error/);
+  }
+
+  const bad = await client.callTool({ name: 'c_add', arguments: { a: 'x', b: 1 } });
+  assert.equal(bad.isError, true);
+  assert.match(textOf(bad), /bad-arguments.*args\.a/);
+
+  const started = Date.now();
+  const spin = await client.callTool({ name: 'adv_spin', arguments: {} });
+  assert.equal(spin.isError, true);
+  assert.match(textOf(spin), /^timeout:/);
+  assert.ok(Date.now() - started < 10_000);
+
+  await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), /unknown tool/);
+}
+
+function waitFor(predicate, what, ms = 10_000) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (predicate()) return resolve();
+      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+before(() => {
+  execFileSync(env('ASTERAI_ADVERSARY_WRITER'), [adversary]);
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('stdio: initialize, list, call, validate', { timeout: 300_000 }, async () => {
+  const transport = new StdioClientTransport({ command: binary, args: serveArgs(), stderr: 'pipe' });
+  const client = new Client({ name: 'asterai-sdk-test', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    await exerciseTools(client);
+
+    const logs = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
+    await client.setLoggingLevel('info');
+    await client.callTool({ name: 'c_values_fail', arguments: { msg: 'to the log' } });
+    await waitFor(() => logs.some((l) => String(l.data).includes('to the log')), 'a log message');
+
+    // Cancelling a call: the SDK sends notifications/cancelled; the server keeps serving.
+    const controller = new AbortController();
+    const pending = client.callTool({ name: 'adv_spin', arguments: {} }, undefined,
+      { signal: controller.signal });
+    setTimeout(() => controller.abort('changed my mind'), 100);
+    await assert.rejects(pending);
+    assert.deepEqual((await client.callTool({ name: 'c_add', arguments: { a: 1, b: 1 } }))
+      .structuredContent, { result: 2 });
+
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+    process.kill(transport.pid, 'SIGHUP');
+    await waitFor(() => changed > 0, 'tools/list_changed');
+  } finally {
+    await client.close();
+  }
+});
+
+// Starts `asterai serve --listen 127.0.0.1:0` and resolves with its base URL.
+function startHttpServer(extra = []) {
+  const child = spawn(binary, [...serveArgs(), '--listen', '127.0.0.1:0', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 120_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^ ]+) /);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+}
+
+test('Streamable HTTP: initialize, list, call, validate; HTTP API', { timeout: 300_000 }, async () => {
+  const { child, url } = await startHttpServer();
+  const client = new Client({ name: 'asterai-sdk-test', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`));
+  try {
+    await client.connect(transport);
+    assert.ok(transport.sessionId, 'the server assigned a session id');
+    await exerciseTools(client);
+
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+    // The GET stream opens after initialize; SIGHUP until it has carried one notification.
+    for (let i = 0; i < 50 && changed === 0; i++) {
+      child.kill('SIGHUP');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(changed > 0, 'tools/list_changed over the GET stream');
+
+    const openai = await (await fetch(`${url}/v1/tools?format=openai`)).json();
+    const fn = openai.tools.find((t) => t.function.name === 'c_add');
+    assert.equal(fn.type, 'function');
+    assert.deepEqual(fn.function.parameters.required, ['a', 'b']);
+    const call = await fetch(`${url}/v1/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tool: 'js_values_sum', arguments: { values: [1, 2, 3] } }),
+    });
+    assert.equal(call.status, 200);
+    const body = await call.json();
+    assert.equal(body.result, 6);
+    assert.ok(body.metering.wall_ms >= 0);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /asterai_tool_calls_total\{tool="js_values_sum"\} 2/);  // + the MCP call
+    assert.match(metrics, /asterai_tool_call_errors_total\{kind="trap"\} 2/);
+    assert.match(metrics, /asterai_tool_call_errors_total\{kind="timeout"\} 1/);
+
+    await transport.terminateSession();
+  } finally {
+    await client.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
