@@ -22,7 +22,7 @@ for lang in c cpp js python; do
   echo "text-tools/$lang" >&2
   out=$("$asterai" build "$here/examples/text-tools/$lang" --out-dir "$work/$lang" --json --force)
   wasm=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["output"])' "$out")
-  secs=$(python3 -c 'import json,sys; print(f"{json.loads(sys.argv[1])[\"seconds\"]:.1f}")' "$out")
+  secs=$(python3 -c 'import json,sys; print("%.1f" % json.loads(sys.argv[1])["seconds"])' "$out")
   stats=$("$latency" "$wasm" text/stats "[$text]" 2000)
   top=$("$latency" "$wasm" text/top-words "[$text, 3]" 2000)
   printf '%s\t%s\t%s\t%s\t%s\n' "$lang" "$secs" "$stats" "$top" "$(stat -c %s "$wasm")" >>"$rows"
