@@ -4,14 +4,11 @@
 #   bench/authoring.sh BUILD_DIR [--write-docs]
 # With --write-docs the table replaces the "## Authoring" section of docs/benchmarks.md.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:?usage: bench/authoring.sh BUILD_DIR [--write-docs]}" && pwd)
-write_docs="${2:-}"
+source "$(dirname "$0")/lib.sh"
+bench_args "bench/authoring.sh BUILD_DIR [--write-docs]" "$@"
 asterai="$build/src/asterai"
 latency="$build/bench/call-latency"
-for f in "$asterai" "$latency"; do
-  [ -x "$f" ] || { echo "missing $f: build first (scripts/build.sh)" >&2; exit 1; }
-done
+require_built "$asterai" "$latency"
 work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-authoring-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -10,18 +10,15 @@
 # With --write-docs the tables replace the "## Runtime" and "## Limits" sections of
 # docs/benchmarks.md. wasmtime-cli is built once into the cache (cargo, about 10 minutes).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${1:?usage: bench/runtime.sh BUILD_DIR [--write-docs]}" && pwd)
-write_docs="${2:-}"
+source "$(dirname "$0")/lib.sh"
+bench_args "bench/runtime.sh BUILD_DIR [--write-docs]" "$@"
 cache_root="${ASTERAI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asterai}"
 
 asterai="$build/src/asterai"
 bench="$build/bench/runtime_bench"
 c="$build/components/kitchen-sink-c.wasm"
 js="$build/components/kitchen-sink-js.wasm"
-for f in "$asterai" "$bench" "$c" "$js"; do
-  [ -e "$f" ] || { echo "missing $f: build first (scripts/build.sh)" >&2; exit 1; }
-done
+require_built "$asterai" "$bench" "$c" "$js"
 command -v hyperfine >/dev/null || { echo "hyperfine is missing: run scripts/setup.sh" >&2; exit 1; }
 
 # The peer: wasmtime-cli of exactly the version asterai embeds, with the features `run` needs.

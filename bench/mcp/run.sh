@@ -8,15 +8,12 @@
 # docs/benchmarks.md. No other MCP host for Wasm components installs from the package
 # registries here (wassette is not in the Rust package registry), so there is no side-by-side peer.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:?usage: bench/mcp/run.sh BUILD_DIR [--write-docs]}" && pwd)
-write_docs="${2:-}"
+source "$(dirname "$0")/../lib.sh"
+bench_args "bench/mcp/run.sh BUILD_DIR [--write-docs]" "$@"
 asterai="$build/src/asterai"
 bench="$build/bench/mcp/mcp_bench"
 component="$build/components/kitchen-sink-c.wasm"
-for f in "$asterai" "$bench" "$component"; do
-  [ -e "$f" ] || { echo "missing $f (build first)" >&2; exit 1; }
-done
+require_built "$asterai" "$bench" "$component"
 
 out=$(mktemp)
 trap 'rm -f "$out" "$out.md"' EXIT

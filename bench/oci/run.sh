@@ -8,16 +8,13 @@
 # While `asterai call` does not take references yet, the cold and warm rows time
 # `asterai pull REF && asterai call <stored wasm> add 1 2`, which does the same work.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:?usage: bench/oci/run.sh BUILD_DIR [--write-docs]}" && pwd)
-write_docs="${2:-}"
+source "$(dirname "$0")/../lib.sh"
+bench_args "bench/oci/run.sh BUILD_DIR [--write-docs]" "$@"
 asterai="$build/src/asterai"
 c="$build/components/kitchen-sink-c.wasm"
 js="$build/components/kitchen-sink-js.wasm"
 wit="$here/tests/components/kitchen-sink/wit"
-for f in "$asterai" "$c" "$js"; do
-  [ -e "$f" ] || { echo "missing $f: build first (scripts/build.sh)" >&2; exit 1; }
-done
+require_built "$asterai" "$c" "$js"
 command -v hyperfine >/dev/null || { echo "hyperfine is missing: run scripts/setup.sh" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-oci-bench.XXXXXX")
