@@ -5,6 +5,7 @@
 
 #include "asterai/project/build.h"
 #include "asterai/project/scaffold.h"
+#include "asterai/runtime/runtime.h"
 #include "commands.h"
 #include "output.h"
 
@@ -51,6 +52,7 @@ int build(const BuildArgs& args) {
   o.cache_root = default_cache_root();
   o.out_dir = args.out_dir;
   o.force = args.force;
+  o.wasmtime_version = runtime::wasmtime_version();
   if (!args.quiet && !args.json)
     o.on_step = [](const std::string& step) { std::fprintf(stderr, "  %s\n", step.c_str()); };
   o.on_failure_output = [](const std::string& output) {

@@ -11,6 +11,7 @@
 #include "asterai/common/sha256.h"
 #include "js_builder.h"
 #include "toolchain.h"
+#include "wasi_wit.h"
 
 namespace asterai::project {
 namespace {
@@ -55,8 +56,10 @@ class Builder {
       : p_(p),
         o_(o),
         tools_(o.cache_root),
+        tools_dir_(o.cache_root / "tools"),
         out_dir_(std::move(out_dir)),
-        work_(out_dir_ / ".work") {}
+        work_(out_dir_ / ".work"),
+        wit_dir_(p.wit_dir) {}
 
   // The tools this language needs, resolved up front: a missing one fails before anything runs.
   Result<void> resolve_tools() {
@@ -93,6 +96,11 @@ class Builder {
         return make_error(ErrorKind::toolchain_missing,
                           "Go components are not supported yet (docs/authoring.md, \"Go\")");
     }
+    // A world importing wasi: interfaces its wit/deps lacks gets the runtime's own packages.
+    if (!missing_wasi_packages(p_.wit_dir).empty()) {
+      wasi_wit_ = ASTERAI_TRY(wasi_wit_packages(tools_dir_, o_.wasmtime_version));
+      used_.push_back(wasi_wit_);
+    }
     return {};
   }
 
@@ -117,6 +125,10 @@ class Builder {
     fs::remove_all(work_, ec);
     if (!fs::create_directories(work_, ec) && ec)
       return make_error(ErrorKind::io, "cannot create " + work_.string() + ": " + ec.message());
+    if (!wasi_wit_.empty()) {
+      wit_dir_ = work_ / "wit";
+      ASTERAI_TRY(compose_wit(p_.wit_dir, wasi_wit_, wit_dir_));
+    }
     switch (p_.language) {
       case Language::c:
       case Language::cpp:
@@ -147,7 +159,7 @@ class Builder {
   Result<fs::path> build_c_family() {
     fs::path gen = work_ / "bindings";
     ASTERAI_TRY(run("wit-bindgen", {wit_bindgen_.string(), "c", "--world", p_.world, "--out-dir",
-                                    gen.string(), p_.wit_dir.string()}));
+                                    gen.string(), wit_dir_.string()}));
     auto sources = files_under(p_.src_dir, out_dir_);
     auto generated = files_under(gen, {});
     auto c_files = with_extension(sources, {".c"});
@@ -212,7 +224,7 @@ class Builder {
         ts ? "typescript + componentize-js" : "componentize-js",
         {node_.string(), script.string(),
          (node_modules_ / "@bytecodealliance/componentize-js/src/componentize.js").string(),
-         typescript.string(), entry.string(), p_.wit_dir.string(), p_.world, component.string()}));
+         typescript.string(), entry.string(), wit_dir_.string(), p_.world, component.string()}));
     return component;
   }
 
@@ -225,7 +237,7 @@ class Builder {
       return make_error(ErrorKind::io, "copying " + p_.src_dir.string() + ": " + ec.message());
     fs::path component = work_ / "component.wasm";
     ASTERAI_TRY(run("componentize-py",
-                    {componentize_py_.string(), "-d", p_.wit_dir.string(), "-w", p_.world,
+                    {componentize_py_.string(), "-d", wit_dir_.string(), "-w", p_.world,
                      "componentize", "-p", copy.string(), "-o", component.string(), "app"}));
     return component;
   }
@@ -233,7 +245,9 @@ class Builder {
   const Project& p_;
   const BuildOptions& o_;
   Toolchain tools_;
-  fs::path out_dir_, work_;
+  fs::path tools_dir_, out_dir_, work_;
+  fs::path wit_dir_;   // the project's WIT folder, or work_/wit when WASI packages are added
+  fs::path wasi_wit_;  // the WASI WIT packages added, if any
   fs::path c_compiler_, compiler_, sysroot_, wit_bindgen_, wasm_tools_, adapter_, node_,
       node_modules_, componentize_py_;
   std::vector<fs::path> used_;

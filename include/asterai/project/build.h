@@ -16,6 +16,9 @@ struct BuildOptions {
   std::filesystem::path cache_root;  // where the tool cache is (cache_root/tools)
   std::filesystem::path out_dir;     // empty = PROJECT/build
   bool force = false;                // rebuild even when up to date
+  // The runtime's Wasmtime version ("48.0.8"): a world importing wasi: interfaces is built
+  // against that version's WASI WIT packages (docs/authoring.md).
+  std::string wasmtime_version;
   // Called with each step's name before it runs ("wit-bindgen", "clang", ...).
   std::function<void(const std::string&)> on_step;
   // Called with everything a failing step printed, before the error is returned.
