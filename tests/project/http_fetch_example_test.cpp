@@ -1,6 +1,6 @@
-// examples/http-fetch: a C tool importing wasi:http, built by `asterai build` (which supplies
-// the WASI WIT packages its wit/ does not carry), fetching from a loopback server only when
-// the host is granted.
+// examples/http-fetch: one WIT world importing wasi:http, in C (binding wasi:http directly)
+// and JavaScript (fetch()), built by `asterai build` (which supplies the WASI WIT packages the
+// world's wit/ does not carry), fetching from a loopback server only when the host is granted.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -21,46 +21,42 @@ using test::run_asterai;
 
 const fs::path kExample = fs::path(ASTERAI_EXAMPLES_DIR) / "http-fetch";
 
-class HttpFetchExample : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    out_ = new test::TempDir("example-http-fetch");
-    auto r = run_asterai(
-        {"build", kExample.string(), "--out-dir", out_->path().string(), "--json", "--force"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    wasm_ = json::parse(r.out).value("output", "");
-    // Nothing changed: the second build runs nothing, WASI packages included.
-    r = run_asterai({"build", kExample.string(), "--out-dir", out_->path().string(), "--json"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(json::parse(r.out)["up_to_date"].get<bool>());
-    EXPECT_FALSE(fs::exists(kExample / "wit/deps")) << "the source tree stays clean";
-  }
-  static void TearDownTestSuite() {
-    delete out_;
-    out_ = nullptr;
-  }
+// Builds examples/http-fetch/LANG into `out` and returns the component's path.
+fs::path build_example(const std::string& lang, const fs::path& out) {
+  fs::path project = kExample / lang;
+  auto r = run_asterai({"build", project.string(), "--out-dir", out.string(), "--json", "--force"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  fs::path wasm = json::parse(r.out.empty() ? "{}" : r.out).value("output", "");
+  // Nothing changed: the second build runs nothing, the WASI packages included.
+  r = run_asterai({"build", project.string(), "--out-dir", out.string(), "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(json::parse(r.out.empty() ? "{}" : r.out).value("up_to_date", false));
+  EXPECT_FALSE(fs::exists(kExample / "wit/deps")) << "the source tree stays clean";
+  return wasm;
+}
 
-  // `asterai call [flags...] http-fetch.wasm fetch/get URL MAX`
-  test::ProcessResult get(std::vector<std::string> flags, const std::string& url, int max) {
-    std::vector<std::string> argv{"call", "--cache-dir", test::shared_cache_dir().string()};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    argv.insert(argv.end(), {wasm_.string(), "fetch/get", json(url).dump(), std::to_string(max)});
-    return run_asterai(argv);
-  }
+// `asterai call [flags...] COMPONENT fetch/get URL MAX`
+test::ProcessResult get(const fs::path& wasm, std::vector<std::string> flags,
+                        const std::string& url, int max) {
+  std::vector<std::string> argv{"call", "--cache-dir", test::shared_cache_dir().string()};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  argv.insert(argv.end(), {wasm.string(), "fetch/get", json(url).dump(), std::to_string(max)});
+  return run_asterai(argv);
+}
 
-  static test::TempDir* out_;
-  static fs::path wasm_;
-};
+class HttpFetchExample : public ::testing::TestWithParam<std::string> {};
 
-test::TempDir* HttpFetchExample::out_ = nullptr;
-fs::path HttpFetchExample::wasm_;
+// One test per language: each builds the component once (the JavaScript build takes a while).
+TEST_P(HttpFetchExample, FetchesOnlyFromGrantedHosts) {
+  test::TempDir out("example-http-fetch-" + GetParam());
+  fs::path wasm = build_example(GetParam(), out.path());
+  ASSERT_TRUE(fs::exists(wasm));
 
-TEST_F(HttpFetchExample, GrantedHostAnswersWithStatusTypeSizeDigestAndHead) {
+  // Granted: status, content type, size, SHA-256 and the first bytes of the body.
   test::LoopbackHttpServer server(200);
   const std::string body = "recorded\n";  // what the loopback server sends
-  auto r = get({"--allow-host", server.authority()}, server.url("/page?q=1"), 100);
+  auto r = get(wasm, {"--allow-host", server.authority()}, server.url("/page?q=1"), 100);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto got = json::parse(r.out);
   json expected = {
       {"ok",
        {{"status", 200},
@@ -68,49 +64,52 @@ TEST_F(HttpFetchExample, GrantedHostAnswersWithStatusTypeSizeDigestAndHead) {
         {"size", body.size()},
         {"sha256", sha256_hex({reinterpret_cast<const uint8_t*>(body.data()), body.size()})},
         {"head", body}}}};
-  EXPECT_EQ(got, expected);
+  EXPECT_EQ(json::parse(r.out), expected);
 
-  r = get({"--allow-host", server.authority()}, server.url("/short"), 3);
+  r = get(wasm, {"--allow-host", server.authority()}, server.url("/short"), 3);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  got = json::parse(r.out);
+  auto got = json::parse(r.out);
   EXPECT_EQ(got["ok"]["head"], "rec");
   EXPECT_EQ(got["ok"]["size"], body.size()) << "the whole body is read and hashed";
   EXPECT_EQ(server.requests(), (std::vector<std::string>{"GET /page?q=1", "GET /short"}));
-}
 
-TEST_F(HttpFetchExample, UngrantedHostIsDeniedAndNeverContacted) {
-  test::LoopbackHttpServer server(200);
-  auto r = get({"--json"}, server.url("/secret"), 10);
+  // Not granted: refused before anything is sent; the server sees nothing.
+  test::LoopbackHttpServer closed(200);
+  r = get(wasm, {"--json"}, closed.url("/secret"), 10);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto envelope = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(envelope.is_object()) << r.out;
-  EXPECT_EQ(envelope["result"], json({{"err", "HTTP-request-denied"}}));
+  ASSERT_TRUE(envelope["result"].contains("err")) << r.out;
+  // C sees the wasi:http error code; fetch() in JavaScript reports a NetworkError instead.
+  EXPECT_EQ(envelope["result"]["err"],
+            GetParam() == "c" ? "HTTP-request-denied"
+                              : "TypeError: NetworkError when attempting to fetch resource");
+  EXPECT_EQ(envelope["denied_requests"], json::array({"http://" + closed.authority()}));
   EXPECT_NE(r.err.find("denied outgoing HTTP request"), std::string::npos) << r.err;
 
   // A grant for another port of the same host does not cover this one.
-  r = get({"--allow-host", "127.0.0.1:1"}, server.url("/other-port"), 10);
+  r = get(wasm, {"--allow-host", "127.0.0.1:1"}, closed.url("/other-port"), 10);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out), json({{"err", "HTTP-request-denied"}}));
-  EXPECT_TRUE(server.requests().empty());
-  EXPECT_EQ(server.connections(), 0);
+  EXPECT_TRUE(json::parse(r.out).contains("err")) << r.out;
+  EXPECT_TRUE(closed.requests().empty());
+  EXPECT_EQ(closed.connections(), 0);
+
+  r = get(wasm, {}, "ftp://127.0.0.1/x", 10);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out),
+            json({{"err", "bad URL: expected http://HOST[:PORT]/PATH or https://..."}}));
 }
 
-TEST_F(HttpFetchExample, MissingWasiPackagesAreNamed) {
+INSTANTIATE_TEST_SUITE_P(Languages, HttpFetchExample, ::testing::Values("c", "js"));
+
+TEST(HttpFetchBuild, MissingWasiPackagesAreNamed) {
   test::TempDir out("example-http-fetch-nowasi");
   setenv("ASTERAI_WASI_WIT", (out.path() / "nowhere").c_str(), 1);
-  auto r = run_asterai({"build", kExample.string(), "--out-dir", out.path().string()});
+  auto r = run_asterai({"build", (kExample / "c").string(), "--out-dir", out.path().string()});
   unsetenv("ASTERAI_WASI_WIT");
   EXPECT_EQ(r.exit_code, 19) << r.err;  // toolchain-missing
   EXPECT_NE(r.err.find("ASTERAI_WASI_WIT"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(out.path() / "http-fetch.wasm"));
-}
-
-TEST_F(HttpFetchExample, BadUrlIsAnErrorValue) {
-  auto r = get({}, "ftp://127.0.0.1/x", 10);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  auto got = json::parse(r.out);
-  ASSERT_TRUE(got.contains("err")) << r.out;
-  EXPECT_EQ(got["err"].get<std::string>().rfind("bad URL", 0), 0u) << r.out;
+  EXPECT_FALSE(fs::exists(out.path() / "http-fetch-c.wasm"));
 }
 
 }  // namespace

@@ -73,37 +73,46 @@ static void http_error(string_t* err, wasi_http_types_error_code_t* code) {
   wasi_http_types_error_code_free(code);
 }
 
-// The bytes of `s` that are valid UTF-8, with every invalid byte (or a sequence cut off by
-// the end) replaced by U+FFFD, so the result is a valid WIT string.
+// `s` as UTF-8 text where each maximal invalid subpart (a stray byte, or a sequence cut short)
+// becomes one U+FFFD, as the WHATWG decoder (JavaScript's TextDecoder) does, so the result is a
+// valid WIT string and the same as the JavaScript version's.
 static void utf8_lossy(const uint8_t* s, size_t n, string_t* out) {
   out->ptr = malloc(n * 3 + 1);  // each byte yields at most three (U+FFFD is three bytes)
   if (!out->ptr) __builtin_trap();
   size_t len = 0;
   for (size_t i = 0; i < n;) {
     uint8_t c = s[i];
-    size_t need = c < 0x80           ? 0
-                  : (c >> 5) == 0x6  ? 1
-                  : (c >> 4) == 0xE  ? 2
-                  : (c >> 3) == 0x1E ? 3
-                                     : 4;
-    int ok = need < 4 && i + need < n;
-    for (size_t k = 1; ok && k <= need; ++k) ok = (s[i + k] & 0xC0) == 0x80;
-    if (ok && need == 1) ok = c >= 0xC2;  // overlong
-    if (ok && need == 2)
-      ok = !(c == 0xE0 && s[i + 1] < 0xA0) &&  // overlong
-           !(c == 0xED && s[i + 1] >= 0xA0);   // surrogates
-    if (ok && need == 3)
-      ok = !(c == 0xF0 && s[i + 1] < 0x90) && c <= 0xF4 &&
-           !(c == 0xF4 && s[i + 1] >= 0x90);  // > U+10FFFF
-    if (ok) {
+    size_t need = 0;
+    uint8_t lo = 0x80, hi = 0xBF;  // the range of the next byte
+    if (c < 0x80) {
+      out->ptr[len++] = c;
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;  // no overlong forms
+      if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;  // no overlong forms
+      if (c == 0xF4) hi = 0x8F;  // nothing past U+10FFFF
+    }
+    size_t k = 1;
+    while (need && k <= need && i + k < n && s[i + k] >= lo && s[i + k] <= hi) {
+      lo = 0x80;
+      hi = 0xBF;
+      ++k;
+    }
+    if (need && k > need) {
       memcpy(out->ptr + len, s + i, need + 1);
       len += need + 1;
-      i += need + 1;
     } else {
       memcpy(out->ptr + len, "\xEF\xBF\xBD", 3);
       len += 3;
-      i += 1;
     }
+    i += k;  // a byte that broke a sequence is read again as the start of the next
   }
   out->len = len;
 }
