@@ -94,7 +94,8 @@ class Builder {
         break;
       case Language::go:
         return make_error(ErrorKind::toolchain_missing,
-                          "Go components are not supported yet (docs/authoring.md, \"Go\")");
+                          "Go components cannot be built yet: wit-bindgen-go's bindings need "
+                          "TinyGo, which is not available here (docs/authoring.md, \"Go\")");
     }
     // A world importing wasi: interfaces its wit/deps lacks gets the runtime's own packages.
     if (!missing_wasi_packages(p_.wit_dir).empty()) {

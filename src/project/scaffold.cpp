@@ -74,8 +74,9 @@ Result<std::vector<fs::path>> init_project(const InitOptions& options) {
   ASTERAI_TRY(validate_wit_name(options.namespace_, "namespace"));
   if (options.language == Language::go)
     return make_error(ErrorKind::toolchain_missing,
-                      "Go components are not supported yet (see docs/authoring.md, \"Go\"); use "
-                      "--lang c, cpp, js, ts or python");
+                      "Go components cannot be built yet: wit-bindgen-go's bindings need TinyGo, "
+                      "which is not available here (docs/authoring.md, \"Go\"); use --lang c, "
+                      "cpp, js, ts or python");
   fs::path dir = options.dir.empty() ? fs::path(options.name) : options.dir;
   std::error_code ec;
   bool existed = fs::exists(dir, ec);
