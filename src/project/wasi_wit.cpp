@@ -86,10 +86,11 @@ Result<fs::path> crate_dir(const fs::path& scratch, std::string_view version) {
     return make_error(ErrorKind::toolchain_missing,
                       "cargo could not fetch " + std::string(kCrate) + " " + std::string(version) +
                           " for its WASI WIT packages: " + out.output.substr(0, 400));
-  // stdout and stderr are interleaved: the JSON document is the line starting with '{'.
+  // stdout and stderr are interleaved: the JSON document is one line, from {"packages" on.
   size_t at = out.output.find("{\"packages\"");
-  auto doc = nlohmann::json::parse(at == std::string::npos ? std::string() : out.output.substr(at),
-                                   nullptr, false);
+  std::string line = at == std::string::npos ? std::string() : out.output.substr(at);
+  line = line.substr(0, line.find('\n'));
+  auto doc = nlohmann::json::parse(line, nullptr, false);
   if (doc.is_object())
     for (const auto& p : doc.value("packages", nlohmann::json::array()))
       if (p.value("name", "") == kCrate && p.value("version", "") == version)
