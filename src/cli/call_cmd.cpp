@@ -70,7 +70,10 @@ nlohmann::json stats_json(const runtime::CallStats& s, const runtime::Component&
                       {"compile_cache_hit", c.from_cache()},
                       {"stdout_bytes", s.stdout_bytes},
                       {"stderr_bytes", s.stderr_bytes},
-                      {"peak_memory_bytes", s.peak_memory_bytes}};
+                      {"peak_memory_bytes", s.peak_memory_bytes},
+                      {"http_requests", s.http_requests},
+                      {"http_bytes_sent", s.http_bytes_sent},
+                      {"http_bytes_received", s.http_bytes_received}};
   if (s.fuel_used) j["fuel_used"] = *s.fuel_used;
   return j;
 }

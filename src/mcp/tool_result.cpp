@@ -30,7 +30,10 @@ json metering_json(const runtime::CallStats& s) {
             {"run_ms", s.run_ms},
             {"peak_memory_bytes", s.peak_memory_bytes},
             {"stdout_bytes", s.stdout_bytes},
-            {"stderr_bytes", s.stderr_bytes}};
+            {"stderr_bytes", s.stderr_bytes},
+            {"http_requests", s.http_requests},
+            {"http_bytes_sent", s.http_bytes_sent},
+            {"http_bytes_received", s.http_bytes_received}};
   if (s.fuel_used) j["fuel_used"] = *s.fuel_used;
   return j;
 }

@@ -1,5 +1,6 @@
 // One call: a fresh store and instance, WASI with nothing granted, outputs captured.
 #include <chrono>
+#include <optional>
 
 #include "arguments.h"
 #include "component_impl.h"
@@ -59,6 +60,41 @@ class ScopedHttpGate {
   ScopedHttpGate& operator=(const ScopedHttpGate&) = delete;
 };
 
+// Meters the calling thread's HTTP requests from construction until read (or destruction).
+class HttpMeter {
+ public:
+  HttpMeter() { asterai_http_meter_begin(); }
+  ~HttpMeter() { stop(); }
+  HttpMeter(const HttpMeter&) = delete;
+  HttpMeter& operator=(const HttpMeter&) = delete;
+
+  void read_into(CallStats& stats) {
+    stop();
+    stats.http_requests = counts_.requests;
+    stats.http_bytes_sent = counts_.bytes_sent;
+    stats.http_bytes_received = counts_.bytes_received;
+  }
+
+ private:
+  void stop() {
+    if (running_) asterai_http_meter_end(&counts_);
+    running_ = false;
+  }
+  asterai_http_stats_t counts_{};
+  bool running_ = true;
+};
+
+// Bounds blocking host calls on this thread by the call's timeout; always cleared.
+class ScopedCallDeadline {
+ public:
+  explicit ScopedCallDeadline(std::chrono::milliseconds timeout) {
+    asterai_call_deadline_set(timeout.count());
+  }
+  ~ScopedCallDeadline() { asterai_call_deadline_set(-1); }
+  ScopedCallDeadline(const ScopedCallDeadline&) = delete;
+  ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
+};
+
 // Deny by default: the WASI context gets only what `grants` names.
 Result<void> configure_wasi(wasi_config_t* wasi, const Grants& grants) {
   if (!grants.env.empty()) {
@@ -84,8 +120,10 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
                           const Grants& grants) const {
   auto start = Clock::now();
   CallOutcome outcome;
+  HttpMeter http_meter;
   auto fail = [&](Error e) {
     outcome.error = std::move(e);
+    http_meter.read_into(outcome.stats);
     outcome.stats.wall_ms = ms_since(start);
     return std::move(outcome);
   };
@@ -132,9 +170,11 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     return fail(Error{ErrorKind::internal, "configuring WASI: " + wt::take_message(err), {}});
   }
   wasmtime_context_set_wasi_http(ctx);
+  std::optional<ScopedCallDeadline> deadline;
   if (options_.epoch) {
     uint64_t ticks = static_cast<uint64_t>(limits.timeout / kEpochTick) + 1;
     wasmtime_context_set_epoch_deadline(ctx, ticks);
+    deadline.emplace(limits.timeout);
   }
   if (options_.fuel) {
     // An engine with fuel needs fuel in every store; without a budget, effectively unlimited.
@@ -188,6 +228,7 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
 
   outcome.result = function.result ? val_to_json(*function.result, result.raw) : nlohmann::json();
+  http_meter.read_into(outcome.stats);
   outcome.stats.wall_ms = ms_since(start);
   return outcome;
 }

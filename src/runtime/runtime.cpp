@@ -84,6 +84,10 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   if (auto* err = wasmtime_component_linker_add_wasip2(rt->impl_->linker.get())) {
     return make_error(ErrorKind::internal, "linking WASI p2: " + wt::take_message(err));
   }
+  // Epoch interruption stops wasm code only; these make waits in the host end at the deadline.
+  if (auto* err = asterai_component_linker_bound_wasi_io(rt->impl_->linker.get())) {
+    return make_error(ErrorKind::internal, "linking wasi:io: " + wt::take_message(err));
+  }
   // wasi:http through asterai's filter: requests go out only to hosts a call was granted.
   if (auto* err = asterai_component_linker_add_wasi_http_filtered(rt->impl_->linker.get())) {
     return make_error(ErrorKind::internal, "linking wasi:http: " + wt::take_message(err));

@@ -39,9 +39,25 @@ void split_authority(std::string_view authority, std::string_view& host, std::st
   }
 }
 
+// An IP literal, or what URL parsers read as one (WHATWG URL "ends in a number"): "[v6]", or
+// a last label of decimal digits or 0x-hex ("127.0.0.1", "127.1", "a.0x7f"; a trailing dot
+// ignored). No registrable DNS name ends that way.
+bool is_ip_like(std::string_view host) {
+  if (host.empty()) return false;
+  if (host.front() == '[' || host.find(':') != std::string_view::npos) return true;
+  if (host.back() == '.') host.remove_suffix(1);
+  auto dot = host.rfind('.');
+  std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
+  if (last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X'))
+    return last.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string_view::npos;
+  return !last.empty() && last.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 bool host_matches(std::string_view pattern_host, std::string_view host) {
   std::string p = lower(pattern_host), h = lower(host);
   if (p.rfind("*.", 0) == 0) {
+    // A wildcard names subdomains: never an address (`*.0.0.1` must not allow 127.0.0.1).
+    if (is_ip_like(h)) return false;
     std::string suffix = p.substr(1);  // ".example.com"
     return h.size() > suffix.size() &&
            h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -110,6 +126,9 @@ Result<void> validate_host_pattern(std::string_view pattern) {
   if (host.find('*') != std::string_view::npos &&
       (host.rfind("*.", 0) != 0 || host.find('*', 1) != std::string_view::npos)) {
     return bad("a wildcard may only be a leading \"*.\" (e.g. *.example.com)");
+  }
+  if (host.front() == '*' && is_ip_like(host.substr(2))) {
+    return bad("a wildcard matches host names, never IP addresses; name each address instead");
   }
   if (!port.empty() && port != "*" &&
       port.find_first_not_of("0123456789") != std::string_view::npos) {

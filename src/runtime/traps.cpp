@@ -20,7 +20,8 @@ std::string trap_line(const std::string& message) {
 
 Error classify_call_error(const std::string& message) {
   // Wasmtime's trap texts (its TrapCode display strings); the tests pin them per version.
-  if (contains(message, "wasm trap: interrupt")) {
+  // The second text comes from the deadline on blocking host calls (wasmtime_ext.h).
+  if (contains(message, "wasm trap: interrupt") || contains(message, "call deadline passed")) {
     return Error{ErrorKind::timeout, "the call exceeded its time limit", {}};
   }
   if (contains(message, "all fuel consumed")) {

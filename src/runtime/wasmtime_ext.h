@@ -27,4 +27,26 @@ void asterai_http_filter_set(asterai_http_filter_t filter, void* data);
 // Links wasi:http/types and wasi:http/outgoing-handler with requests checked by the filter.
 wasmtime_error_t* asterai_component_linker_add_wasi_http_filtered(
     wasmtime_component_linker_t* linker);
+
+// What the requests sent through the filter moved during one call (body bytes only).
+struct asterai_http_stats_t {
+  uint64_t requests;        // requests that passed the filter
+  uint64_t bytes_sent;      // request body bytes taken by the connection
+  uint64_t bytes_received;  // response body bytes read from the connection
+};
+
+// Starts metering the calling thread's requests from zero.
+void asterai_http_meter_begin(void);
+
+// Stops metering on the calling thread and stores the counts in `out` (may be NULL).
+void asterai_http_meter_end(asterai_http_stats_t* out);
+
+// Replaces the wasi:io poll and blocking stream functions linked by
+// wasmtime_component_linker_add_wasip2 (call it after that) with versions that trap when
+// the calling thread's deadline passes.
+wasmtime_error_t* asterai_component_linker_bound_wasi_io(wasmtime_component_linker_t* linker);
+
+// Sets the calling thread's deadline for blocking host calls to `timeout_ms` from now;
+// negative clears it. The trap it causes names "call deadline passed".
+void asterai_call_deadline_set(int64_t timeout_ms);
 }

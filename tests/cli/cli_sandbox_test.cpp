@@ -2,6 +2,7 @@
 // --dir / --env / --allow-host flags. Only what is granted on the command line gets through.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -111,7 +112,37 @@ TEST_F(CliSandbox, HttpOnlyToAllowedHosts) {
   r = call({"--allow-host", "*", "probe/http-get", server.url("/star")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("a bare * would allow everything"), std::string::npos) << r.err;
+  // A wildcard never covers an address: refused with its reason, nothing sent.
+  r = call({"--allow-host", "*.0.0.1", "probe/http-get", server.url("/wildcard")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("allowed host \"*.0.0.1\": a wildcard matches host names, never IP"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(CliSandbox, HttpTrafficIsInTheStats) {
+  test::LoopbackHttpServer server;
+  server.set_response_body_size(5000);
+  auto r = call({"--json", "--allow-host", server.authority(), "probe/http-post",
+                 server.url("/upload"), "3000"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto envelope = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(envelope.is_object()) << r.out;
+  EXPECT_EQ(envelope["result"], json({{"ok", 5000}}));
+  EXPECT_EQ(envelope["stats"]["http_requests"], 1);
+  EXPECT_EQ(envelope["stats"]["http_bytes_sent"], 3000);
+  EXPECT_EQ(envelope["stats"]["http_bytes_received"], 5000);
+  EXPECT_EQ(server.body_bytes_received(), 3000u);
+}
+
+TEST_F(CliSandbox, TimeoutEndsASleepInTheHost) {
+  auto start = std::chrono::steady_clock::now();
+  auto r = call({"--timeout", "300ms", "probe/sleep-ms", "30000"});
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_NE(r.err.find("exceeded its time limit"), std::string::npos) << r.err;
+  EXPECT_EQ(r.exit_code, 9) << r.err;         // timeout (docs/cli.md)
+  EXPECT_LT(took, std::chrono::seconds(10));  // a correctness bound: not the 30 s sleep
 }
 
 TEST_F(CliSandbox, GuestStdoutIsBoundedAndMarked) {

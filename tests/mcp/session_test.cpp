@@ -122,6 +122,7 @@ TEST_F(SessionTest, CallsReturnStructuredAndTextContent) {
   EXPECT_EQ(r["content"][0]["type"], "text");
   EXPECT_EQ(json::parse(r["content"][0]["text"].get<std::string>()), r["structuredContent"]);
   EXPECT_TRUE(r["_meta"]["asterai/metering"].contains("wall_ms"));
+  EXPECT_EQ(r["_meta"]["asterai/metering"]["http_requests"], 0);  // HTTP traffic is metered too
 
   // A record result is the structured content itself.
   json person = {{"name", "Ada"}, {"age", 36}};

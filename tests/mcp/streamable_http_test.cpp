@@ -176,6 +176,7 @@ TEST(HttpApi, ToolsInEveryFormatAndCalls) {
   EXPECT_EQ(body["ok"], true);
   EXPECT_EQ(body["result"], 5);
   EXPECT_TRUE(body["metering"].contains("wall_ms"));
+  EXPECT_EQ(body["metering"]["http_bytes_sent"], 0);  // HTTP traffic is metered too
 
   call.body = R"({"tool":"ks_values_fail","arguments":{"msg":"x"}})";
   auto trap = httpapi::handle_api(s, call);

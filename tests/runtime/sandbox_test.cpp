@@ -32,6 +32,38 @@ TEST(AllowHosts, ExactWildcardAndPorts) {
   EXPECT_FALSE(host_allowed({}, "https", "api.example.com"));
 }
 
+// A wildcard names subdomains; an address literal is never one, whatever its digits say.
+TEST(AllowHosts, WildcardsNeverMatchIpLiterals) {
+  const std::vector<std::string> p = {"*.0.0.1", "*.1", "*.example.com", "*.0.1:*"};
+  EXPECT_FALSE(host_allowed(p, "http", "127.0.0.1"));
+  EXPECT_FALSE(host_allowed(p, "http", "127.0.0.1:80"));
+  EXPECT_FALSE(host_allowed(p, "http", "127.0.0.1.:80"));  // trailing dot
+  EXPECT_FALSE(host_allowed(p, "http", "10.0.0.1:9000"));
+  EXPECT_FALSE(host_allowed(p, "http", "[::1]"));
+  EXPECT_FALSE(host_allowed(p, "http", "[::ffff:127.0.0.1]:80"));
+  EXPECT_FALSE(host_allowed({"*.3.4"}, "http", "1.2.3.4"));
+  EXPECT_FALSE(host_allowed({"*.0x7f"}, "http", "a.0x7f"));  // hex: read as an address
+  EXPECT_TRUE(host_allowed(p, "https", "a.example.com"));
+  // Exact addresses still work.
+  EXPECT_TRUE(host_allowed({"127.0.0.1"}, "http", "127.0.0.1"));
+  EXPECT_TRUE(host_allowed({"[::1]:8080"}, "http", "[::1]:8080"));
+}
+
+TEST(AllowHosts, WildcardsOverAddressesAreRejectedWithAReason) {
+  for (const char* bad :
+       {"*.0.0.1", "*.0.0.1:8080", "*.1", "*.1.", "*.0x7f", "*.[::1]", "*.[::1]:80"}) {
+    auto r = validate_host_pattern(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().kind, ErrorKind::usage);
+    EXPECT_NE(r.error().message.find("never IP addresses"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(bad), std::string::npos) << r.error().message;
+  }
+  // Digits inside a name are fine; only a numeric last label reads as an address.
+  EXPECT_TRUE(validate_host_pattern("*.1password.com"));
+  EXPECT_TRUE(validate_host_pattern("*.10.example.net"));
+  EXPECT_TRUE(validate_host_pattern("*.0xcafe.example"));
+}
+
 TEST(AllowHosts, BadPatternsAreRejected) {
   for (const char* bad :
        {"", "*", "*.", "https://x.com", "x.com/path", "a.*.com", "x.com:http", "**.x.com"}) {

@@ -7,8 +7,14 @@
 //! - `asterai_component_linker_add_wasi_http_filtered` + `asterai_http_filter_set`:
 //!   wasi:http whose outgoing requests are checked against a host-provided callback
 //!   (the runtime's allow-list) before anything is sent.
+//! - `asterai_http_meter_begin` + `asterai_http_meter_end`: per-call counts of the requests
+//!   sent through that filter and of their request / response body bytes.
+//! - `asterai_component_linker_bound_wasi_io` + `asterai_call_deadline_set`: `wasi:io` poll
+//!   and blocking stream methods that give up (a trap) when the calling thread's deadline
+//!   passes, so a call's timeout also ends waits inside the host.
 
 pub use wasmtime_c_api::*;
 
+mod deadline;
 mod http_filter;
 mod limiter;

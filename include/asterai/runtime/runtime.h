@@ -34,7 +34,8 @@ struct EngineOptions {
 };
 
 struct CallLimits {
-  // Wall-clock limit, enforced by epoch interruption.
+  // Wall-clock limit: epoch interruption stops wasm code, and a deadline ends waits inside
+  // the host (wasi:io poll, blocking stream reads and writes) at the same time.
   std::chrono::milliseconds timeout{30'000};
   // Linear memory a call may grow to, in bytes; 0 = the engine's maximum.
   uint64_t max_memory = 0;
@@ -52,6 +53,11 @@ struct CallStats {
   uint64_t stdout_bytes = 0;  // bytes the guest wrote, kept or not
   uint64_t stderr_bytes = 0;
   uint64_t peak_memory_bytes = 0;  // largest linear memory the instance reached
+  // Outgoing wasi:http requests that passed the allow-list, and their body bytes (headers
+  // and transfer framing not counted) sent and received while the call ran.
+  uint64_t http_requests = 0;
+  uint64_t http_bytes_sent = 0;
+  uint64_t http_bytes_received = 0;
 };
 
 struct CapturedOutput {

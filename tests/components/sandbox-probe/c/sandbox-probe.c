@@ -289,7 +289,9 @@ static void block_on(wasi_io_poll_own_pollable_t pollable) {
   wasi_io_poll_pollable_drop_own(pollable);
 }
 
-bool exports_asterai_sandbox_probe_probe_http_get(string_t* url, uint16_t* ret, string_t* err) {
+// A request for `url` ("http[s]://authority[/path]"); false with `err` set when it is bad.
+static bool new_request(string_t* url, wasi_http_types_method_t method,
+                        wasi_http_types_own_outgoing_request_t* out, string_t* err) {
   char* u = take_cstr(url);
   wasi_http_types_scheme_t scheme = {0};
   const char* rest = NULL;
@@ -311,8 +313,7 @@ bool exports_asterai_sandbox_probe_probe_http_get(string_t* url, uint16_t* ret, 
   wasi_http_types_own_outgoing_request_t request =
       wasi_http_types_constructor_outgoing_request(wasi_http_types_constructor_fields());
   wasi_http_types_borrow_outgoing_request_t req = wasi_http_types_borrow_outgoing_request(request);
-  wasi_http_types_method_t get = {.tag = WASI_HTTP_TYPES_METHOD_GET};
-  bool set = wasi_http_types_method_outgoing_request_set_method(req, &get) &&
+  bool set = wasi_http_types_method_outgoing_request_set_method(req, &method) &&
              wasi_http_types_method_outgoing_request_set_scheme(req, &scheme) &&
              wasi_http_types_method_outgoing_request_set_authority(req, &authority) &&
              wasi_http_types_method_outgoing_request_set_path_with_query(req, &path);
@@ -322,14 +323,13 @@ bool exports_asterai_sandbox_probe_probe_http_get(string_t* url, uint16_t* ret, 
     sandbox_probe_string_dup(err, "bad URL: rejected by wasi:http");
     return false;
   }
+  *out = request;
+  return true;
+}
 
-  // `handle` takes the request; a refusal may come from it or from the response future.
-  wasi_http_outgoing_handler_own_future_incoming_response_t future;
-  wasi_http_types_error_code_t code;
-  if (!wasi_http_outgoing_handler_handle(request, NULL, &future, &code)) {
-    http_error(err, &code);
-    return false;
-  }
+// Waits for (and takes) the response of a request `handle` accepted.
+static bool await_response(wasi_http_outgoing_handler_own_future_incoming_response_t future,
+                           wasi_http_types_own_incoming_response_t* out, string_t* err) {
   wasi_http_types_borrow_future_incoming_response_t fut =
       wasi_http_types_borrow_future_incoming_response(future);
   wasi_http_types_result_result_own_incoming_response_error_code_void_t got;
@@ -345,11 +345,130 @@ bool exports_asterai_sandbox_probe_probe_http_get(string_t* url, uint16_t* ret, 
     http_error(err, &got.val.ok.val.err);
     return false;
   }
-  wasi_http_types_own_incoming_response_t response = got.val.ok.val.ok;
+  *out = got.val.ok.val.ok;
+  return true;
+}
+
+bool exports_asterai_sandbox_probe_probe_http_get(string_t* url, uint16_t* ret, string_t* err) {
+  wasi_http_types_method_t get = {.tag = WASI_HTTP_TYPES_METHOD_GET};
+  wasi_http_types_own_outgoing_request_t request;
+  if (!new_request(url, get, &request, err)) return false;
+  // `handle` takes the request; a refusal may come from it or from the response future.
+  wasi_http_outgoing_handler_own_future_incoming_response_t future;
+  wasi_http_types_error_code_t code;
+  if (!wasi_http_outgoing_handler_handle(request, NULL, &future, &code)) {
+    http_error(err, &code);
+    return false;
+  }
+  wasi_http_types_own_incoming_response_t response;
+  if (!await_response(future, &response, err)) return false;
   *ret = wasi_http_types_method_incoming_response_status(
       wasi_http_types_borrow_incoming_response(response));
   wasi_http_types_incoming_response_drop_own(response);
   return true;
+}
+
+// Writes `n` pattern bytes into an outgoing body and finishes it (the body is consumed).
+static bool send_body(wasi_http_types_own_outgoing_body_t body, size_t n, string_t* err) {
+  wasi_http_types_own_output_stream_t stream;
+  if (!wasi_http_types_method_outgoing_body_write(wasi_http_types_borrow_outgoing_body(body),
+                                                  &stream)) {
+    wasi_http_types_outgoing_body_drop_own(body);
+    sandbox_probe_string_dup(err, "request body already taken");
+    return false;
+  }
+  char chunk[4096];  // the largest write blocking-write-and-flush accepts
+  bool ok = true;
+  for (size_t done = 0; ok && done < n;) {
+    size_t len = n - done < sizeof chunk ? n - done : sizeof chunk;
+    fill_pattern(chunk, len, done);
+    sandbox_probe_list_u8_t bytes = {(uint8_t*)chunk, len};
+    wasi_io_streams_stream_error_t stream_err;
+    ok = wasi_io_streams_method_output_stream_blocking_write_and_flush(
+        wasi_io_streams_borrow_output_stream(stream), &bytes, &stream_err);
+    if (!ok) wasi_io_streams_stream_error_free(&stream_err);
+    done += len;
+  }
+  wasi_io_streams_output_stream_drop_own(stream);
+  wasi_http_types_error_code_t code;
+  if (!wasi_http_types_static_outgoing_body_finish(body, NULL, &code)) {
+    http_error(err, &code);
+    return false;
+  }
+  if (!ok) sandbox_probe_string_dup(err, "writing the request body failed");
+  return ok;
+}
+
+// Reads a response body to its end (the response is consumed); its length in bytes.
+static bool read_body(wasi_http_types_own_incoming_response_t response, uint64_t* total,
+                      string_t* err) {
+  wasi_http_types_own_incoming_body_t body;
+  bool consumed = wasi_http_types_method_incoming_response_consume(
+      wasi_http_types_borrow_incoming_response(response), &body);
+  if (!consumed) {
+    wasi_http_types_incoming_response_drop_own(response);
+    sandbox_probe_string_dup(err, "response body already taken");
+    return false;
+  }
+  wasi_http_types_own_input_stream_t stream;
+  bool ok = wasi_http_types_method_incoming_body_stream(wasi_http_types_borrow_incoming_body(body),
+                                                        &stream);
+  *total = 0;
+  while (ok) {
+    sandbox_probe_list_u8_t bytes;
+    wasi_io_streams_stream_error_t stream_err;
+    if (!wasi_io_streams_method_input_stream_blocking_read(
+            wasi_io_streams_borrow_input_stream(stream), 65536, &bytes, &stream_err)) {
+      ok = stream_err.tag == WASI_IO_STREAMS_STREAM_ERROR_CLOSED;  // closed = the end
+      wasi_io_streams_stream_error_free(&stream_err);
+      wasi_io_streams_input_stream_drop_own(stream);
+      break;
+    }
+    *total += bytes.len;
+    sandbox_probe_list_u8_free(&bytes);
+  }
+  wasi_http_types_future_trailers_drop_own(wasi_http_types_static_incoming_body_finish(body));
+  wasi_http_types_incoming_response_drop_own(response);
+  if (!ok) sandbox_probe_string_dup(err, "reading the response body failed");
+  return ok;
+}
+
+bool exports_asterai_sandbox_probe_probe_http_post(string_t* url, uint32_t body_len, uint64_t* ret,
+                                                   string_t* err) {
+  wasi_http_types_method_t post = {.tag = WASI_HTTP_TYPES_METHOD_POST};
+  wasi_http_types_own_outgoing_request_t request;
+  if (!new_request(url, post, &request, err)) return false;
+  wasi_http_types_own_outgoing_body_t body;
+  if (!wasi_http_types_method_outgoing_request_body(
+          wasi_http_types_borrow_outgoing_request(request), &body)) {
+    wasi_http_types_outgoing_request_drop_own(request);
+    sandbox_probe_string_dup(err, "request body already taken");
+    return false;
+  }
+  // Sent first, then written: the body streams to the connection as it is written.
+  wasi_http_outgoing_handler_own_future_incoming_response_t future;
+  wasi_http_types_error_code_t code;
+  if (!wasi_http_outgoing_handler_handle(request, NULL, &future, &code)) {
+    wasi_http_types_outgoing_body_drop_own(body);
+    http_error(err, &code);
+    return false;
+  }
+  bool sent = send_body(body, body_len, err);
+  // A refused request fails its body writes too; the response's error says why, so it wins.
+  string_t response_err = {0};
+  wasi_http_types_own_incoming_response_t response;
+  if (!await_response(future, &response, sent ? err : &response_err)) {
+    if (!sent) {
+      sandbox_probe_string_free(err);
+      *err = response_err;
+    }
+    return false;
+  }
+  if (!sent) {
+    wasi_http_types_incoming_response_drop_own(response);
+    return false;
+  }
+  return read_body(response, ret, err);
 }
 
 // --- wasi:sockets -------------------------------------------------------------------------
