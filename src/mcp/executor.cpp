@@ -73,8 +73,10 @@ ToolCallResult Executor::run(const ToolCall& call) {
   }
   const Tool& tool = *call.tool;
   metrics_.call_started();
-  r.outcome = runtime_->call(*tool.component, *tool.function, call.arguments, tool.policy.limits,
-                             tool.policy.grants);
+  runtime::CallLimits limits = tool.policy.limits;
+  limits.cancel = call.cancel;  // a cancellation stops the running call, not only its answer
+  r.outcome =
+      runtime_->call(*tool.component, *tool.function, call.arguments, limits, tool.policy.grants);
   std::string kind = r.outcome.ok() ? "" : std::string(error_kind_name(r.outcome.error->kind));
   metrics_.call_finished(tool.name, kind, r.outcome.stats.wall_ms / 1000.0,
                          r.outcome.stats.fuel_used, r.outcome.stats.instantiate_ms > 0);

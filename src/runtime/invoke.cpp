@@ -4,6 +4,7 @@
 
 #include "arguments.h"
 #include "component_impl.h"
+#include "epoch_watch.h"
 #include "runtime_impl.h"
 #include "traps.h"
 #include "wasmtime_ext.h"
@@ -155,6 +156,15 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
                           0, false};
   HttpGate gate{&grants, &outcome.denied_requests};
   ScopedHttpGate gate_scope(&gate);
+  // A cancellable call checks its flag on every epoch tick; the watch also outlives the store.
+  std::optional<EpochWatch> watch;
+  auto stopped_by_watch = [&]() -> std::optional<Error> {
+    if (watch && watch->cancelled())
+      return Error{ErrorKind::cancelled, "the call was cancelled", {}};
+    if (watch && watch->timed_out())
+      return Error{ErrorKind::timeout, "the call exceeded its time limit", {}};
+    return std::nullopt;
+  };
 
   auto inst_start = Clock::now();
   wt::StorePtr store(wasmtime_store_new(impl_->engine.get(), nullptr, nullptr));
@@ -175,6 +185,7 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     uint64_t ticks = static_cast<uint64_t>(limits.timeout / kEpochTick) + 1;
     wasmtime_context_set_epoch_deadline(ctx, ticks);
     deadline.emplace(limits.timeout);
+    if (limits.cancel) watch.emplace(ticks, limits.cancel).install(store.get());
   }
   if (options_.fuel) {
     // An engine with fuel needs fuel in every store; without a budget, effectively unlimited.
@@ -185,6 +196,7 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   if (auto* err = wasmtime_component_linker_instantiate(
           impl_->linker.get(), ctx, component.impl_->component.get(), &instance)) {
     std::string message = wt::take_message(err);
+    if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
     if (message.find("wasm backtrace") == std::string::npos &&
         message.find("trap") == std::string::npos) {
       return fail(Error{
@@ -218,6 +230,7 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   outcome.stats.peak_memory_bytes = memory.peak_memory;
   if (call_err) {
     std::string message = wt::take_message(call_err);
+    if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
     if (memory.memory_limit_hit) {
       return fail(Error{ErrorKind::out_of_memory,
                         "the call tried to grow memory past its limit of " +

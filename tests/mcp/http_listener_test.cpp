@@ -55,7 +55,7 @@ class ListenerTest : public ::testing::Test {
  protected:
   void start(HttpOptions options = {}) {
     runtime::Policy policy;
-    policy.limits.timeout = 2s;
+    policy.limits.timeout = timeout_;
     server_ = std::make_unique<mcp::test::TestServer>(
         std::vector<std::string>{"ks=" + asterai::test::component("kitchen-sink-c.wasm").string(),
                                  "adv=" + mcp::test::write_adversary(dir_.path()).string()},
@@ -67,6 +67,7 @@ class ListenerTest : public ::testing::Test {
     http_ = std::move(*started);
   }
   asterai::test::TempDir dir_{"mcp-listener"};
+  std::chrono::milliseconds timeout_ = 2s;
   std::unique_ptr<mcp::test::TestServer> server_;
   std::unique_ptr<HttpServer> http_;
 };
@@ -132,6 +133,54 @@ TEST_F(ListenerTest, ASpinningCallDoesNotBlockOthers) {
   // Not a timing assertion on speed: only that it did not wait for the 2 s spin to end.
   EXPECT_LT(std::chrono::steady_clock::now() - start_time, 1500ms);
   slow.join();
+}
+
+TEST_F(ListenerTest, McpCancellationStopsARunningCall) {
+  timeout_ = 1h;  // only the cancellation can end the spin
+  start();
+  std::map<std::string, std::string> headers{{"Accept", "application/json, text/event-stream"}};
+  Client c(http_->port());
+  auto init = c.send(bhttp::verb::post, "/mcp",
+                     mcp::test::request(1, "initialize",
+                                        {{"protocolVersion", "2025-11-25"},
+                                         {"capabilities", json::object()},
+                                         {"clientInfo", {{"name", "t"}, {"version", "1"}}}})
+                         .dump(),
+                     headers);
+  ASSERT_EQ(init.result_int(), 200);
+  auto session = init["Mcp-Session-Id"];
+  headers["Mcp-Session-Id"] = std::string(session.data(), session.size());
+  auto notify = [&](const json& params) {
+    return c
+        .send(bhttp::verb::post, "/mcp",
+              json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", params}}
+                  .dump(),
+              headers)
+        .result_int();
+  };
+
+  bhttp::response<bhttp::string_body> spin;
+  std::thread spinner([&] {
+    Client other(http_->port());
+    spin = other.send(bhttp::verb::post, "/mcp",
+                      mcp::test::request(2, "tools/call", {{"name", "adv_spin"}}).dump(), headers);
+  });
+  auto& metrics = server_->server->metrics();
+  for (int i = 0; i < 1000 && metrics.snapshot().in_flight == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(metrics.snapshot().in_flight, 1);
+  EXPECT_EQ(notify({{"requestId", 77}}), 202);  // unknown: ignored
+  EXPECT_EQ(notify({{"requestId", 2}, {"reason", "user"}}), 202);
+  spinner.join();
+  // No response for a cancelled request: an event stream without events.
+  EXPECT_EQ(spin.result_int(), 200);
+  EXPECT_EQ(spin.body().find("\"id\""), std::string::npos) << spin.body();
+  EXPECT_EQ(metrics.snapshot().errors_by_kind["cancelled"], 1u);
+
+  auto ok = c.send(bhttp::verb::post, "/mcp",
+                   mcp::test::request(3, "tools/call", {{"name", "adv_ok"}}).dump(), headers);
+  ASSERT_EQ(ok.result_int(), 200);
+  EXPECT_EQ(json::parse(ok.body())["result"]["structuredContent"]["result"], 7) << ok.body();
 }
 
 TEST(Origin, LoopbackAndListed) {

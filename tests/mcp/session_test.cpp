@@ -23,7 +23,7 @@ class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     runtime::Policy policy;
-    policy.limits.timeout = 300ms;
+    policy.limits.timeout = timeout_;
     server_ = std::make_unique<test::TestServer>(
         std::vector<std::string>{"ks=" + asterai::test::component("kitchen-sink-c.wasm").string(),
                                  "adv=" + test::write_adversary(dir_.path()).string()},
@@ -40,6 +40,7 @@ class SessionTest : public ::testing::Test {
   }
 
   asterai::test::TempDir dir_{"mcp-session"};
+  std::chrono::milliseconds timeout_ = 300ms;
   ServerOptions options_;
   std::unique_ptr<test::TestServer> server_;
   std::shared_ptr<Session> session_;
@@ -217,6 +218,37 @@ TEST_F(SessionTest, CancelledQueuedCallIsNotRunNorAnswered) {
   EXPECT_TRUE(pending.is_null()) << pending.dump();
   auto m = server_->server->metrics().snapshot();
   EXPECT_EQ(m.calls_by_tool.count("adv_ok"), 0u);
+}
+
+TEST_F(SessionTest, CancelledRunningCallStopsAndIsNotAnswered) {
+  timeout_ = 1h;  // only the cancellation can end the spin
+  SetUp();
+  test::initialize(*session_);
+  json spin_response = "not set";
+  std::thread spinner([&] {
+    spin_response = send(*session_, request(1, "tools/call", {{"name", "adv_spin"}})).response;
+  });
+  for (int i = 0; i < 1000 && server_->server->metrics().snapshot().in_flight == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(server_->server->metrics().snapshot().in_flight, 1);
+  // Unknown ids and malformed notifications are ignored.
+  send(
+      *session_,
+      {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 99}}}});
+  send(*session_, {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", 1}});
+  send(*session_, {{"jsonrpc", "2.0"},
+                   {"method", "notifications/cancelled"},
+                   {"params", {{"requestId", 1}, {"reason", "changed my mind"}}}});
+  spinner.join();
+  EXPECT_TRUE(spin_response.is_null()) << spin_response.dump();
+  auto m = server_->server->metrics().snapshot();
+  EXPECT_EQ(m.errors_by_kind["cancelled"], 1u);
+  EXPECT_EQ(m.in_flight, 0);
+  EXPECT_EQ(call(2, "adv_ok", json::object())["structuredContent"]["result"], 7);
+  // A finished id: nothing happens, the next call is answered.
+  send(*session_,
+       {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 2}}}});
+  EXPECT_EQ(call(3, "adv_ok", json::object())["structuredContent"]["result"], 7);
 }
 
 TEST_F(SessionTest, ManyCallsInParallel) {

@@ -21,7 +21,8 @@
 namespace asterai::mcp {
 
 // Set by whoever wants a call abandoned (MCP notifications/cancelled). A call still queued is
-// not started; a running one finishes within its limits and its result is dropped.
+// not started; a running one stops within about one epoch tick (runtime::CallLimits::cancel)
+// and its result is dropped.
 using CancelFlag = std::shared_ptr<std::atomic<bool>>;
 
 struct ToolCall {

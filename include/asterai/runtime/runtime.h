@@ -3,6 +3,7 @@
 // sandboxed store and instance. Thread-safe: any number of threads may call at once.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -43,6 +44,9 @@ struct CallLimits {
   std::optional<uint64_t> fuel;
   // Bytes of stdout / stderr kept per call; the rest is dropped and marked truncated.
   size_t max_output = 1 << 20;
+  // Set (from any thread) to stop the call: wasm code stops within about one epoch tick with
+  // ErrorKind::cancelled. Needs EngineOptions::epoch; a blocking host call is not interrupted.
+  std::shared_ptr<const std::atomic<bool>> cancel;
 };
 
 struct CallStats {
