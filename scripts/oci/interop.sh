@@ -97,7 +97,10 @@ out="$(asterai call --cache-dir "$WORK/cache" "$REGISTRY/alice/oras-ks:0.1.0" ad
 [[ "$out" == 5 ]] || fail "asterai call REF printed $out"
 
 # wkg (crates.io) when it has been built: scripts/oci/install-wkg.sh (a long build, so optional).
-WKG="${ASTERAI_WKG:-$(ls "$HOME_CACHE_TOOLS"/wkg-*/bin/wkg 2>/dev/null | tail -1)}"
+WKG="${ASTERAI_WKG:-}"
+if [[ -z "$WKG" ]]; then
+  for candidate in "$HOME_CACHE_TOOLS"/wkg-*/bin/wkg; do [[ -x "$candidate" ]] && WKG="$candidate"; done
+fi
 if [[ -n "$WKG" && -x "$WKG" ]]; then
   step "wkg oci push -> asterai inspect, call"
   "$WKG" oci push -u alice -p "$KEY" --insecure "$REGISTRY" "$REGISTRY/alice/wkg-ks:0.1.0" "$WASM" \
