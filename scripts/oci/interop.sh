@@ -2,7 +2,8 @@
 # Interop of `asterai push/pull` with other OCI clients and registries:
 #   1. asterai push -> oras pull and skopeo copy: byte-identical component; oras discover sees
 #      the WIT and tools referrers (asterai registry, token auth, referrers API).
-#   2. oras push in the CNCF Wasm layout -> asterai pull, inspect and call work on it.
+#   2. oras push in the CNCF Wasm layout (and wkg oci push, when scripts/oci/install-wkg.sh has
+#      built wkg) -> asterai pull, inspect REF and call REF work on it.
 #   3. Debian's docker-registry (distribution 2.8, no referrers API): asterai push writes the
 #      referrers through the sha256-<hex> tag fallback; oras discover and asterai pull read them.
 #   ASTERAI_BIN=…/asterai ASTERAI_COMPONENTS_DIR=…/components scripts/oci/interop.sh
@@ -19,6 +20,8 @@ source "$ROOT/scripts/registry/lib.sh"
 KEY="$(new_user alice)"
 start_registry
 # Keep every client's credentials and the local store inside the throwaway folder.
+# The tool cache as seen before HOME moves (wkg is looked up there).
+HOME_CACHE_TOOLS="${ASTERAI_CACHE_DIR:-$HOME/.cache/asterai}/tools"
 export HOME="$WORK/home" DOCKER_CONFIG="$WORK/docker" ASTERAI_HOME="$WORK/asterai-home"
 export ASTERAI_CACHE_DIR="$WORK/cache"
 mkdir -p "$HOME" "$DOCKER_CONFIG"
@@ -76,11 +79,35 @@ WASM_PATH="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["wasm"][
 cmp -s "$WASM" "$WASM_PATH" || fail "asterai pulled different bytes"
 asterai inspect --cache-dir "$WORK/cache" "$WASM_PATH" | grep -q "add" || fail "asterai inspect"
 [[ "$(asterai call --cache-dir "$WORK/cache" "$WASM_PATH" add 1 2)" == 3 ]] || fail "asterai call"
-# `call REF` once call_cmd resolves references (cli::resolve_component).
-if out="$(asterai call --cache-dir "$WORK/cache" "$REGISTRY/alice/oras-ks:0.1.0" add 1 2 2>&1)"; then
-  [[ "$out" == 3 ]] || fail "asterai call REF printed $out"
+# By reference, pulling on demand (a fresh store, so the pull really happens).
+check_ref() { # REF NAME: inspect REF pulls into a fresh store; call --offline REF then runs it
+  local home="$WORK/asterai-home-$2"
+  mkdir -p "$home" && cp "$ASTERAI_HOME/credentials.json" "$home/"
+  ASTERAI_HOME="$home" "$ASTERAI_BIN" inspect --cache-dir "$WORK/cache" "$1" >"inspect-$2.txt" ||
+    fail "asterai inspect $1"
+  grep -q "add" "inspect-$2.txt" || fail "asterai inspect $1 lists no add"
+  local out
+  out="$(ASTERAI_HOME="$home" "$ASTERAI_BIN" call --offline --cache-dir "$WORK/cache" "$1" add 1 2 2>&1)" ||
+    fail "asterai call --offline $1 after inspect: $out"
+  [[ "$out" == 3 ]] || fail "asterai call $1 printed $out"
+}
+check_ref "$REGISTRY/alice/oras-ks:0.1.0" oras
+out="$(asterai call --cache-dir "$WORK/cache" "$REGISTRY/alice/oras-ks:0.1.0" add 2 3 2>&1)" ||
+  fail "asterai call REF: $out"
+[[ "$out" == 5 ]] || fail "asterai call REF printed $out"
+
+# wkg (crates.io) when it has been built: scripts/oci/install-wkg.sh (a long build, so optional).
+WKG="${ASTERAI_WKG:-}"
+if [[ -z "$WKG" ]]; then
+  for candidate in "$HOME_CACHE_TOOLS"/wkg-*/bin/wkg; do [[ -x "$candidate" ]] && WKG="$candidate"; done
+fi
+if [[ -n "$WKG" && -x "$WKG" ]]; then
+  step "wkg oci push -> asterai inspect, call"
+  "$WKG" oci push -u alice -p "$KEY" --insecure "$REGISTRY" "$REGISTRY/alice/wkg-ks:0.1.0" "$WASM" \
+    >>"$WORK/clients.log" 2>&1 || fail "wkg oci push"
+  check_ref "$REGISTRY/alice/wkg-ks:0.1.0" wkg
 else
-  echo "oci interop: (asterai call REF not wired yet: $out)"
+  step "(wkg not built: run scripts/oci/install-wkg.sh to add the wkg variant)"
 fi
 
 step "docker-registry (distribution 2.8): referrers through the tag fallback"

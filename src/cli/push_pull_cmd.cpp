@@ -157,6 +157,7 @@ int push(const PushArgs& a) {
        oci::build_referrer(oci::kToolsArtifact, subject, std::move(tool_layers),
                            {{std::string(oci::kAnnotationCreated), meta.created}})});
   req.move_latest = !a.no_latest;
+  if (a.is_public || a.is_private) req.visibility = a.is_public;
   auto progress = make_progress(a.json);
   req.progress = progress.get();
 
@@ -165,12 +166,7 @@ int push(const PushArgs& a) {
   auto result = oci::publish(*client, req);
   if (!result) return fail(result.error());
 
-  std::string visibility_note;
-  if (a.is_public || a.is_private)
-    visibility_note = std::string(
-                          "the registry API has no visibility setting yet: ask its admin to run "
-                          "`asterai registry visibility set ") +
-                      ref->repository + (a.is_public ? " public`" : " private`");
+  const std::string& visibility_note = result->visibility_note;
   if (a.json) {
     json out = {{"ref", ref->to_string()},
                 {"digest", result->digest},
@@ -180,6 +176,7 @@ int push(const PushArgs& a) {
                 {"referrers", json::array()}};
     for (const auto& [type, digest] : result->referrers)
       out["referrers"].push_back({{"artifactType", type}, {"digest", digest}});
+    if (result->visibility_set) out["visibility"] = *result->visibility_set ? "public" : "private";
     if (!visibility_note.empty()) out["note"] = visibility_note;
     std::cout << out.dump() << "\n";
     return 0;
@@ -192,7 +189,9 @@ int push(const PushArgs& a) {
     std::cout << "  (no referrers API: attached through tag " << "sha256-"
               << result->digest.substr(7) << ")\n";
   if (result->latest_moved) std::cout << "  latest  -> " << ref->tag << "\n";
-  if (!visibility_note.empty()) std::fprintf(stderr, "note: %s\n", visibility_note.c_str());
+  if (result->visibility_set)
+    std::cout << "  visibility  " << (*result->visibility_set ? "public" : "private") << "\n";
+  if (!visibility_note.empty()) std::fprintf(stderr, "warning: %s\n", visibility_note.c_str());
   return 0;
 }
 
@@ -258,9 +257,10 @@ void add_push_pull_commands(CLI::App& app, int& exit_code) {
   push_cmd->add_option("--license", a->license, "org.opencontainers.image.licenses (SPDX)");
   push_cmd->add_option("--source", a->source, "org.opencontainers.image.source (URL)");
   push_cmd->add_option("--author", a->author, "Config author (default: the namespace)");
-  push_cmd->add_flag("--public", a->is_public, "Ask for a public repository on first publication");
+  push_cmd->add_flag("--public", a->is_public,
+                     "Make the repository public on first publication (asterai registry)");
   push_cmd->add_flag("--private", a->is_private,
-                     "Ask for a private repository on first publication");
+                     "Make the repository private on first publication (asterai registry)");
   push_cmd->add_flag("--no-latest", a->no_latest,
                      "Do not move `latest` (by default it follows the newest release)");
   push_cmd->add_flag("--json", a->json, "Print the result as JSON");

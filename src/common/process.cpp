@@ -1,6 +1,8 @@
 #include "asterai/common/process.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,16 +53,27 @@ std::filesystem::path find_on_path(const std::string& program) {
   return {};
 }
 
-Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
-                                  const std::filesystem::path& cwd) {
+namespace {
+
+// Shared by run_process and run_filter: with `input`, stdin is a pipe fed that text (small,
+// written before the output is read, so it fits the pipe buffer); otherwise /dev/null.
+Result<ProcessOutput> spawn_and_collect(const std::vector<std::string>& argv,
+                                        const std::filesystem::path& cwd,
+                                        const std::string_view* input, bool merge_stderr) {
   if (argv.empty()) return make_error(ErrorKind::internal, "run_process: empty command");
-  Pipe pipe_fds;
-  if (pipe2(pipe_fds.fds, O_CLOEXEC) != 0)
+  Pipe out_pipe, in_pipe;
+  if (pipe2(out_pipe.fds, O_CLOEXEC) != 0 || (input && pipe2(in_pipe.fds, O_CLOEXEC) != 0))
     return make_error(ErrorKind::internal, std::string("pipe: ") + std::strerror(errno));
   SpawnActions sa;
-  posix_spawn_file_actions_addopen(&sa.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&sa.actions, pipe_fds.fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&sa.actions, pipe_fds.fds[1], STDERR_FILENO);
+  if (input)
+    posix_spawn_file_actions_adddup2(&sa.actions, in_pipe.fds[0], STDIN_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&sa.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&sa.actions, out_pipe.fds[1], STDOUT_FILENO);
+  if (merge_stderr)
+    posix_spawn_file_actions_adddup2(&sa.actions, out_pipe.fds[1], STDERR_FILENO);
+  else
+    posix_spawn_file_actions_addopen(&sa.actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&sa.actions, cwd.c_str());
 
   std::vector<char*> args;
@@ -70,12 +83,38 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
   int rc = posix_spawnp(&pid, args[0], &sa.actions, nullptr, args.data(), environ);
   if (rc != 0)
     return make_error(ErrorKind::not_found, "cannot run " + argv[0] + ": " + std::strerror(rc));
-  pipe_fds.close_end(1);
+  out_pipe.close_end(1);
+  if (input) {
+    in_pipe.close_end(0);
+    // A child that exits without reading must not kill us with SIGPIPE: block it for this
+    // thread during the write and swallow the one it raised (the usual POSIX idiom).
+    sigset_t pipe_set, old_set;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+    size_t done = 0;
+    bool broken = false;
+    while (done < input->size()) {
+      ssize_t n = write(in_pipe.fds[1], input->data() + done, input->size() - done);
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+      } else if (!(n < 0 && errno == EINTR)) {
+        broken = n < 0 && errno == EPIPE;
+        break;
+      }
+    }
+    if (broken) {
+      timespec zero{};
+      sigtimedwait(&pipe_set, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+    in_pipe.close_end(1);
+  }
 
   ProcessOutput out;
   char buf[8192];
   for (;;) {
-    ssize_t n = read(pipe_fds.fds[0], buf, sizeof buf);
+    ssize_t n = read(out_pipe.fds[0], buf, sizeof buf);
     if (n > 0) {
       out.output.append(buf, static_cast<size_t>(n));
     } else if (n == 0 || errno != EINTR) {
@@ -87,6 +126,17 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
   }
   out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return out;
+}
+
+}  // namespace
+
+Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
+                                  const std::filesystem::path& cwd) {
+  return spawn_and_collect(argv, cwd, nullptr, true);
+}
+
+Result<ProcessOutput> run_filter(const std::vector<std::string>& argv, std::string_view input) {
+  return spawn_and_collect(argv, {}, &input, false);
 }
 
 }  // namespace asterai

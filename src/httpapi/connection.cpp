@@ -16,22 +16,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-int64_t ConnectionSlot::now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void ConnectionSlot::cut() {
-  std::lock_guard lock(mutex);
-  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
-}
-
-void ConnectionSlot::release() {
-  std::lock_guard lock(mutex);
-  fd = -1;
-}
-
 namespace {
 
 using mcp::HttpRequest;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "asterai/common/files.h"
+#include "asterai/common/process.h"
 
 namespace asterai::oci {
 namespace fs = std::filesystem;
@@ -62,6 +64,61 @@ std::optional<Credentials> lookup(const json& config, std::string_view registry)
   return std::nullopt;
 }
 
+// Helper names become part of a program name looked up on PATH: no slashes, no surprises.
+bool valid_helper_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+// Docker's credential-helper protocol: `docker-credential-NAME get` reads the server on stdin
+// and prints {"ServerURL","Username","Secret"}; a non-zero exit means it holds nothing for it.
+// `required` (a credHelpers entry naming this registry): a helper that cannot run is an error;
+// otherwise (the global credsStore) it is skipped like any missing entry.
+Result<std::optional<Credentials>> from_helper(const std::string& name, std::string_view registry,
+                                               bool required) {
+  std::string program = "docker-credential-" + name;
+  if (!valid_helper_name(name) || find_on_path(program).empty()) {
+    if (!required) return std::optional<Credentials>();
+    return make_error(ErrorKind::not_found,
+                      "Docker's config.json names the credential helper " + program + " for " +
+                          std::string(registry) +
+                          ", but it is not on PATH; install it, or remove the credHelpers "
+                          "entry and run `asterai login " +
+                          std::string(registry) + "`");
+  }
+  auto ran = run_filter({program, "get"}, registry);
+  if (!ran || ran->exit_code != 0) return std::optional<Credentials>();
+  json answer = json::parse(ran->output, nullptr, false);
+  if (!answer.is_object() || !answer.contains("Username") || !answer.contains("Secret") ||
+      !answer["Username"].is_string() || !answer["Secret"].is_string()) {
+    return make_error(ErrorKind::invalid_input,
+                      program +
+                          " get answered something other than the credential-helper JSON "
+                          "for " +
+                          std::string(registry) + "; check the helper");
+  }
+  return std::optional<Credentials>(
+      Credentials{answer["Username"].get<std::string>(), answer["Secret"].get<std::string>()});
+}
+
+// Docker's order: a per-registry credHelpers entry, else the credsStore, else `auths`.
+Result<std::optional<Credentials>> lookup_docker(const json& config, std::string_view registry) {
+  if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
+    for (const auto& [key, helper] : config["credHelpers"].items())
+      if (host_of_key(key) == registry && helper.is_string())
+        return from_helper(helper.get<std::string>(), registry, true);
+  }
+  if (config.contains("credsStore") && config["credsStore"].is_string()) {
+    auto stored =
+        ASTERAI_TRY(from_helper(config["credsStore"].get<std::string>(), registry, false));
+    if (stored) return stored;
+  }
+  return lookup(config, registry);
+}
+
 // Like write_file_atomic, but the file is created 0600 so the secret is never readable by
 // others, not even for a moment.
 Result<void> write_private(const fs::path& path, const std::string& text) {
@@ -109,7 +166,7 @@ Result<std::optional<Credentials>> CredentialStore::find(std::string_view regist
   // Docker's file is someone else's: an unreadable one is ignored, not an error.
   auto docker = read_json(docker_config_);
   if (!docker) return std::optional<Credentials>();
-  return lookup(*docker, registry);
+  return lookup_docker(*docker, registry);
 }
 
 Result<void> CredentialStore::save(std::string_view registry, const Credentials& c) const {

@@ -27,6 +27,29 @@ Result<std::string> wasm_digest_of(RegistryClient& client, const std::string& re
   return layer ? layer->digest : std::string();
 }
 
+// --public/--private apply on first publication only (like a package registry's access flag):
+// later pushes must not flip what the owner chose since.
+Result<void> apply_visibility(RegistryClient& client, const PublishRequest& req,
+                              PublishResult& result) {
+  const auto& repo = req.ref.repository;
+  bool wanted = *req.visibility;
+  const char* name = wanted ? "public" : "private";
+  if (!ASTERAI_TRY(client.has_tags(repo))) {
+    ASTERAI_TRY(client.set_visibility(repo, wanted));
+    result.visibility_set = wanted;
+    return {};
+  }
+  auto current = client.visibility(repo);
+  if (current && *current && **current == wanted) return {};
+  result.visibility_note = repo + " exists already and --" + name +
+                           " applies on first publication only; its visibility is unchanged";
+  if (current && *current)
+    result.visibility_note += std::string(" (") + (**current ? "public" : "private") +
+                              "; its owner changes it with PUT /v1/repositories/" + repo +
+                              "/visibility)";
+  return {};
+}
+
 }  // namespace
 
 Result<PublishResult> publish(RegistryClient& client, const PublishRequest& req) {
@@ -36,6 +59,8 @@ Result<PublishResult> publish(RegistryClient& client, const PublishRequest& req)
     return make_error(ErrorKind::usage, "push needs a version tag: REGISTRY/NS/NAME:VERSION");
   PublishResult result;
   result.digest = req.component.digest;
+  // Before any upload: a registry without the API fails here with nothing pushed.
+  if (req.visibility) ASTERAI_TRY(apply_visibility(client, req, result));
   // The client-side check makes released versions immutable on every registry; asterai's
   // registry enforces it too (409).
   if (is_release(tag)) {

@@ -190,7 +190,17 @@ Result<HttpResponse> RegistryClient::send_once(const std::string& repo, bool pus
     if (auto auth = authorization(scope)) request.headers.push_back(*auth);
     auto r = ASTERAI_TRY(http_.send(request));
     if (r.status != 401) return r;
+    // A token fetched with valid credentials and still refused: the scope was not granted.
+    bool scope_refused = round == 1 && tokens_.count(scope) && options_.credentials;
     tokens_.erase(scope);
+    if (scope_refused && !repo.empty()) {
+      return make_error(ErrorKind::denied,
+                        request.method + " " + repo + ": " + registry_ + " denied " +
+                            options_.credentials->username + " " + (push ? "push" : "pull") +
+                            " access (" + registry_message(r) +
+                            "); the account lacks permission here (you may push only into "
+                            "your own namespace)");
+    }
     if (round == 1) {
       if (!options_.credentials)
         return make_error(ErrorKind::unauthorized,

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "asterai/common/files.h"
+#include "asterai/common/process.h"
 #include "asterai/oci/media_types.h"
 #include "asterai/oci/referrers.h"
 #include "asterai/oci/registry_client.h"
@@ -209,6 +210,127 @@ TEST_F(CliOci, ProjectFileGivesTheDefaults) {
   EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationDescription)), "A test tool");
   EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationLicenses)), "MIT");
   EXPECT_EQ(parsed->annotations.at(std::string(oci::kAnnotationVersion)), "0.1.0");
+}
+
+TEST_F(CliOci, PublicAndPrivateOnFirstPublication) {
+  ASSERT_EQ(login().exit_code, 0);
+  auto wasm = test::component("kitchen-sink-c.wasm").string();
+  oci::RegistryClient anonymous(host_);
+  auto push = [&](const std::string& flag, const std::string& ref) {
+    std::vector<std::string> args = {"push", "--json", "--no-wit", wasm, host_ + "/" + ref};
+    if (!flag.empty()) args.insert(args.begin() + 1, flag);
+    return run_asterai(args);
+  };
+
+  auto open = push("--public", "alice/open:1.0.0");
+  ASSERT_EQ(open.exit_code, 0) << open.err;
+  EXPECT_EQ(json::parse(open.out)["visibility"], "public");
+  EXPECT_TRUE(anonymous.get_manifest("alice/open", "1.0.0"));
+  // This registry's default is private: without a flag, anonymous pulls are refused.
+  ASSERT_EQ(push("", "alice/closed:1.0.0").exit_code, 0);
+  auto closed = anonymous.get_manifest("alice/closed", "1.0.0");
+  ASSERT_FALSE(closed);
+  EXPECT_EQ(closed.error().kind, ErrorKind::unauthorized);
+
+  // Later pushes do not flip what was chosen: a warning, and the repository stays public.
+  auto later = push("--private", "alice/open:1.0.1");
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  EXPECT_NE(json::parse(later.out)["note"].get<std::string>().find("first publication only"),
+            std::string::npos)
+      << later.out;
+  auto human = run_asterai({"push", "--private", "--no-wit", wasm, host_ + "/alice/open:1.0.1"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.err.find("warning: alice/open exists already"), std::string::npos) << human.err;
+  EXPECT_TRUE(anonymous.get_manifest("alice/open", "1.0.1"));
+
+  // bob may not publish (nor set the visibility) in alice's namespace.
+  auto& creds = registry_.registry().credentials();
+  ASSERT_TRUE(creds.create_user("bob", false));
+  auto bob_key = creds.issue_key("bob", "t")->secret;
+  ASSERT_EQ(
+      run_asterai({"login", host_, "-u", "bob", "--password-stdin"}, bob_key + "\n").exit_code, 0);
+  auto bob = push("--public", "alice/taken:1.0.0");
+  EXPECT_EQ(bob.exit_code, 13) << bob.err;
+  EXPECT_NE(bob.err.find("lacks permission"), std::string::npos) << bob.err;
+  EXPECT_FALSE(*registry_.registry().metadata().repository("alice/taken"));
+  auto bob_set = push("--private", "alice/open:1.0.2");
+  EXPECT_EQ(bob_set.exit_code, 13) << bob_set.err;
+  EXPECT_TRUE(anonymous.get_manifest("alice/open", "1.0.0"));
+
+  // On a registry whose default is public, --private is what keeps a repository private.
+  registry::testing::TestRegistry public_default{true, true};
+  auto& creds2 = public_default.registry().credentials();
+  ASSERT_TRUE(creds2.create_user("alice", false));
+  std::string host2 = public_default.base_url().substr(7);
+  ASSERT_EQ(run_asterai({"login", host2, "-u", "alice", "--password-stdin"},
+                        creds2.issue_key("alice", "t")->secret + "\n")
+                .exit_code,
+            0);
+  auto hidden = run_asterai({"push", "--private", "--no-wit", wasm, host2 + "/alice/hidden:1.0.0"});
+  ASSERT_EQ(hidden.exit_code, 0) << hidden.err;
+  EXPECT_NE(hidden.out.find("visibility  private"), std::string::npos) << hidden.out;
+  ASSERT_EQ(run_asterai({"push", "--no-wit", wasm, host2 + "/alice/shown:1.0.0"}).exit_code, 0);
+  oci::RegistryClient anonymous2(host2);
+  EXPECT_FALSE(anonymous2.get_manifest("alice/hidden", "1.0.0"));
+  EXPECT_TRUE(anonymous2.get_manifest("alice/shown", "1.0.0"));
+}
+
+TEST_F(CliOci, LoginPromptsOnATerminal) {
+  // script(1) gives `asterai login` a terminal and types what it reads from its stdin.
+  auto r = run_filter(
+      {"script", "-qec", std::string("'") + ASTERAI_BINARY + "' login " + host_, "/dev/null"},
+      "alice\n" + key_ + "\n");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+  EXPECT_NE(r->output.find("Username: "), std::string::npos) << r->output;
+  EXPECT_NE(r->output.find("Password (API key): "), std::string::npos) << r->output;
+  EXPECT_NE(r->output.find("logged in to " + host_ + " as alice"), std::string::npos) << r->output;
+  struct stat st{};
+  ASSERT_EQ(::stat((home_->path() / "credentials.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  // Without a terminal and without --password-stdin: a usage error, nothing stored.
+  ASSERT_EQ(run_asterai({"logout", host_}).exit_code, 0);
+  auto no_tty = run_asterai({"login", host_, "-u", "alice"}, key_ + "\n");
+  EXPECT_EQ(no_tty.exit_code, 2) << no_tty.err;
+  auto tags = run_asterai({"tags", host_ + "/alice/none"});
+  EXPECT_EQ(tags.exit_code, 17) << tags.err;  // logged out: no credentials left
+}
+
+TEST_F(CliOci, ProgressBarsOnlyOnATerminal) {
+  ASSERT_EQ(login().exit_code, 0);
+  std::string ref = host_ + "/alice/bars:1.0.0";
+  auto wasm = test::component("kitchen-sink-c.wasm").string();
+  ASSERT_EQ(run_asterai({"push", "--no-wit", wasm, ref}).exit_code, 0);
+  const char* ci = std::getenv("CI");
+  std::string saved_ci = ci ? ci : "";
+  ::unsetenv("CI");
+  // script(1) runs the command with a terminal as stdout and stderr.
+  auto on_terminal = [&] {
+    run_asterai({"rm", ref});  // a fresh pull each time (not stored yet the first time)
+    auto r = run_process({"script", "-qec",
+                          std::string("'") + ASTERAI_BINARY + "' pull '" + ref + "'", "/dev/null"});
+    EXPECT_TRUE(r && r->exit_code == 0) << (r ? r->output : r.error().message);
+    return r ? r->output : std::string();
+  };
+  std::string drawn = on_terminal();
+  EXPECT_NE(drawn.find("[########################]"), std::string::npos) << drawn;
+  EXPECT_NE(drawn.find("/s"), std::string::npos) << drawn;  // the rate
+  EXPECT_NE(drawn.find("pulled " + ref), std::string::npos) << drawn;
+  // In pipes: no bars, no carriage returns.
+  ASSERT_EQ(run_asterai({"rm", ref}).exit_code, 0);
+  auto piped = run_asterai({"pull", ref});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err, "");
+  EXPECT_EQ(piped.out.find('\r'), std::string::npos);
+  // On a terminal under CI: quiet too.
+  ::setenv("CI", "true", 1);
+  std::string under_ci = on_terminal();
+  EXPECT_EQ(under_ci.find("[####"), std::string::npos) << under_ci;
+  EXPECT_NE(under_ci.find("pulled " + ref), std::string::npos) << under_ci;
+  if (ci)
+    ::setenv("CI", saved_ci.c_str(), 1);
+  else
+    ::unsetenv("CI");
 }
 
 TEST_F(CliOci, HelpListsTheFlags) {

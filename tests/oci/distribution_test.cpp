@@ -149,6 +149,27 @@ TEST_F(Distribution, ReferrersGoThroughTheTagFallback) {
   EXPECT_EQ(pulled->digest, pushed->digest);
 }
 
+TEST_F(Distribution, VisibilityFlagsFailBeforeAnythingIsPushed) {
+  auto c = client();
+  auto req = component(*parse_reference(host() + "/carol/vis:1.0.0"), "wasm bytes");
+  req.visibility = true;
+  auto pushed = publish(c, req);
+  ASSERT_FALSE(pushed);
+  EXPECT_EQ(pushed.error().kind, ErrorKind::not_found);
+  EXPECT_NE(pushed.error().message.find("no repository visibility API"), std::string::npos)
+      << pushed.error().message;
+  EXPECT_FALSE(*c.has_tags("carol/vis"));
+  EXPECT_FALSE(c.has_blob("carol/vis", req.component.blobs[0].descriptor.digest).value());
+  // On a repository that exists already the flags only warn: the push itself is valid.
+  req.visibility.reset();
+  ASSERT_TRUE(publish(c, req));
+  req.visibility = false;
+  auto again = publish(c, req);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(again->visibility_set);
+  EXPECT_NE(again->visibility_note.find("first publication only"), std::string::npos);
+}
+
 TEST_F(Distribution, ReleasedVersionIsProtectedClientSide) {
   auto c = client();
   ASSERT_TRUE(publish(c, component(*parse_reference(host() + "/carol/tool:1.0.0"), "one")));

@@ -108,6 +108,53 @@ TEST_F(Auth, PublicPullsAnonymouslyPrivateStaysHidden) {
             json({"alice/pub"}));
 }
 
+TEST_F(Auth, VisibilityEndpointIsForThoseWhoMayPush) {
+  auto c = t.client();
+  const std::string path = "/v1/repositories/alice/vis/visibility";
+  auto alice = token("repository:alice/vis:pull,push", "alice", alice_key);
+  // Unknown repository: the owner learns it does not exist; others get the same challenge
+  // as for a private one.
+  EXPECT_EQ(c.get(path, {alice}).status, 404);
+  auto anon = c.get(path);
+  EXPECT_EQ(anon.status, 401);
+  EXPECT_NE(anon.header("www-authenticate").find("scope=\"repository:alice/vis:pull\""),
+            std::string::npos);
+  auto anon_put = c.send({"PUT", path, R"({"visibility":"public"})"});
+  EXPECT_EQ(anon_put.status, 401);
+  EXPECT_NE(anon_put.header("www-authenticate").find("scope=\"repository:alice/vis:pull,push\""),
+            std::string::npos);
+  // bob holds a valid token but no push right in alice's namespace.
+  auto bob = token("repository:alice/vis:pull,push", "bob", bob_key);
+  EXPECT_EQ(c.send({"PUT", path, R"({"visibility":"public"})", {bob}}).status, 401);
+  EXPECT_FALSE(*t.registry().metadata().repository("alice/vis"));
+
+  // The owner creates it as public: anonymous pulls work, the endpoint reads it back.
+  auto put = c.send({"PUT", path, R"({"visibility":"public"})", {alice}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(json::parse(put.body), json({{"name", "alice/vis"}, {"visibility", "public"}}));
+  std::string d = push_blob(c, "alice/vis", "visible bits", {alice});
+  EXPECT_EQ(c.get("/v2/alice/vis/blobs/" + d).body, "visible bits");
+  EXPECT_EQ(json::parse(c.get(path).body)["visibility"], "public");
+  EXPECT_EQ(c.send({"PUT", path, R"({"visibility":"private"})", {bob}}).status, 401);
+  EXPECT_EQ(c.get("/v2/alice/vis/blobs/" + d).status, 200);
+
+  // Back to private: anonymous pulls are challenged again.
+  ASSERT_EQ(c.send({"PUT", path, R"({"visibility":"private"})", {alice}}).status, 200);
+  EXPECT_EQ(c.get("/v2/alice/vis/blobs/" + d).status, 401);
+  EXPECT_EQ(c.get(path).status, 401);
+  EXPECT_EQ(json::parse(c.get(path, {alice}).body)["visibility"], "private");
+
+  // Bad bodies and paths.
+  for (std::string body : {"", "{}", R"({"visibility":"secret"})", R"({"visibility":true})"})
+    EXPECT_EQ(c.send({"PUT", path, body, {alice}}).status, 400) << body;
+  EXPECT_EQ(c.send({"DELETE", path, "", {alice}}).status, 405);
+  EXPECT_EQ(c.get("/v1/repositories//visibility").status, 404);
+  EXPECT_EQ(c.get("/v1/repositories/alice/vis/other").status, 404);
+  EXPECT_EQ(c.get("/v1/repositories/Alice/vis/visibility").status, 400);
+  // An empty repository name never skips authorization.
+  EXPECT_EQ(c.send({"POST", "/v2//blobs/uploads/"}).status, 400);
+}
+
 TEST_F(Auth, OAuthPasswordGrant) {
   HttpRequest r("POST", "/token",
                 "grant_type=password&username=alice&password=" + alice_key +

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asterai/common/error.h"
@@ -19,6 +20,10 @@ struct ProcessOutput {
 // stdin from /dev/null. An error only when the program could not be started at all.
 Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
                                   const std::filesystem::path& cwd = {});
+
+// Runs argv[0] (on PATH) with `input` on stdin; `output` is its stdout only (stderr is
+// discarded): for programs that answer in a machine format, like Docker credential helpers.
+Result<ProcessOutput> run_filter(const std::vector<std::string>& argv, std::string_view input);
 
 // The full path of `program` on PATH, or empty when it is not there.
 std::filesystem::path find_on_path(const std::string& program);

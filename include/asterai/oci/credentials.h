@@ -1,7 +1,8 @@
 // Registry credentials: asterai's own file ($ASTERAI_HOME/credentials.json, mode 0600,
 // written by `asterai login`) and, read-only, Docker's config.json ($DOCKER_CONFIG or
 // ~/.docker), so a `docker login`/`oras login` is reused. Both hold base64 "user:secret" in
-// `auths.<host>.auth`, the format every OCI client understands.
+// `auths.<host>.auth`, the format every OCI client understands; Docker's `credHelpers` and
+// `credsStore` are asked through `docker-credential-<helper> get`.
 #pragma once
 
 #include <filesystem>

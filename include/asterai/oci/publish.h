@@ -3,6 +3,7 @@
 // version is never moved: re-pushing identical content is a no-op, other content is refused.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct PublishRequest {
   Artifact component;
   std::vector<ReferrerToPush> referrers;
   bool move_latest = true;  // point `latest` at a release that is the newest one
+  // --public (true) / --private (false): set before anything is uploaded when the repository
+  // has no tag yet (first publication); needs asterai's registry (its visibility API).
+  std::optional<bool> visibility;
   Progress* progress = nullptr;
 };
 
@@ -32,7 +36,9 @@ struct PublishResult {
   // Content identical to what the version already holds: nothing was pushed.
   bool already_published = false;
   bool latest_moved = false;
-  bool used_fallback = false;  // referrers written through the sha256-<hex> tag fallback
+  bool used_fallback = false;          // referrers written through the sha256-<hex> tag fallback
+  std::optional<bool> visibility_set;  // what was set on first publication (true: public)
+  std::string visibility_note;         // why a requested visibility was not applied
   std::vector<std::pair<std::string, std::string>> referrers;  // artifact type, digest
 };
 

@@ -81,6 +81,15 @@ class RegistryClient {
                                                            const std::string& digest,
                                                            const std::string& artifact_type = {});
 
+  // Whether the repository holds any tag: false when the registry does not know it (404).
+  Result<bool> has_tags(const std::string& repo);
+
+  // asterai's registry API (docs/registry.md), not dist-spec: a repository's visibility.
+  // `visibility` is nullopt when the registry has no such API; `set_visibility` (which creates
+  // the repository when missing) fails with not_found then, saying what to do instead.
+  Result<std::optional<bool>> visibility(const std::string& repo);  // true: public
+  Result<void> set_visibility(const std::string& repo, bool is_public);
+
  private:
   // One request with auth (scope for `repo`, push or pull) and, when `idempotent`, retries.
   Result<HttpResponse> send(const std::string& repo, bool push, HttpRequest request,

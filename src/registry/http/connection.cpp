@@ -19,16 +19,6 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-void ConnectionSlot::cut() {
-  std::lock_guard lock(mutex);
-  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
-}
-
-void ConnectionSlot::release() {
-  std::lock_guard lock(mutex);
-  fd = -1;
-}
-
 namespace {
 
 constexpr size_t kDrainLimit = 1024 * 1024;
@@ -107,7 +97,7 @@ class Connection {
       }
       return false;
     }
-    slot_.touch(timeout_);
+    slot_.idle_for(timeout_);
     Request req = make_request(parser);
     Response resp = dispatch(registry_, req);
     if (resp.status >= 500) spdlog::warn("{} {} -> {}", req.method, req.path, resp.status);
@@ -147,7 +137,7 @@ class Connection {
       bhttp::read(stream_, buffer_, parser, ec);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) return make_error(ErrorKind::network, "reading request body: " + ec.message());
-      slot_.touch(timeout_);
+      slot_.idle_for(timeout_);
       size_t n = out.size() - parser.get().body().size;
       if (n > 0) return n;
     }
@@ -206,7 +196,7 @@ class Connection {
       beast::error_code ec;
       asio::write(stream_, asio::buffer(chunk.data(), *n), ec);
       if (ec) return false;
-      slot_.touch(timeout_);
+      slot_.idle_for(timeout_);
       offset += *n;
       length -= *n;
     }
@@ -229,7 +219,7 @@ class Connection {
         return false;
       }
       if (n == 0) return false;
-      slot_.touch(timeout_);
+      slot_.idle_for(timeout_);
       length -= static_cast<uint64_t>(n);
     }
     return true;
@@ -257,7 +247,7 @@ class Connection {
 // upload), closing at once would reset the connection and the client could lose the
 // response. Drain what it still sends for a short, bounded time instead.
 void linger_close(tcp::socket& socket, ConnectionSlot& slot) {
-  slot.deadline = ConnectionSlot::now() + 2000;  // the reaper cuts us off after this
+  slot.deadline = ConnectionSlot::now_ms() + 2000;  // the reaper cuts us off after this
   char sink[64 * 1024];
   beast::error_code ec;
   for (size_t drained = 0; drained < (size_t{64} << 20);) {
@@ -299,14 +289,13 @@ void serve_connection(Registry& registry, asio::ssl::context* tls, tcp::socket s
   }
 }
 
-void serve_overloaded(tcp::socket socket) {
+void serve_overloaded(tcp::socket& socket) {
   static constexpr std::string_view kBusy =
       "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
       "Content-Length: 68\r\n\r\n{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"too many "
       "clients\"}]}";
   beast::error_code ec;
   asio::write(socket, asio::buffer(kBusy.data(), kBusy.size()), ec);
-  socket.close(ec);
 }
 
 }  // namespace asterai::registry::http

@@ -1,5 +1,6 @@
 // Resource handlers, one file per resource (blobs, uploads, manifests, discovery, token,
-// search). They run after routing and authorization; `name` is a validated repository name.
+// search, visibility). They run after routing and authorization; `name` is a validated repository
+// name.
 #pragma once
 
 #include <string>
@@ -24,6 +25,7 @@ Response handle_referrers(Context& ctx, const std::string& name, const std::stri
 Response handle_catalog(Context& ctx);
 Response handle_token(Context& ctx);
 Response handle_search(Context& ctx);
+Response handle_visibility(Context& ctx, const std::string& name);
 
 // Parses `n` (page size) and `last` for paginated listings; nullopt for a malformed n.
 std::optional<size_t> page_size(const Request& req, size_t fallback, size_t max);

@@ -103,6 +103,8 @@ Response route_to_handler(Context& ctx, const Route& route) {
       return handle_tags(ctx, route.name);
     case Resource::referrers:
       return handle_referrers(ctx, route.name, route.reference);
+    case Resource::visibility:
+      return handle_visibility(ctx, route.name);
     case Resource::unknown:
       break;
   }
@@ -128,6 +130,8 @@ bool method_allowed(Resource r, const std::string& m) {
       return m == "GET" || m == "PATCH" || m == "PUT" || m == "DELETE";
     case Resource::manifest:
       return read || m == "PUT" || m == "DELETE";
+    case Resource::visibility:
+      return read || m == "PUT";
     case Resource::unknown:
       return true;
   }
@@ -141,6 +145,14 @@ Route parse_route(std::string_view path) {
   if (path == "/v2/_catalog") return {Resource::catalog, {}, {}};
   if (path == "/token") return {Resource::token, {}, {}};
   if (path == "/v1/search") return {Resource::search, {}, {}};
+  // asterai's own API: /v1/repositories/<name>/visibility (docs/registry.md).
+  if (path.substr(0, 17) == "/v1/repositories/") {
+    auto p = split(path.substr(17));
+    std::string name = p.size() >= 2 ? join(p, 0, p.size() - 1) : "";
+    // An empty name would escape the repository-scoped authorization below.
+    if (name.empty() || p.back() != "visibility") return {};
+    return {Resource::visibility, std::move(name), {}};
+  }
   if (path.substr(0, 4) != "/v2/") return {};
   auto p = split(path.substr(4));
   size_t n = p.size();
@@ -163,7 +175,10 @@ Response dispatch(Registry& registry, const Request& req) {
   Route route = parse_route(req.path);
   if (!method_allowed(route.resource, req.method))
     return oci_error(405, "UNSUPPORTED", "method not allowed");
-  bool repo_scoped = !route.name.empty();
+  // By resource, not by name: "/v2//manifests/x" has an empty name that must not skip auth.
+  bool repo_scoped = route.resource != Resource::base && route.resource != Resource::catalog &&
+                     route.resource != Resource::token && route.resource != Resource::search &&
+                     route.resource != Resource::unknown;
   if (repo_scoped && !is_valid_repository_name(route.name)) {
     return oci_error(400, "NAME_INVALID", "invalid repository name");
   }

@@ -18,6 +18,7 @@ enum class Resource {
   manifest,
   tags,
   referrers,
+  visibility,
   unknown
 };
 
