@@ -3,6 +3,7 @@
 
 #include "arguments.h"
 #include "component_impl.h"
+#include "invoke.h"
 #include "runtime_impl.h"
 #include "traps.h"
 #include "wasmtime_ext.h"
@@ -50,14 +51,28 @@ struct HttpGate {
   }
 };
 
-// Installs the gate on this thread for the lifetime of the call, and always removes it.
+// Installs the gate on this thread for the lifetime of the call and then restores the one
+// before it: a composed call runs a provider's call (with its own gate) inside the caller's.
 class ScopedHttpGate {
  public:
-  explicit ScopedHttpGate(HttpGate* gate) { asterai_http_filter_set(&HttpGate::allow, gate); }
-  ~ScopedHttpGate() { asterai_http_filter_set(nullptr, nullptr); }
+  explicit ScopedHttpGate(HttpGate* gate) : previous_(current_) { install(gate); }
+  ~ScopedHttpGate() { install(previous_); }
   ScopedHttpGate(const ScopedHttpGate&) = delete;
   ScopedHttpGate& operator=(const ScopedHttpGate&) = delete;
+
+ private:
+  static void install(HttpGate* gate) {
+    current_ = gate;
+    if (gate) {
+      asterai_http_filter_set(&HttpGate::allow, gate);
+    } else {
+      asterai_http_filter_set(nullptr, nullptr);
+    }
+  }
+  static thread_local HttpGate* current_;
+  HttpGate* previous_;
 };
+thread_local HttpGate* ScopedHttpGate::current_ = nullptr;
 
 // Deny by default: the WASI context gets only what `grants` names.
 Result<void> configure_wasi(wasi_config_t* wasi, const Grants& grants) {
@@ -106,7 +121,29 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
   auto bound = bind_arguments(function, args);
   if (!bound) return fail(std::move(bound.error()));
-  std::vector<OwnedVal>& arg_vals = *bound;
+  std::vector<wasmtime_component_val_t> raw_args;
+  raw_args.reserve(bound->size());
+  for (auto& v : *bound) raw_args.push_back(v.raw);  // borrowed: the call copies them
+
+  CallOutcome called = invoke(Invocation{component, index, raw_args, limits, grants});
+  // Binding is part of the call's wall time.
+  called.stats.wall_ms = ms_since(start);
+  return called;
+}
+
+CallOutcome Runtime::invoke(const Invocation& call) const {
+  auto start = Clock::now();
+  CallOutcome outcome;
+  auto fail = [&](Error e) {
+    outcome.error = std::move(e);
+    outcome.stats.wall_ms = ms_since(start);
+    return std::move(outcome);
+  };
+  const Component& component = call.component;
+  const FunctionInfo& function = component.functions()[call.function];
+  const CallLimits& limits = call.limits;
+  const Grants& grants = call.grants;
+  size_t index = call.function;
 
   // The sinks outlive the store that writes into them (declared first, destroyed last).
   OutputSink out_sink{&outcome.out, &outcome.stats.stdout_bytes, limits.max_output};
@@ -142,8 +179,9 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
 
   wasmtime_component_instance_t instance;
+  const wasmtime_component_linker_t* linker = call.linker ? call.linker : impl_->linker.get();
   if (auto* err = wasmtime_component_linker_instantiate(
-          impl_->linker.get(), ctx, component.impl_->component.get(), &instance)) {
+          linker, ctx, component.impl_->component.get(), &instance)) {
     std::string message = wt::take_message(err);
     if (message.find("wasm backtrace") == std::string::npos &&
         message.find("trap") == std::string::npos) {
@@ -162,13 +200,10 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
   outcome.stats.instantiate_ms = ms_since(inst_start);
 
-  std::vector<wasmtime_component_val_t> raw_args;
-  raw_args.reserve(arg_vals.size());
-  for (auto& v : arg_vals) raw_args.push_back(v.raw);  // borrowed: the call copies them
   OwnedVal result;  // initialised (bool) as the call overwrites and drops the old value
   auto run_start = Clock::now();
   wasmtime_error_t* call_err = wasmtime_component_func_call(
-      &func, ctx, raw_args.data(), raw_args.size(), &result.raw, function.result ? 1 : 0);
+      &func, ctx, call.args.data(), call.args.size(), &result.raw, function.result ? 1 : 0);
   outcome.stats.run_ms = ms_since(run_start);
   if (options_.fuel) {
     uint64_t left = 0;
@@ -187,7 +222,11 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     return fail(classify_call_error(message));
   }
 
-  outcome.result = function.result ? val_to_json(*function.result, result.raw) : nlohmann::json();
+  if (call.raw_result) {
+    *call.raw_result = std::move(result);
+  } else if (function.result) {
+    outcome.result = val_to_json(*function.result, result.raw);
+  }
   outcome.stats.wall_ms = ms_since(start);
   return outcome;
 }
