@@ -209,7 +209,9 @@ compose_wit() {
   echo "$dir"
 }
 
-build_compose_c() { # name (folder, world and output compose-NAME.wasm)
+# NAME is the folder, the world and the output compose-NAME.wasm; the WIT is the compose
+# package, or the folder's own wit/ when it has one.
+build_compose_c() { # name
   local name=$1 output=$out/compose-$1.wasm src=$compose/$1
   up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$script" "$wasm_tools" "$wit_bindgen" \
     "$reactor_adapter" && return 0
@@ -218,7 +220,7 @@ build_compose_c() { # name (folder, world and output compose-NAME.wasm)
   need "$wit_bindgen" wit-bindgen
   need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
   local wit gen=$scratch/$name-bindings
-  wit=$(compose_wit)
+  if [ -d "$src/wit" ]; then wit=$src/wit; else wit=$(compose_wit); fi
   run "compose-$name: wit-bindgen" "$wit_bindgen" c --world "$name" --out-dir "$gen" "$wit"
   run "compose-$name: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
     -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/$name-core.wasm" \
@@ -260,6 +262,6 @@ build_c
 build_probe
 build_js
 build_py
-for name in c-math c-cycle c-resource c-agent; do build_compose_c "$name"; done
+for name in c-math c-cycle c-resource c-mismatch c-agent; do build_compose_c "$name"; done
 build_compose_js
 build_compose_py

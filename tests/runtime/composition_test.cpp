@@ -20,7 +20,7 @@ class CompositionTest : public ::testing::Test {
     options.cache_dir = test::shared_cache_dir();
     runtime_ = *Runtime::create(options);
     for (const char* name :
-         {"c-math", "c-cycle", "c-resource", "c-agent", "js-text", "py-report"}) {
+         {"c-math", "c-cycle", "c-resource", "c-mismatch", "c-agent", "js-text", "py-report"}) {
       auto loaded = runtime_->load_file(test::component(std::string("compose-") + name + ".wasm"));
       ASSERT_TRUE(loaded) << loaded.error().to_string();
       components_[name] = *loaded;
@@ -209,6 +209,14 @@ TEST_F(CompositionTest, ResourcesCannotCrossSandboxes) {
                            "`tally`"),
             std::string::npos)
       << e.message;
+}
+
+TEST_F(CompositionTest, SignatureMismatchIsALinkError) {
+  auto e = link_error({member("math", "c-math"), member("user", "c-mismatch")});
+  EXPECT_EQ(e.kind, ErrorKind::link);
+  EXPECT_EQ(e.message,
+            "component `user` imports asterai:compose/math@0.1.0#add as func(a: u32, b: u32) -> "
+            "u64, but component `math` exports it as func(a: s32, b: s32) -> s32");
 }
 
 TEST_F(CompositionTest, BadMembersAreRefused) {
