@@ -95,7 +95,8 @@ Result<std::optional<oci::Version>> latest_version(oci::RegistryClient& client,
   std::optional<oci::Version> best;
   for (const auto& t : *tags) {
     auto v = oci::parse_version(t);
-    if (v && (!best || oci::compare_versions(*v, *best) > 0)) best = v;
+    // Pre-releases are pushed with explicit versions and never the base of a bump.
+    if (v && v->prerelease.empty() && (!best || oci::compare_versions(*v, *best) > 0)) best = v;
   }
   return best;
 }

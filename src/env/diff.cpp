@@ -102,10 +102,7 @@ std::string_view bump_name(Bump bump) {
 std::string next_version(const std::optional<oci::Version>& last, Bump bump) {
   if (!last) return "0.1.0";
   oci::Version v = *last;
-  if (!v.prerelease.empty()) {
-    // 1.2.0-rc.1 -> 1.2.0: the release of a pre-release is its own next version.
-    v.prerelease.clear();
-  } else if (bump == Bump::major) {
+  if (bump == Bump::major) {
     v = {v.major + 1, 0, 0, ""};
   } else if (bump == Bump::minor) {
     v = {v.major, v.minor + 1, 0, ""};

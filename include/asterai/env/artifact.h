@@ -33,7 +33,8 @@ struct FetchedEnvironment {
 Result<FetchedEnvironment> fetch_environment(oci::RegistryClient& client,
                                              const oci::Reference& ref);
 
-// The highest released version among the repository's tags (nullopt for a new repository).
+// The highest released version among the repository's tags, pre-releases left out (nullopt
+// when there is none).
 Result<std::optional<oci::Version>> latest_version(oci::RegistryClient& client,
                                                    const std::string& repository);
 std::string version_string(const oci::Version& v);

@@ -27,7 +27,7 @@ struct Change {
 std::vector<Change> diff_documents(const Document& from, const Document& to);
 Bump bump_for(const std::vector<Change>& changes);
 std::string_view bump_name(Bump bump);
-// The next version after `last` for this bump ("0.1.0" when there is no last version).
+// The next release after the release `last` for this bump ("0.1.0" when there is none).
 std::string next_version(const std::optional<oci::Version>& last, Bump bump);
 std::string describe(const Change& change);  // "component added: probe (…/probe@sha256:…)"
 nlohmann::json to_json(const Change& change);
