@@ -43,7 +43,7 @@ class CliEnv : public ::testing::Test {
     return r;
   }
   void publish(const std::string& wasm, const std::string& repo) {
-    auto r = run({"push", test::component(wasm).string(), host_ + "/" + repo});
+    auto r = run({"push", "--no-wit", test::component(wasm).string(), host_ + "/" + repo});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   std::string draft_text(const std::string& name) {
@@ -311,6 +311,36 @@ TEST_F(CliEnv, SecretReachesOnlyTheGrantedComponentAndIsStoredNowhereInPlaintext
   EXPECT_EQ(run({"env", "secret", "rm", "API_TOKEN"}).exit_code, 0);
   EXPECT_EQ(run({"env", "secret", "rm", "API_TOKEN"}).exit_code, 14);
   EXPECT_EQ(run({"env", "secret", "ls", "--json"}).out, "{\"secrets\":[]}\n");
+}
+
+// Composition through the document: a JavaScript component (text) calls a C one (math), each
+// with the grants the environment gives it; `env run` finds no command component.
+TEST_F(CliEnv, ComponentsOfAnEnvironmentCallEachOtherAcrossLanguages) {
+  publish("compose-c-math.wasm", "alice/math:0.1.0");
+  publish("compose-js-text.wasm", "alice/text:0.1.0");
+  ASSERT_EQ(run({"env", "init", "alice/duo"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/duo", "math", host_ + "/alice/math:0.1.0"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/duo", "text", host_ + "/alice/text:0.1.0"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "set-var", "alice/duo", "UNIT", "metres"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "grant", "alice/duo", "math", "--var", "UNIT"}).exit_code, 0);
+
+  auto sum = run({"env", "call", "alice/duo", "text", "text/summary", "2", "3"});
+  ASSERT_EQ(sum.exit_code, 0) << sum.err;
+  EXPECT_NE(sum.out.find('5'), std::string::npos) << sum.out;
+  // The provider sees its own grant; the caller was given nothing.
+  EXPECT_EQ(run({"env", "call", "alice/duo", "text", "text/math-env", "UNIT"}).out, "\"metres\"\n");
+  EXPECT_EQ(run({"env", "call", "alice/duo", "math", "math/env", "UNIT"}).out, "\"metres\"\n");
+
+  auto runs = run({"env", "run", "alice/duo"});
+  EXPECT_EQ(runs.exit_code, 14) << runs.err;
+  EXPECT_NE(runs.err.find("no command components"), std::string::npos) << runs.err;
+  EXPECT_EQ(run({"env", "run", "alice/duo", "math"}).exit_code, 5);
+
+  // Without its provider the importer fails at load time, naming the interface.
+  ASSERT_EQ(run({"env", "remove", "alice/duo", "math"}).exit_code, 0);
+  auto missing = run({"env", "call", "alice/duo", "text", "text/summary", "2", "3"});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_NE(missing.err.find("asterai:compose/math"), std::string::npos) << missing.err;
 }
 
 }  // namespace
