@@ -2,7 +2,9 @@
 # Builds the test components under tests/components into OUTDIR:
 #   kitchen-sink-c.wasm, kitchen-sink-js.wasm, kitchen-sink-py.wasm (when componentize-py is
 #   installed), core-module.wasm (a plain core module, not a component) and sandbox-probe.wasm
-#   (an adversary for the sandbox tests, binding wasi:http and wasi:sockets directly).
+#   (an adversary for the sandbox tests, binding wasi:http and wasi:sockets directly);
+#   compose-*.wasm: components that import each other (C, JavaScript, Python) and an agent
+#   importing the host API asterai:host/registry (wit/asterai-host), for composition tests.
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -191,8 +193,75 @@ build_py() {
   mv "$scratch/py.wasm" "$output"
 }
 
+# --- composition: tests/components/compose ---------------------------------------------------
+
+compose=$components/compose
+host_wit=wit/asterai-host
+
+# The compose package next to the host API package it imports, as the binding tools expect.
+compose_wit() {
+  local dir=$scratch/compose-wit
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir/deps"
+    cp "$compose/wit/compose.wit" "$dir/"
+    cp -R "$host_wit" "$dir/deps/"
+  fi
+  echo "$dir"
+}
+
+# NAME is the folder, the world and the output compose-NAME.wasm; the WIT is the compose
+# package, or the folder's own wit/ when it has one.
+build_compose_c() { # name
+  local name=$1 output=$out/compose-$1.wasm src=$compose/$1
+  up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$script" "$wasm_tools" "$wit_bindgen" \
+    "$reactor_adapter" && return 0
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  need "$wasm_tools" wasm-tools
+  need "$wit_bindgen" wit-bindgen
+  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
+  local wit gen=$scratch/$name-bindings
+  if [ -d "$src/wit" ]; then wit=$src/wit; else wit=$(compose_wit); fi
+  run "compose-$name: wit-bindgen" "$wit_bindgen" c --world "$name" --out-dir "$gen" "$wit"
+  run "compose-$name: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
+    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/$name-core.wasm" \
+    "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
+  run "compose-$name: wasm-tools component new" "$wasm_tools" component new \
+    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/$name.wasm" \
+    "$scratch/$name-core.wasm"
+  mv "$scratch/$name.wasm" "$output"
+}
+
+build_compose_js() {
+  local output=$out/compose-js-text.wasm src=$compose/js-text
+  local builder=$components/build-js.mjs
+  up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$builder" "$script" "$componentize_js" &&
+    return 0
+  need_command node "Node.js"
+  need "$componentize_js" "componentize-js (npm @bytecodealliance/componentize-js)"
+  run "compose-js-text: componentize-js" node "$builder" "$src/js-text.js" "$(compose_wit)" \
+    js-text "$scratch/js-text.wasm"
+  mv "$scratch/js-text.wasm" "$output"
+}
+
+build_compose_py() {
+  local output=$out/compose-py-report.wasm src=$compose/py-report
+  if [ ! -x "$componentize_py" ]; then
+    echo "build-components: warning: no componentize-py (scripts/install-guest-tools.sh" \
+      "installs it), skipping compose-py-report.wasm" >&2
+    return 0
+  fi
+  up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$script" "$componentize_py" && return 0
+  cp -R "$src" "$scratch/py-report"
+  run "compose-py-report: componentize-py" "$componentize_py" -d "$(compose_wit)" -w py-report \
+    componentize -p "$scratch/py-report" -o "$scratch/py-report.wasm" app
+  mv "$scratch/py-report.wasm" "$output"
+}
+
 build_core_module
 build_c
 build_probe
 build_js
 build_py
+for name in c-math c-cycle c-resource c-mismatch c-agent; do build_compose_c "$name"; done
+build_compose_js
+build_compose_py

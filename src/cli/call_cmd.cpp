@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "call_arguments.h"
 #include "commands.h"
 #include "output.h"
 #include "resolve.h"
@@ -20,47 +21,6 @@ struct CallArgs {
   SandboxFlags sandbox;
   EngineFlags engine;
 };
-
-bool takes_text(const runtime::ValType& t) {
-  return t.kind == runtime::TypeKind::String || t.kind == runtime::TypeKind::Char ||
-         t.kind == runtime::TypeKind::Enum;
-}
-
-// Command-line words -> JSON arguments. One JSON object whose keys are all parameter names
-// is taken as named arguments; otherwise each word is one positional value. A word that is
-// not JSON is taken as a string where the parameter is a string, char or enum.
-Result<nlohmann::json> parse_arguments(const runtime::FunctionInfo& f,
-                                       const std::vector<std::string>& words) {
-  if (words.size() == 1) {
-    auto obj = nlohmann::json::parse(words[0], nullptr, false);
-    if (obj.is_object()) {
-      bool all_params = !obj.empty() || f.params.empty();
-      for (const auto& [key, _] : obj.items()) {
-        bool known = false;
-        for (const auto& p : f.params) known = known || p.name == key;
-        all_params = all_params && known;
-      }
-      bool single_record = f.params.size() == 1 && !obj.contains(f.params[0].name);
-      if (all_params && !single_record) return obj;
-    }
-  }
-  nlohmann::json args = nlohmann::json::array();
-  for (size_t i = 0; i < words.size(); ++i) {
-    auto value = nlohmann::json::parse(words[i], nullptr, false);
-    if (value.is_discarded()) {
-      if (i < f.params.size() && takes_text(f.params[i].type)) {
-        value = words[i];
-      } else {
-        std::string param = i < f.params.size() ? f.params[i].name : std::to_string(i);
-        return make_error(ErrorKind::bad_arguments,
-                          "not valid JSON: " + words[i] + " (quote strings as JSON: '\"text\"')",
-                          "args." + param);
-      }
-    }
-    args.push_back(std::move(value));
-  }
-  return args;
-}
 
 nlohmann::json stats_json(const runtime::CallStats& s, const runtime::Component& c) {
   nlohmann::json j = {{"wall_ms", s.wall_ms},
@@ -94,7 +54,7 @@ int call(const CallArgs& a) {
   if (!component) return emit_error(component.error());
   auto function = (*component)->find_function(a.function);
   if (!function) return emit_error(function.error());
-  auto args = parse_arguments(**function, a.values);
+  auto args = parse_call_arguments(**function, a.values);
   if (!args) return emit_error(args.error());
 
   auto outcome = (*rt)->call(**component, **function, *args, policy->limits, policy->grants);

@@ -1,10 +1,12 @@
 // One call: a fresh store and instance, WASI with nothing granted, outputs captured.
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
 #include "arguments.h"
 #include "component_impl.h"
 #include "epoch_watch.h"
+#include "invoke.h"
 #include "runtime_impl.h"
 #include "traps.h"
 #include "wasmtime_ext.h"
@@ -52,49 +54,108 @@ struct HttpGate {
   }
 };
 
-// Installs the gate on this thread for the lifetime of the call, and always removes it.
+// Installs the gate on this thread for the lifetime of the call and then restores the one
+// before it: a composed call runs a provider's call (with its own gate) inside the caller's.
 class ScopedHttpGate {
  public:
-  explicit ScopedHttpGate(HttpGate* gate) { asterai_http_filter_set(&HttpGate::allow, gate); }
-  ~ScopedHttpGate() { asterai_http_filter_set(nullptr, nullptr); }
+  explicit ScopedHttpGate(HttpGate* gate) : previous_(current_) { install(gate); }
+  ~ScopedHttpGate() { install(previous_); }
   ScopedHttpGate(const ScopedHttpGate&) = delete;
   ScopedHttpGate& operator=(const ScopedHttpGate&) = delete;
+
+ private:
+  static void install(HttpGate* gate) {
+    current_ = gate;
+    if (gate) {
+      asterai_http_filter_set(&HttpGate::allow, gate);
+    } else {
+      asterai_http_filter_set(nullptr, nullptr);
+    }
+  }
+  static thread_local HttpGate* current_;
+  HttpGate* previous_;
 };
+thread_local HttpGate* ScopedHttpGate::current_ = nullptr;
 
 // Meters the calling thread's HTTP requests from construction until read (or destruction).
+// Meters nest: a provider's call (composition) runs inside its caller's host call on the same
+// thread, so the caller's meter is paused meanwhile and resumed afterwards; each call counts
+// only the requests it sent itself.
 class HttpMeter {
  public:
-  HttpMeter() { asterai_http_meter_begin(); }
-  ~HttpMeter() { stop(); }
+  HttpMeter() : outer_(active_) {
+    if (outer_) outer_->pause();
+    asterai_http_meter_begin();
+    active_ = this;
+  }
+  ~HttpMeter() {
+    pause();
+    active_ = outer_;
+    if (outer_) outer_->resume();
+  }
   HttpMeter(const HttpMeter&) = delete;
   HttpMeter& operator=(const HttpMeter&) = delete;
 
   void read_into(CallStats& stats) {
-    stop();
+    pause();
     stats.http_requests = counts_.requests;
     stats.http_bytes_sent = counts_.bytes_sent;
     stats.http_bytes_received = counts_.bytes_received;
   }
 
  private:
-  void stop() {
-    if (running_) asterai_http_meter_end(&counts_);
+  void pause() {
+    if (!running_) return;
+    asterai_http_stats_t part{};
+    asterai_http_meter_end(&part);
+    counts_.requests += part.requests;
+    counts_.bytes_sent += part.bytes_sent;
+    counts_.bytes_received += part.bytes_received;
     running_ = false;
   }
+  void resume() {
+    if (running_) return;
+    asterai_http_meter_begin();
+    running_ = true;
+  }
+  static thread_local HttpMeter* active_;
+  HttpMeter* outer_;
   asterai_http_stats_t counts_{};
   bool running_ = true;
 };
+thread_local HttpMeter* HttpMeter::active_ = nullptr;
 
-// Bounds blocking host calls on this thread by the call's timeout; always cleared.
+// Bounds blocking host calls on this thread by the call's timeout. Nested calls (a provider
+// called from its caller's host call) get the earlier of their own and the caller's deadline,
+// and the caller's is restored when they return.
 class ScopedCallDeadline {
  public:
-  explicit ScopedCallDeadline(std::chrono::milliseconds timeout) {
-    asterai_call_deadline_set(timeout.count());
+  explicit ScopedCallDeadline(std::chrono::milliseconds timeout) : outer_(current_) {
+    auto at = Clock::now() + timeout;
+    if (outer_ && *outer_ < at) at = *outer_;
+    current_ = at;
+    set(at);
   }
-  ~ScopedCallDeadline() { asterai_call_deadline_set(-1); }
+  ~ScopedCallDeadline() {
+    current_ = outer_;
+    if (outer_) {
+      set(*outer_);
+    } else {
+      asterai_call_deadline_set(-1);
+    }
+  }
   ScopedCallDeadline(const ScopedCallDeadline&) = delete;
   ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
+
+ private:
+  static void set(Clock::time_point at) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - Clock::now());
+    asterai_call_deadline_set(std::max<int64_t>(0, left.count()));
+  }
+  static thread_local std::optional<Clock::time_point> current_;
+  std::optional<Clock::time_point> outer_;
 };
+thread_local std::optional<Clock::time_point> ScopedCallDeadline::current_;
 
 // Deny by default: the WASI context gets only what `grants` names.
 Result<void> configure_wasi(wasi_config_t* wasi, const Grants& grants) {
@@ -121,10 +182,8 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
                           const Grants& grants) const {
   auto start = Clock::now();
   CallOutcome outcome;
-  HttpMeter http_meter;
   auto fail = [&](Error e) {
     outcome.error = std::move(e);
-    http_meter.read_into(outcome.stats);
     outcome.stats.wall_ms = ms_since(start);
     return std::move(outcome);
   };
@@ -145,7 +204,31 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
   auto bound = bind_arguments(function, args);
   if (!bound) return fail(std::move(bound.error()));
-  std::vector<OwnedVal>& arg_vals = *bound;
+  std::vector<wasmtime_component_val_t> raw_args;
+  raw_args.reserve(bound->size());
+  for (auto& v : *bound) raw_args.push_back(v.raw);  // borrowed: the call copies them
+
+  CallOutcome called = invoke(Invocation{component, index, raw_args, limits, grants});
+  // Binding is part of the call's wall time.
+  called.stats.wall_ms = ms_since(start);
+  return called;
+}
+
+CallOutcome Runtime::invoke(const Invocation& call) const {
+  auto start = Clock::now();
+  CallOutcome outcome;
+  HttpMeter http_meter;
+  auto fail = [&](Error e) {
+    outcome.error = std::move(e);
+    http_meter.read_into(outcome.stats);
+    outcome.stats.wall_ms = ms_since(start);
+    return std::move(outcome);
+  };
+  const Component& component = call.component;
+  const FunctionInfo& function = component.functions()[call.function];
+  const CallLimits& limits = call.limits;
+  const Grants& grants = call.grants;
+  size_t index = call.function;
 
   // The sinks outlive the store that writes into them (declared first, destroyed last).
   OutputSink out_sink{&outcome.out, &outcome.stats.stdout_bytes, limits.max_output};
@@ -193,8 +276,9 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
 
   wasmtime_component_instance_t instance;
+  const wasmtime_component_linker_t* linker = call.linker ? call.linker : impl_->linker.get();
   if (auto* err = wasmtime_component_linker_instantiate(
-          impl_->linker.get(), ctx, component.impl_->component.get(), &instance)) {
+          linker, ctx, component.impl_->component.get(), &instance)) {
     std::string message = wt::take_message(err);
     if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
     if (message.find("wasm backtrace") == std::string::npos &&
@@ -214,13 +298,10 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   }
   outcome.stats.instantiate_ms = ms_since(inst_start);
 
-  std::vector<wasmtime_component_val_t> raw_args;
-  raw_args.reserve(arg_vals.size());
-  for (auto& v : arg_vals) raw_args.push_back(v.raw);  // borrowed: the call copies them
   OwnedVal result;  // initialised (bool) as the call overwrites and drops the old value
   auto run_start = Clock::now();
   wasmtime_error_t* call_err = wasmtime_component_func_call(
-      &func, ctx, raw_args.data(), raw_args.size(), &result.raw, function.result ? 1 : 0);
+      &func, ctx, call.args.data(), call.args.size(), &result.raw, function.result ? 1 : 0);
   outcome.stats.run_ms = ms_since(run_start);
   if (options_.fuel) {
     uint64_t left = 0;
@@ -240,7 +321,11 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
     return fail(classify_call_error(message));
   }
 
-  outcome.result = function.result ? val_to_json(*function.result, result.raw) : nlohmann::json();
+  if (call.raw_result) {
+    *call.raw_result = std::move(result);
+  } else if (function.result) {
+    outcome.result = val_to_json(*function.result, result.raw);
+  }
   http_meter.read_into(outcome.stats);
   outcome.stats.wall_ms = ms_since(start);
   return outcome;

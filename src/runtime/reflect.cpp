@@ -256,4 +256,43 @@ Reflection reflect_component(const wasm_engine_t* engine, const wasmtime_compone
   return out;
 }
 
+std::vector<ImportedItem> reflect_imports(const wasm_engine_t* engine,
+                                          const wasmtime_component_t* component) {
+  std::vector<ImportedItem> out;
+  wt::ComponentTypePtr type(wasmtime_component_type(component));
+  size_t imports = wasmtime_component_type_import_count(type.get(), engine);
+  for (size_t i = 0; i < imports; ++i) {
+    const char* name = nullptr;
+    size_t len = 0;
+    wt::ItemHolder item;
+    if (!wasmtime_component_type_import_nth(type.get(), engine, i, &name, &len, &item.raw)) {
+      continue;
+    }
+    ImportedItem imported;
+    imported.name = name_of(name, len);
+    if (item.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE) {
+      imported.is_instance = true;
+      const auto* inst = item.raw.of.component_instance;
+      size_t count = wasmtime_component_instance_type_export_count(inst, engine);
+      for (size_t j = 0; j < count; ++j) {
+        const char* iname = nullptr;
+        size_t ilen = 0;
+        wt::ItemHolder inner;
+        if (!wasmtime_component_instance_type_export_nth(inst, engine, j, &iname, &ilen,
+                                                         &inner.raw)) {
+          continue;
+        }
+        if (inner.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_FUNC) {
+          imported.functions.push_back(
+              reflect_function(imported.name, name_of(iname, ilen), inner.raw.of.component_func));
+        } else if (inner.raw.kind == WASMTIME_COMPONENT_ITEM_RESOURCE) {
+          imported.resources.push_back(name_of(iname, ilen));
+        }
+      }
+    }
+    out.push_back(std::move(imported));
+  }
+  return out;
+}
+
 }  // namespace asterai::runtime

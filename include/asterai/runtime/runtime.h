@@ -106,6 +106,7 @@ class Component {
 
  private:
   friend class Runtime;
+  friend class Composition;
   struct Impl;
   Component();
 
@@ -143,7 +144,12 @@ class Runtime {
   const std::string& fingerprint() const { return fingerprint_; }
 
  private:
+  friend class Composition;
   struct Impl;
+  // One call from already-converted values, with a chosen linker (src/runtime/invoke.h).
+  struct Invocation;
+  CallOutcome invoke(const Invocation& call) const;
+
   Runtime();
   std::unique_ptr<Impl> impl_;
   EngineOptions options_;

@@ -1,0 +1,68 @@
+// Composition: the components of an environment linked together. A member's imports that
+// are not WASI are satisfied by another member's exports (matched by package, interface and
+// semver-compatible version, or chosen by an explicit wire) or by the host API
+// (`asterai:host/registry`). Every call into a provider runs in a fresh instance in the
+// provider's own store, with the provider's own grants and limits. Rules: docs/environments.md
+// ("Composition").
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asterai/common/error.h"
+#include "asterai/runtime/runtime.h"
+#include "asterai/runtime/sandbox.h"
+
+namespace asterai::runtime {
+
+// One component of an environment, in its own sandbox.
+struct Member {
+  std::string name;  // unique within the composition
+  std::shared_ptr<const Component> component;
+  Grants grants;  // incl. env vars (vars and secrets it was granted arrive this way)
+  CallLimits limits;
+};
+
+// "importer gets `interface` from provider"; interface is "ns:pkg/iface", version optional
+// ("ns:pkg/iface@1.2.0" pins it). Needed only when several members export the interface.
+struct Wire {
+  std::string importer, interface, provider;
+};
+
+// The interface the runtime itself provides to members that import it.
+inline constexpr std::string_view kHostRegistryInterface = "asterai:host/registry";
+
+class Composition {
+ public:
+  // Resolves every member's non-WASI imports to another member's exports or the host API;
+  // missing provider, ambiguous providers (unless wired), cycles, resource types and
+  // signature mismatches fail here, never at call time.
+  static Result<std::shared_ptr<const Composition>> link(std::shared_ptr<const Runtime> runtime,
+                                                         std::vector<Member> members,
+                                                         std::vector<Wire> wires = {});
+  ~Composition();
+  Composition(const Composition&) = delete;
+  Composition& operator=(const Composition&) = delete;
+
+  const std::vector<Member>& members() const { return members_; }
+  const Member* find(std::string_view name) const;
+  const Runtime& runtime() const { return *runtime_; }
+
+  // Calls `function` (one of the member's component's functions()) with the member's grants
+  // and limits; calls it makes into providers run in their own sandboxes within its deadline.
+  CallOutcome call(std::string_view member, const FunctionInfo& function,
+                   const nlohmann::json& args) const;
+
+  struct Impl;  // the linked state (private to src/runtime)
+
+ private:
+  Composition();
+  std::shared_ptr<const Runtime> runtime_;
+  std::vector<Member> members_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace asterai::runtime

@@ -1,0 +1,12 @@
+// The `asterai env` subcommand groups, registered by add_env_commands (commands.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace asterai::cli {
+
+void add_env_secret_commands(CLI::App& env, int& exit_code);
+void add_env_registry_commands(CLI::App& env, int& exit_code);
+void add_env_run_commands(CLI::App& env, int& exit_code);
+
+}  // namespace asterai::cli
