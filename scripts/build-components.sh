@@ -70,6 +70,61 @@ run() { # what command...
   rm -f "$log"
 }
 
+# Toolchains drop WIT docs (the component-type section wit-bindgen embeds carries none), so the
+# docs of the WIT package (wit-component's package-docs JSON, as `wasm-tools component wit
+# --wasm` encodes it) are appended to the component in a custom section "asterai-wit-docs":
+# tools then describe themselves without their WIT source. Not under the name package-docs:
+# decoders apply that to the component's own root package, whose names differ, and fail.
+add_wit_docs() { # component wit-dir
+  need "$wasm_tools" wasm-tools
+  need_command python3 "Python 3"
+  run "$1: wasm-tools component wit" "$wasm_tools" component wit --wasm -o "$scratch/docs.wasm" "$2"
+  run "$1: add asterai-wit-docs" python3 - "$1" "$scratch/docs.wasm" <<'PY'
+import sys
+
+def leb(data, pos):
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+def encode_leb(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+def custom_sections(data):  # (name, payload) at the top level
+    pos = 8
+    while pos < len(data):
+        section_id = data[pos]
+        size, pos = leb(data, pos + 1)
+        body, pos = data[pos:pos + size], pos + size
+        if section_id == 0:
+            length, at = leb(body, 0)
+            yield body[at:at + length].decode(), body[at + length:]
+
+name = b"asterai-wit-docs"
+component = open(sys.argv[1], "rb").read()
+if any(n == name.decode() for n, _ in custom_sections(component)):
+    sys.exit(0)
+docs = [p for n, p in custom_sections(open(sys.argv[2], "rb").read()) if n == "package-docs"]
+if not docs:
+    sys.exit("no package-docs section in the encoded WIT")
+body = encode_leb(len(name)) + name + docs[0]
+open(sys.argv[1], "wb").write(component + b"\0" + encode_leb(len(body)) + body)
+PY
+  run "$1: wasm-tools validate" "$wasm_tools" validate "$1"
+  run "$1: wasm-tools component wit (still decodes)" "$wasm_tools" component wit "$1"
+}
+
 # Every step builds into a scratch folder and moves the result into place last, so an
 # interrupted build never leaves an output that looks up to date.
 scratch=$(mktemp -d "$out/.build.XXXXXX")
@@ -106,6 +161,7 @@ build_c() {
     "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
   run "kitchen-sink-c: wasm-tools component new" "$wasm_tools" component new \
     --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/c.wasm" "$scratch/c-core.wasm"
+  add_wit_docs "$scratch/c.wasm" "$wit"
   mv "$scratch/c.wasm" "$output"
 }
 
@@ -170,11 +226,13 @@ build_probe() {
 build_js() {
   local output=$out/kitchen-sink-js.wasm src=$kitchen_sink/js
   local builder=$components/build-js.mjs
-  up_to_date "$output" "$src" "$wit" "$builder" "$script" "$componentize_js" && return 0
+  up_to_date "$output" "$src" "$wit" "$builder" "$script" "$componentize_js" "$wasm_tools" &&
+    return 0
   need_command node "Node.js"
   need "$componentize_js" "componentize-js (npm @bytecodealliance/componentize-js)"
   run "kitchen-sink-js: componentize-js" node "$builder" "$src/kitchen-sink.js" "$wit" "$world" \
     "$scratch/js.wasm"
+  add_wit_docs "$scratch/js.wasm" "$wit"
   mv "$scratch/js.wasm" "$output"
 }
 
@@ -185,11 +243,12 @@ build_py() {
       "installs it), skipping kitchen-sink-py.wasm" >&2
     return 0
   fi
-  up_to_date "$output" "$src" "$wit" "$script" "$componentize_py" && return 0
+  up_to_date "$output" "$src" "$wit" "$script" "$componentize_py" "$wasm_tools" && return 0
   # From a copy: componentize-py's embedded CPython writes __pycache__ next to the sources.
   cp -R "$src" "$scratch/python"
   run "kitchen-sink-py: componentize-py" "$componentize_py" -d "$wit" -w "$world" componentize \
     -p "$scratch/python" -o "$scratch/py.wasm" app
+  add_wit_docs "$scratch/py.wasm" "$wit"
   mv "$scratch/py.wasm" "$output"
 }
 

@@ -9,12 +9,14 @@
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "asterai/common/files.h"
 #include "asterai/common/units.h"
 #include "asterai/httpapi/server.h"
 #include "asterai/mcp/file_source.h"
+#include "asterai/mcp/file_watcher.h"
 #include "asterai/mcp/stdio.h"
 #include "asterai/mcp/wit_docs.h"
 #include "commands.h"
@@ -28,6 +30,9 @@
 namespace asterai::cli {
 namespace {
 
+// How often --watch looks at the component files; a change is loaded once two looks agree.
+constexpr std::chrono::milliseconds kWatchInterval{500};
+
 struct ServeArgs {
   std::vector<std::string> targets;
   std::string mcp;
@@ -38,6 +43,7 @@ struct ServeArgs {
   size_t workers = 0;
   std::string max_request = "4MiB";
   size_t page_size = 100;
+  bool watch = false;
   SandboxFlags sandbox;
   EngineFlags engine;
 };
@@ -170,12 +176,14 @@ int serve(const ServeArgs& a) {
   std::signal(SIGPIPE, SIG_IGN);
   auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
   if (!rt) return report(rt.error());
-  mcp::FunctionDocs wit_docs;
+  mcp::WitDocs wit_docs;
   for (const auto& w : a.wit) {
     auto docs = mcp::load_wit_docs(w);
     if (!docs) return report(docs.error());
-    wit_docs.insert(docs->begin(), docs->end());
+    wit_docs.add_missing(*docs);
   }
+  std::vector<std::filesystem::path> watched;
+  for (const auto& f : files) watched.push_back(f.path);
   auto source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
   if (!source) return report(source.error());
 
@@ -196,6 +204,9 @@ int serve(const ServeArgs& a) {
     else
       std::fprintf(stderr, "asterai serve: reloaded, %zu tools\n", s.catalog()->tools().size());
   };
+  // Stopped (destroyed) before the server it reloads.
+  std::optional<mcp::FileWatcher> watcher;
+  if (a.watch) watcher.emplace(std::move(watched), kWatchInterval, on_reload);
 
   if (!http) {
     std::fprintf(stderr, "asterai serve: %zu tools on stdio (MCP)\n", s.catalog()->tools().size());
@@ -262,6 +273,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->expected(1)
       ->allow_extra_args(false)
       ->take_all();
+  cmd->add_flag("--watch", a->watch,
+                "Reload the components when their files change (checked every 0.5 s), and send "
+                "notifications/tools/list_changed");
   cmd->add_option("--workers", a->workers, "Calls run in parallel (default: one per core)");
   cmd->add_option("--max-request-size", a->max_request,
                   "Largest request (MCP message or HTTP body), e.g. 4MiB (the default)");

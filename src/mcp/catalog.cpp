@@ -42,12 +42,136 @@ json structured_content(const Tool& tool, const json& value) {
 }
 
 std::string tool_description(const ServedComponent& source, const runtime::FunctionInfo& function) {
-  if (auto it = source.docs.find(docs_key(function.interface, function.name));
-      it != source.docs.end() && !it->second.empty())
+  if (auto it = source.docs.functions.find(docs_key(function.interface, function.name));
+      it != source.docs.functions.end() && !it->second.empty())
     return it->second;
   std::string where = function.interface.empty() ? source.name : function.interface;
   return "`" + function.name + ": " + function.signature() + "` from " + where + " (component " +
          source.name + ")";
+}
+
+namespace {
+
+// The documented type `type` is taken to be; see describe_schema in catalog.h.
+const TypeDocs* find_type_docs(const runtime::ValType& type, const WitDocs& docs,
+                               const std::string& interface) {
+  std::set<std::string> names;
+  for (const auto& c : type.cases) names.insert(c.name);
+  // 0: no fit; all names equal beats documented items among the names, more items beat fewer.
+  auto score = [&](const TypeDocs& t) -> size_t {
+    if (!t.names.empty()) return t.names == names ? 1'000'000 + t.items.size() : 0;
+    if (t.items.empty()) return 0;
+    for (const auto& [item, _] : t.items)
+      if (!names.contains(item)) return 0;
+    return t.items.size();
+  };
+  auto best_in = [&](bool own_interface) -> std::pair<const TypeDocs*, bool> {
+    std::string prefix = interface.empty() ? "" : interface_short_name(interface) + "#";
+    const TypeDocs* best = nullptr;
+    size_t best_score = 0;
+    bool tie = false;
+    for (const auto& [key, t] : docs.types) {
+      bool own = prefix.empty() ? key.find('#') == std::string::npos : key.starts_with(prefix);
+      size_t sc = own == own_interface ? score(t) : 0;
+      if (sc == 0) continue;
+      if (sc > best_score) {
+        best = &t;
+        best_score = sc;
+        tie = false;
+      } else if (sc == best_score) {
+        tie = true;
+      }
+    }
+    return {best, tie};
+  };
+  auto [own, own_tie] = best_in(true);
+  if (own) return own_tie ? nullptr : own;
+  auto [other, other_tie] = best_in(false);
+  return other_tie ? nullptr : other;
+}
+
+// Prepends `docs` to the schema's description (keeping what the schema already said).
+void add_description(json& schema, const std::string& docs) {
+  if (docs.empty() || !schema.is_object()) return;
+  if (schema.contains("description") && schema["description"].is_string())
+    schema["description"] = docs + " (" + schema["description"].get<std::string>() + ")";
+  else
+    schema["description"] = docs;
+}
+
+}  // namespace
+
+void describe_schema(json& schema, const runtime::ValType& type, const WitDocs& docs,
+                     const std::string& interface) {
+  using runtime::TypeKind;
+  if (!schema.is_object()) return;
+  auto recurse = [&](json& s, const runtime::ValType& t) {
+    describe_schema(s, t, docs, interface);
+  };
+  const TypeDocs* named = nullptr;
+  if (type.kind == TypeKind::Record || type.kind == TypeKind::Variant ||
+      type.kind == TypeKind::Enum || type.kind == TypeKind::Flags)
+    named = find_type_docs(type, docs, interface);
+  auto item_docs = [&](const std::string& name) -> std::string {
+    if (!named) return {};
+    auto it = named->items.find(name);
+    return it == named->items.end() ? std::string() : it->second;
+  };
+  switch (type.kind) {
+    case TypeKind::List:
+      if (schema.contains("items")) recurse(schema["items"], type.items[0]);
+      break;
+    case TypeKind::Tuple:
+      for (size_t i = 0; i < type.items.size() && i < schema["prefixItems"].size(); ++i)
+        recurse(schema["prefixItems"][i], type.items[i]);
+      break;
+    case TypeKind::Option:
+      if (schema.contains("anyOf") && schema["anyOf"].size() == 2) {
+        json& inner = schema["anyOf"][1];
+        // A nested option's inner schema sits under {"some": ...}.
+        if (type.items[0].kind == TypeKind::Option && inner.contains("properties"))
+          recurse(inner["properties"]["some"], type.items[0]);
+        else
+          recurse(inner, type.items[0]);
+      }
+      break;
+    case TypeKind::Result:
+      if (schema.contains("oneOf") && schema["oneOf"].size() == 2) {
+        if (type.ok) recurse(schema["oneOf"][0]["properties"]["ok"], *type.ok);
+        if (type.err) recurse(schema["oneOf"][1]["properties"]["err"], *type.err);
+      }
+      break;
+    case TypeKind::Record:
+      for (const auto& f : type.cases) {
+        if (!schema["properties"].contains(f.name)) continue;
+        json& field = schema["properties"][f.name];
+        recurse(field, *f.type);
+        add_description(field, item_docs(f.name));
+      }
+      break;
+    case TypeKind::Variant:
+      for (size_t i = 0; i < type.cases.size() && i < schema["oneOf"].size(); ++i) {
+        const auto& c = type.cases[i];
+        json& arm = schema["oneOf"][i];
+        if (c.type && arm.contains("properties")) recurse(arm["properties"][c.name], *c.type);
+        add_description(arm, item_docs(c.name));
+      }
+      break;
+    case TypeKind::Enum:
+    case TypeKind::Flags: {
+      // JSON Schema has no place for one enum value's docs: they go into the description.
+      std::string listed;
+      for (const auto& c : type.cases) {
+        auto d = item_docs(c.name);
+        if (!d.empty()) listed += (listed.empty() ? "" : "; ") + c.name + ": " + d;
+      }
+      if (!listed.empty()) add_description(schema, listed);
+      break;
+    }
+    default:
+      break;
+  }
+  if (named) add_description(schema, named->docs);
 }
 
 json tool_annotations(const runtime::FunctionInfo& function, const runtime::Policy& policy) {
@@ -75,9 +199,15 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
       t.title = f.name;
       t.description = tool_description(c, f);
       t.input_schema = portable_schema(runtime::input_schema(f));
+      for (const auto& p : f.params)
+        describe_schema(t.input_schema["properties"][p.name], p.type, c.docs, f.interface);
       auto shape = tool_output_shape(f);
       t.output_schema = std::move(shape.schema);
       t.wrapped = shape.wrapped;
+      if (f.result && t.output_schema.is_object()) {
+        json& value = t.wrapped ? t.output_schema["properties"]["result"] : t.output_schema;
+        describe_schema(value, *f.result, c.docs, f.interface);
+      }
       t.annotations = tool_annotations(f, c.policy);
       t.component = c.component;
       t.function = &f;

@@ -56,7 +56,7 @@ Result<ComponentFile> parse_component_spec(std::string_view spec) {
 
 Result<ToolSource> file_source(std::shared_ptr<const runtime::Runtime> runtime,
                                std::vector<ComponentFile> files, runtime::Policy policy,
-                               FunctionDocs wit_docs) {
+                               WitDocs wit_docs) {
   std::set<std::string> names;
   for (const auto& f : files) {
     if (!names.insert(f.name).second) {
@@ -70,7 +70,7 @@ Result<ToolSource> file_source(std::shared_ptr<const runtime::Runtime> runtime,
       auto bytes = ASTERAI_TRY(read_file(f.path));
       auto component = ASTERAI_TRY(runtime->load(bytes, f.path.filename().string()));
       auto docs = read_wit_docs(bytes);
-      docs.insert(wit_docs.begin(), wit_docs.end());  // the component's own docs win
+      docs.add_missing(wit_docs);  // the component's own docs win
       out.push_back(ServedComponent{f.name, std::move(component), policy, std::move(docs)});
     }
     return out;

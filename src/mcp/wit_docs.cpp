@@ -13,7 +13,10 @@ namespace {
 
 using nlohmann::json;
 
+// wit-component's section, and asterai's copy of a source package's (added by asterai build:
+// under the first name, decoders would apply it to the component's root package and fail).
 constexpr std::string_view kDocsSection = "package-docs";
+constexpr std::string_view kAsteraiDocsSection = "asterai-wit-docs";
 constexpr int kMaxNesting = 8;
 
 std::optional<uint64_t> read_leb(std::span<const uint8_t> bytes, size_t& pos) {
@@ -34,35 +37,58 @@ std::string function_docs(const json& meta) {
   return {};
 }
 
-void collect_interface(const std::string& iface, const json& meta, FunctionDocs& out) {
-  if (!meta.is_object() || !meta.contains("funcs") || !meta["funcs"].is_object()) return;
-  for (const auto& [name, f] : meta["funcs"].items()) {
-    auto docs = function_docs(f);
-    if (!docs.empty()) out[docs_key(iface, name)] = docs;
+// TypeMetadata: {"docs": ..., "items": {"field-or-case": "docs", ...}, "stability": ...}.
+void collect_types(const std::string& scope, const json& meta, WitDocs& out) {
+  if (!meta.is_object() || !meta.contains("types") || !meta["types"].is_object()) return;
+  for (const auto& [name, t] : meta["types"].items()) {
+    if (!t.is_object()) continue;
+    TypeDocs docs;
+    if (t.contains("docs") && t["docs"].is_string()) docs.docs = t["docs"].get<std::string>();
+    if (t.contains("items") && t["items"].is_object())
+      for (const auto& [item, d] : t["items"].items())
+        if (d.is_string() && !d.get_ref<const std::string&>().empty())
+          docs.items[item] = d.get<std::string>();
+    if (!docs.docs.empty() || !docs.items.empty()) out.types[docs_key(scope, name)] = docs;
   }
 }
 
-void collect(const json& doc, FunctionDocs& out) {
+void collect_funcs(const std::string& scope, const json& meta, const char* key, WitDocs& out) {
+  if (!meta.is_object() || !meta.contains(key) || !meta[key].is_object()) return;
+  for (const auto& [name, f] : meta[key].items()) {
+    auto docs = function_docs(f);
+    if (!docs.empty()) out.functions[docs_key(scope, name)] = docs;
+  }
+}
+
+void collect(const json& doc, WitDocs& out) {
   if (!doc.is_object()) return;
-  if (doc.contains("interfaces") && doc["interfaces"].is_object())
-    for (const auto& [name, meta] : doc["interfaces"].items()) collect_interface(name, meta, out);
+  if (doc.contains("interfaces") && doc["interfaces"].is_object()) {
+    for (const auto& [name, meta] : doc["interfaces"].items()) {
+      collect_funcs(name, meta, "funcs", out);
+      collect_types(name, meta, out);
+    }
+  }
   if (!doc.contains("worlds") || !doc["worlds"].is_object()) return;
+  // WorldMetadata (format 1): "funcs"/"interfaces" hold imports or exports, and exports go to
+  // "func_exports"/"interface_exports" when an import has the same name (wit-component puts
+  // them there always, today).
   for (const auto& [_, world] : doc["worlds"].items()) {
     if (!world.is_object()) continue;
-    if (world.contains("funcs") && world["funcs"].is_object()) {
-      for (const auto& [name, f] : world["funcs"].items()) {
-        auto docs = function_docs(f);
-        if (!docs.empty()) out[docs_key("", name)] = docs;
+    collect_funcs("", world, "funcs", out);
+    collect_funcs("", world, "func_exports", out);
+    collect_types("", world, out);
+    for (const char* key : {"interfaces", "interface_exports"}) {
+      if (!world.contains(key) || !world[key].is_object()) continue;
+      for (const auto& [name, meta] : world[key].items()) {
+        collect_funcs(name, meta, "funcs", out);
+        collect_types(name, meta, out);
       }
     }
-    if (world.contains("interfaces") && world["interfaces"].is_object())
-      for (const auto& [name, meta] : world["interfaces"].items())
-        collect_interface(name, meta, out);
   }
 }
 
 // Walks the sections of a module or component (and nested ones), reading docs sections.
-void walk(std::span<const uint8_t> bytes, int depth, FunctionDocs& out) {
+void walk(std::span<const uint8_t> bytes, int depth, WitDocs& out) {
   if (depth > kMaxNesting || bytes.size() < 8 || bytes[0] != 0 || bytes[1] != 'a' ||
       bytes[2] != 's' || bytes[3] != 'm')
     return;
@@ -80,7 +106,7 @@ void walk(std::span<const uint8_t> bytes, int depth, FunctionDocs& out) {
       std::string_view name(reinterpret_cast<const char*>(body.data() + p), *len);
       p += *len;
       // Payload: one version byte, then the JSON document.
-      if (name == kDocsSection && body.size() > p + 1) {
+      if ((name == kDocsSection || name == kAsteraiDocsSection) && body.size() > p + 1) {
         auto text = body.subspan(p + 1);
         auto doc = json::parse(text.begin(), text.end(), nullptr, false);
         if (!doc.is_discarded()) collect(doc, out);
@@ -98,25 +124,58 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool is_identifier(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return false;
+  return true;
+}
+
+// WIT's escape for keywords: "%type" names "type".
+std::string_view unescape(std::string_view name) {
+  if (name.starts_with('%')) name.remove_prefix(1);
+  return name;
+}
+
 // "name: func(" or "name: async func(" -> name; "" otherwise.
 std::string function_name(std::string_view line) {
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return {};
-  auto name = trim(line.substr(0, colon));
+  auto name = unescape(trim(line.substr(0, colon)));
   auto rest = trim(line.substr(colon + 1));
   if (!rest.starts_with("func") && !rest.starts_with("async func")) return {};
-  if (name.starts_with('%')) name.remove_prefix(1);  // WIT's escape for keywords
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return {};
-  return std::string(name);
+  return is_identifier(name) ? std::string(name) : std::string();
+}
+
+// "record name {" (or variant, enum, flags) -> name; "" otherwise.
+std::string type_name(std::string_view line) {
+  for (std::string_view keyword : {"record ", "variant ", "enum ", "flags "}) {
+    if (!line.starts_with(keyword)) continue;
+    auto rest = trim(line.substr(keyword.size()));
+    auto name = unescape(trim(rest.substr(0, rest.find_first_of(" {"))));
+    return is_identifier(name) ? std::string(name) : std::string();
+  }
+  return {};
+}
+
+// A field or case on its own line ("name: type,", "name(type),", "name,") -> name.
+std::string item_name(std::string_view line) {
+  auto name = unescape(trim(line.substr(0, line.find_first_of(":(,"))));
+  return is_identifier(name) ? std::string(name) : std::string();
 }
 
 }  // namespace
 
-FunctionDocs parse_wit_docs(std::string_view text) {
-  FunctionDocs out;
+void WitDocs::add_missing(const WitDocs& other) {
+  functions.insert(other.functions.begin(), other.functions.end());
+  types.insert(other.types.begin(), other.types.end());
+}
+
+WitDocs parse_wit_docs(std::string_view text) {
+  WitDocs out;
   std::string scope;  // the interface name; empty inside a world
   bool in_world = false;
+  std::string type_key;  // docs_key of the type whose body is open at depth 2
   int depth = 0;
   std::string pending;
   while (!text.empty()) {
@@ -138,7 +197,29 @@ FunctionDocs parse_wit_docs(std::string_view text) {
       if (in_world && item.starts_with("export ")) item = trim(item.substr(7));
       bool world_item = in_world && line.starts_with("export ");
       auto name = (world_item || !in_world) ? function_name(item) : std::string();
-      if (!name.empty() && !pending.empty()) out[in_world ? name : scope + "#" + name] = pending;
+      if (!name.empty() && !pending.empty()) out.functions[docs_key(scope, name)] = pending;
+      auto type = type_name(line);
+      type_key = type.empty() ? std::string() : docs_key(scope, type);
+      if (!type_key.empty()) {
+        auto& t = out.types[type_key];
+        t.docs = pending;
+        // A one-line body: "enum color { red, green, blue }".
+        auto open = line.find('{'), close = line.rfind('}');
+        if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+          auto body = line.substr(open + 1, close - open - 1);
+          while (!body.empty()) {
+            auto comma = body.find(',');
+            if (auto name = item_name(body.substr(0, comma)); !name.empty()) t.names.insert(name);
+            body.remove_prefix(comma == std::string_view::npos ? body.size() : comma + 1);
+          }
+        }
+      }
+    } else if (depth == 2 && !type_key.empty()) {
+      auto name = item_name(line);
+      if (!name.empty()) {
+        out.types[type_key].names.insert(name);
+        if (!pending.empty()) out.types[type_key].items[name] = pending;
+      }
     }
     for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
     if (depth < 0) depth = 0;
@@ -147,7 +228,7 @@ FunctionDocs parse_wit_docs(std::string_view text) {
   return out;
 }
 
-Result<FunctionDocs> load_wit_docs(const std::filesystem::path& path) {
+Result<WitDocs> load_wit_docs(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   std::error_code ec;
@@ -159,12 +240,11 @@ Result<FunctionDocs> load_wit_docs(const std::filesystem::path& path) {
   } else {
     files.push_back(path);
   }
-  FunctionDocs all;
+  WitDocs all;
   for (const auto& f : files) {
     auto bytes = ASTERAI_TRY(read_file(f));
-    auto docs =
-        parse_wit_docs(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-    all.insert(docs.begin(), docs.end());
+    all.add_missing(parse_wit_docs(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
   }
   return all;
 }
@@ -174,8 +254,8 @@ std::string docs_key(std::string_view interface, std::string_view function) {
   return interface_short_name(interface) + "#" + std::string(function);
 }
 
-FunctionDocs read_wit_docs(std::span<const uint8_t> component_bytes) {
-  FunctionDocs out;
+WitDocs read_wit_docs(std::span<const uint8_t> component_bytes) {
+  WitDocs out;
   walk(component_bytes, 0, out);
   return out;
 }

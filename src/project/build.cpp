@@ -10,6 +10,7 @@
 #include "asterai/common/process.h"
 #include "asterai/common/sha256.h"
 #include "js_builder.h"
+#include "package_docs.h"
 #include "toolchain.h"
 #include "wasi_wit.h"
 
@@ -102,12 +103,20 @@ class Builder {
       wasi_wit_ = ASTERAI_TRY(wasi_wit_packages(tools_dir_, o_.wasmtime_version));
       used_.push_back(wasi_wit_);
     }
+    // The WIT docs are copied in with wasm-tools (package_docs.h): required for C and C++,
+    // used when installed for the other languages (without it their tools have no docs).
+    if (wasm_tools_.empty()) {
+      if (auto found = tools_.wasm_tools()) {
+        wasm_tools_ = *found;
+        used_.push_back(wasm_tools_);
+      }
+    }
     return {};
   }
 
   // A digest of everything the output depends on: inputs, the project file, the tools.
   std::string fingerprint() const {
-    std::string all = "asterai-build-1\n" + std::string(language_name(p_.language)) + "\n";
+    std::string all = "asterai-build-2\n" + std::string(language_name(p_.language)) + "\n";
     all += file_text(p_.root / kProjectFile);
     for (const auto& dir : {p_.wit_dir, p_.src_dir})
       for (const auto& f : files_under(dir, out_dir_))
@@ -130,6 +139,19 @@ class Builder {
       wit_dir_ = work_ / "wit";
       ASTERAI_TRY(compose_wit(p_.wit_dir, wasi_wit_, wit_dir_));
     }
+    fs::path component = ASTERAI_TRY(build_language());
+    if (!wasm_tools_.empty()) {
+      fs::path docs = work_ / "wit-docs.wasm";
+      ASTERAI_TRY(
+          run("wasm-tools component wit", {wasm_tools_.string(), "component", "wit", "--wasm", "-o",
+                                           docs.string(), wit_dir_.string()}));
+      ASTERAI_TRY(add_wit_docs(component, docs));
+    }
+    return component;
+  }
+
+ private:
+  Result<fs::path> build_language() {
     switch (p_.language) {
       case Language::c:
       case Language::cpp:
@@ -145,7 +167,6 @@ class Builder {
     return make_error(ErrorKind::internal, "no pipeline for this language");
   }
 
- private:
   Result<void> run(const std::string& step, const std::vector<std::string>& argv,
                    const fs::path& cwd = {}) {
     if (o_.on_step) o_.on_step(step);

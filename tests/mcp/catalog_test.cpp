@@ -73,7 +73,7 @@ TEST(Catalog, DescriptionNeverEmpty) {
   auto f = function(prim(TypeKind::S32));
   auto d = tool_description(c, f);
   EXPECT_NE(d.find("func(a: u8) -> s32"), std::string::npos) << d;
-  c.docs[docs_key(f.interface, f.name)] = "Does f.";
+  c.docs.functions[docs_key(f.interface, f.name)] = "Does f.";
   EXPECT_EQ(tool_description(c, f), "Does f.");
 }
 
@@ -122,24 +122,46 @@ std::vector<uint8_t> with_docs_section(const std::string& json_text) {
 
 TEST(WitDocs, ReadsFunctionDocsFromTheCustomSection) {
   auto bytes = with_docs_section(R"({
-    "worlds": {"kitchen-sink": {"funcs": {"add": "Adds two numbers."}}},
+    "worlds": {"kitchen-sink": {"funcs": {"add": "Adds two numbers."},
+                                "func_exports": {"mul": {"docs": "Multiplies."}}}},
     "interfaces": {"values": {"funcs": {"greet": {"docs": "Greets.", "stability": "unknown"},
                                         "noop": "Does nothing."}}}})");
-  auto docs = read_wit_docs(bytes);
+  auto docs = read_wit_docs(bytes).functions;
   EXPECT_EQ(docs["add"], "Adds two numbers.");
   EXPECT_EQ(docs["values#greet"], "Greets.");
   EXPECT_EQ(docs["values#noop"], "Does nothing.");
+  EXPECT_EQ(docs["mul"], "Multiplies.");
   EXPECT_EQ(docs_key("asterai:kitchen-sink/values@0.1.0", "greet"), "values#greet");
 }
 
+TEST(WitDocs, ReadsTypeDocsFromTheCustomSection) {
+  auto docs = read_wit_docs(with_docs_section(R"({
+    "interfaces": {"values": {"types": {
+      "person": {"docs": "Somebody.", "items": {"name": "Full name.", "age": "Years."}},
+      "bare": {"stability": "unknown"}}}},
+    "worlds": {"w": {"types": {"shape": {"items": {"circle": "Round."}}}}}})"));
+  ASSERT_EQ(docs.types.size(), 2u);
+  EXPECT_EQ(docs.types["values#person"].docs, "Somebody.");
+  EXPECT_EQ(docs.types["values#person"].items["age"], "Years.");
+  EXPECT_TRUE(docs.types["values#person"].names.empty());
+  EXPECT_EQ(docs.types["shape"].items["circle"], "Round.");
+}
+
 TEST(WitDocs, ParsesDocCommentsFromWitSource) {
-  auto docs = parse_wit_docs(R"(package a:b@1.0.0;
+  auto wit = parse_wit_docs(R"(package a:b@1.0.0;
 /// The interface.
 interface math {
   /// A pair.
   record pair {
     /// Left.
     left: s32,
+  }
+  /// Signs.
+  enum sign { plus, %minus }
+  variant v {
+    /// Nothing.
+    none,
+    some(u32),
   }
   /// Adds
   /// two numbers.
@@ -156,20 +178,28 @@ world w {
   import log: func(msg: string);
 }
 )");
+  auto& docs = wit.functions;
   EXPECT_EQ(docs["math#add"], "Adds two numbers.");
   EXPECT_EQ(docs.count("math#sub"), 0u);
   EXPECT_EQ(docs["math#type"], "Keyword-named.");
   EXPECT_EQ(docs["hello"], "Top level.");
   EXPECT_EQ(docs.count("log"), 0u);
   EXPECT_EQ(docs.count("math#left"), 0u);
+  EXPECT_EQ(wit.types["math#pair"].docs, "A pair.");
+  EXPECT_EQ(wit.types["math#pair"].items, (std::map<std::string, std::string>{{"left", "Left."}}));
+  EXPECT_EQ(wit.types["math#sign"].docs, "Signs.");
+  EXPECT_EQ(wit.types["math#sign"].names, (std::set<std::string>{"plus", "minus"}));
+  EXPECT_EQ(wit.types["math#v"].items, (std::map<std::string, std::string>{{"none", "Nothing."}}));
+  EXPECT_EQ(wit.types["math#v"].names, (std::set<std::string>{"none", "some"}));
 }
 
 TEST(WitDocs, LoadsTheKitchenSinkWit) {
   auto docs = load_wit_docs(std::filesystem::path(ASTERAI_SOURCE_DIR) /
                             "tests/components/kitchen-sink/wit");
   ASSERT_TRUE(docs) << docs.error().message;
-  EXPECT_EQ((*docs)["add"], "Adds two signed 32-bit integers (wrapping on overflow).");
-  EXPECT_EQ((*docs)["values#greet"], "Greets a person: \"Hello, NAME! You are AGE.\"");
+  EXPECT_EQ(docs->functions["add"], "Adds two signed 32-bit integers (wrapping on overflow).");
+  EXPECT_EQ(docs->functions["values#greet"], "Greets a person: \"Hello, NAME! You are AGE.\"");
+  EXPECT_EQ(docs->types["values#person"].items["age"], "Age in years.");
   EXPECT_FALSE(load_wit_docs("/nonexistent/x.wit"));
 }
 

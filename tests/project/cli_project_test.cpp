@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +54,29 @@ TEST_P(InitBuildCall, NewProjectBuildsAndAnswers) {
   r = call(wasm, {"word-count", "\"  one two\\tthree \""});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "3\n");
+
+  // The component carries its WIT docs: served without the WIT source, the tools describe
+  // themselves with their `///` comments.
+  std::string session = json{{"jsonrpc", "2.0"},
+                             {"id", 1},
+                             {"method", "initialize"},
+                             {"params",
+                              {{"protocolVersion", "2025-11-25"},
+                               {"capabilities", json::object()},
+                               {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}}
+                            .dump() +
+                        "\n" +
+                        json{{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}}.dump() + "\n";
+  r = run_asterai({"serve", "--cache-dir", test::shared_cache_dir().string(), "t=" + wasm.string()},
+                  session);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto list = json::parse(r.out.substr(r.out.find('\n') + 1));
+  std::map<std::string, std::string> descriptions;
+  for (const auto& t : list["result"]["tools"])
+    descriptions[t["name"].get<std::string>()] = t["description"].get<std::string>();
+  EXPECT_EQ(descriptions["t_greet"], "Greets someone: returns \"Hello, NAME!\".") << r.out;
+  EXPECT_EQ(descriptions["t_word-count"],
+            "Counts the words (runs of characters other than spaces) in a text.");
 
   // Nothing changed: nothing runs and the component is not rewritten.
   auto before = fs::last_write_time(wasm);

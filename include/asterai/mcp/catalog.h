@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,25 @@
 
 namespace asterai::mcp {
 
-// Documentation of a component's functions (from WIT docs, when the component carries them),
-// keyed by docs_key() (wit_docs.h): "iface#func", or "func" at world level.
-using FunctionDocs = std::map<std::string, std::string>;
+// The docs of a record, variant, enum or flags type: its own, and its fields' or cases'.
+struct TypeDocs {
+  std::string docs;
+  std::map<std::string, std::string> items;  // field or case name -> docs
+  // Every field or case name, when known (WIT source lists them; a package-docs section only
+  // has the documented ones).
+  std::set<std::string> names;
+};
+
+// WIT documentation of a component (from its package-docs section or from `--wit` source),
+// keyed by docs_key() (wit_docs.h): "iface#name", or "name" at world level.
+struct WitDocs {
+  std::map<std::string, std::string> functions;
+  std::map<std::string, TypeDocs> types;
+
+  // Adds what `other` documents and this does not (the first source wins per function/type).
+  void add_missing(const WitDocs& other);
+  bool empty() const { return functions.empty() && types.empty(); }
+};
 
 // One component as served: its name (the tool-name prefix), the compiled component, and the
 // policy its calls get.
@@ -29,7 +46,7 @@ struct ServedComponent {
   std::string name;
   std::shared_ptr<const runtime::Component> component;
   runtime::Policy policy;
-  FunctionDocs docs;
+  WitDocs docs;
 };
 
 // Produces the components to serve; called at start and on every reload.
@@ -87,6 +104,15 @@ nlohmann::json structured_content(const Tool& tool, const nlohmann::json& value)
 
 // A description that is never empty: the WIT docs, else the signature and where it comes from.
 std::string tool_description(const ServedComponent& source, const runtime::FunctionInfo& function);
+
+// Adds WIT docs to a value schema of `type` (as runtime::value_schema made it): a record's,
+// variant's, enum's or flags' own docs become its "description", field docs the field's,
+// variant case docs the case's; enum and flag case docs are listed in the description.
+// Component reflection carries no type names, so a type is recognised by its field or case
+// names: a documented type of `interface` (else of any interface) with exactly those names,
+// else one whose documented items are all among them; when two fit equally, neither is used.
+void describe_schema(nlohmann::json& schema, const runtime::ValType& type, const WitDocs& docs,
+                     const std::string& interface);
 
 // MCP tool annotations derivable from the policy: read-only without write or network grants,
 // open-world with network grants.

@@ -25,9 +25,10 @@ struct ComponentFile {
 Result<ComponentFile> parse_component_spec(std::string_view spec);
 
 // Checks the names are unique, then returns a source loading the files with `policy`.
-// `wit_docs` (from `--wit`) describe functions whose component carries no docs of its own.
+// `wit_docs` (from `--wit`) describe functions and types whose component carries no docs of
+// its own.
 Result<ToolSource> file_source(std::shared_ptr<const runtime::Runtime> runtime,
                                std::vector<ComponentFile> files, runtime::Policy policy,
-                               FunctionDocs wit_docs = {});
+                               WitDocs wit_docs = {});
 
 }  // namespace asterai::mcp

@@ -1,6 +1,7 @@
-// WIT documentation comments carried by a component binary. Toolchains that keep docs store
-// them (wit-component's convention) as JSON in a custom section named "package-docs", in the
-// component or a nested one. Components without it simply have no docs.
+// WIT documentation comments carried by a component binary, as JSON in wit-component's
+// package-docs format: in a "package-docs" custom section (wit-component's own, describing the
+// component's package) or an "asterai-wit-docs" one (the source WIT package's docs, added by
+// `asterai build`), in the component or a nested one. Components without either have no docs.
 #pragma once
 
 #include <cstdint>
@@ -13,18 +14,21 @@
 
 namespace asterai::mcp {
 
-// Function docs keyed as docs_key() names them. Never fails: unreadable docs are ignored.
-FunctionDocs read_wit_docs(std::span<const uint8_t> component_bytes);
+// Function and type docs keyed as docs_key() names them. Never fails: unreadable docs are
+// ignored.
+WitDocs read_wit_docs(std::span<const uint8_t> component_bytes);
 
-// Function docs from WIT source text: the `///` comments before `name: func(...)` in an
-// `interface` and before `export name: func(...)` in a `world`. A light scanner, not a WIT
-// parser: enough for doc comments, never an error.
-FunctionDocs parse_wit_docs(std::string_view wit_text);
+// Docs from WIT source text: the `///` comments before `name: func(...)` in an `interface`
+// and before `export name: func(...)` in a `world`, and those before a `record`, `variant`,
+// `enum` or `flags` and before each of its fields or cases (one per line). A light scanner,
+// not a WIT parser: enough for doc comments, never an error.
+WitDocs parse_wit_docs(std::string_view wit_text);
 
 // parse_wit_docs over a .wit file or every .wit file in a directory (recursively).
-Result<FunctionDocs> load_wit_docs(const std::filesystem::path& path);
+Result<WitDocs> load_wit_docs(const std::filesystem::path& path);
 
-// "values#greet" for a function of interface ".../values@...", "add" for a world-level one.
+// "values#greet" for a function (or type) of interface ".../values@...", "add" for a
+// world-level one.
 std::string docs_key(std::string_view interface, std::string_view function);
 
 }  // namespace asterai::mcp

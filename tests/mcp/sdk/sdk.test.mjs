@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,12 @@ async function exerciseTools(client) {
   assert.equal(byName.c_add.description, 'Adds two signed 32-bit integers (wrapping on overflow).');
   assert.match(byName['js_values_echo-u8'].description, /func\(v: u8\) -> u8/,
     'undocumented functions fall back to the signature');
+  // WIT docs of records and variant cases reach the schemas.
+  const who = byName.js_values_greet.inputSchema.properties.who;
+  assert.equal(who.description, 'Somebody to greet.');
+  assert.equal(who.properties.age.description, 'Age in years.');
+  assert.equal(byName.c_values_area.inputSchema.properties.s.oneOf[2].description,
+    'A point has no area.');
 
   const add = await client.callTool({ name: 'js_add', arguments: { a: 40, b: 2 } });
   assert.deepEqual(add.structuredContent, { result: 42 });
@@ -207,6 +213,57 @@ test('stdio: initialize, list, call, validate', { timeout: 300_000 }, async () =
   }
 });
 
+test('stdio: an aborted call stops the running tool', { timeout: 120_000 }, async () => {
+  // One worker and a timeout far beyond the test's: c_add can only be answered once the
+  // cancellation has stopped the spinning call that holds the worker.
+  const args = serveArgs().map((a) => (a === '1s' ? '600s' : a));
+  const transport = new StdioClientTransport({
+    command: binary, args: [...args, '--workers', '1'], stderr: 'pipe',
+  });
+  const client = new Client({ name: 'asterai-sdk-test', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    const controller = new AbortController();
+    const pending = client.callTool({ name: 'adv_spin', arguments: {} }, undefined,
+      { signal: controller.signal });
+    setTimeout(() => controller.abort('changed my mind'), 200);
+    await assert.rejects(pending, /changed my mind/);
+    const add = await client.callTool({ name: 'c_add', arguments: { a: 2, b: 2 } }, undefined,
+      { timeout: 60_000 });
+    assert.deepEqual(add.structuredContent, { result: 4 });
+  } finally {
+    await client.close();
+  }
+});
+
+test('stdio: --watch reloads a rebuilt component and sends tools/list_changed',
+  { timeout: 300_000 }, async () => {
+    const served = join(tmp, 'watched.wasm');
+    copyFileSync(adversary, served);
+    const transport = new StdioClientTransport({
+      command: binary, args: ['serve', '--cache-dir', cache, '--watch', `w=${served}`],
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'asterai-sdk-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const names = async () => (await client.listTools()).tools.map((t) => t.name);
+      assert.ok((await names()).includes('w_spin'));
+      let changed = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+      // Replaced as a build replaces its output: written aside, then renamed over it.
+      copyFileSync(join(components, 'kitchen-sink-c.wasm'), `${served}.new`);
+      renameSync(`${served}.new`, served);
+      await waitFor(() => changed > 0, 'tools/list_changed', 120_000);
+      const now = await names();
+      assert.ok(now.includes('w_add') && !now.includes('w_spin'), now.join(' '));
+      assert.deepEqual((await client.callTool({ name: 'w_add', arguments: { a: 2, b: 5 } }))
+        .structuredContent, { result: 7 });
+    } finally {
+      await client.close();
+    }
+  });
+
 // Starts `asterai serve --listen 127.0.0.1:0` and resolves with its base URL.
 function startHttpServer(extra = []) {
   const child = spawn(binary, [...serveArgs(), '--listen', '127.0.0.1:0', ...extra],
@@ -263,6 +320,24 @@ test('Streamable HTTP: initialize, list, call, validate; HTTP API', { timeout: 3
     assert.match(metrics, /asterai_tool_calls_total\{tool="js_values_sum"\} 2/);  // + the MCP call
     assert.match(metrics, /asterai_tool_call_errors_total\{kind="trap"\} 2/);
     assert.match(metrics, /asterai_tool_call_errors_total\{kind="timeout"\} 1/);
+
+    // An aborted call over HTTP: the SDK sends notifications/cancelled, the spin stops as
+    // cancelled (not at its 1 s timeout), and the session serves on.
+    const controller = new AbortController();
+    const pending = client.callTool({ name: 'adv_spin', arguments: {} }, undefined,
+      { signal: controller.signal });
+    setTimeout(() => controller.abort('changed my mind'), 200);
+    await assert.rejects(pending, /changed my mind/);
+    let cancelled = '';
+    for (let i = 0; i < 200; i++) {  // until the spin has ended, one way or the other
+      cancelled = await (await fetch(`${url}/metrics`)).text();
+      if (/kind="cancelled"\} 1|kind="timeout"\} 2/.test(cancelled)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(cancelled, /asterai_tool_call_errors_total\{kind="cancelled"\} 1/);
+    assert.match(cancelled, /asterai_tool_call_errors_total\{kind="timeout"\} 1/);
+    assert.deepEqual((await client.callTool({ name: 'c_add', arguments: { a: 1, b: 1 } }))
+      .structuredContent, { result: 2 });
 
     await transport.terminateSession();
   } finally {
