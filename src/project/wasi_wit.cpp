@@ -57,6 +57,21 @@ std::set<std::string> declared_in(const fs::path& dir) {
   return names;
 }
 
+// The line of a tool's output that says what went wrong: the first "error" line, else the last.
+std::string first_error_line(const std::string& output) {
+  std::string last;
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    std::string line = output.substr(start, end == std::string::npos ? end : end - start);
+    if (line.rfind("error", 0) == 0) return line;
+    if (!line.empty()) last = line;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return last;
+}
+
 // Where Cargo keeps wasmtime-wasi-http VERSION's sources: asks `cargo metadata` about a
 // throwaway package depending on exactly that version (offline first: the runtime's own build
 // usually downloaded it already).
@@ -85,7 +100,8 @@ Result<fs::path> crate_dir(const fs::path& scratch, std::string_view version) {
   if (out.exit_code != 0)
     return make_error(ErrorKind::toolchain_missing,
                       "cargo could not fetch " + std::string(kCrate) + " " + std::string(version) +
-                          " for its WASI WIT packages: " + out.output.substr(0, 400));
+                          " for its WASI WIT packages (" + first_error_line(out.output) +
+                          "); set ASTERAI_WASI_WIT to a folder of them to build offline");
   // stdout and stderr are interleaved: the JSON document is one line, from {"packages" on.
   size_t at = out.output.find("{\"packages\"");
   std::string line = at == std::string::npos ? std::string() : out.output.substr(at);
