@@ -23,18 +23,13 @@ std::string wit_text_without_comments(const fs::path& file) {
   return std::regex_replace(text, comment, "");
 }
 
-// Every `.wit` file under `dir`; with `skip_deps`, not those under DIR/deps.
-std::vector<fs::path> wit_files(const fs::path& dir, bool skip_deps) {
+// Every `.wit` file under `dir`.
+std::vector<fs::path> wit_files(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    if (skip_deps && it->is_directory(ec) && it->path() == dir / "deps") {
-      it.disable_recursion_pending();
-      continue;
-    }
+       it.increment(ec))
     if (it->is_regular_file(ec) && it->path().extension() == ".wit") files.push_back(it->path());
-  }
   return files;
 }
 
@@ -52,9 +47,23 @@ std::set<std::string> wasi_names(const std::string& text, bool declared) {
 
 std::set<std::string> declared_in(const fs::path& dir) {
   std::set<std::string> names;
-  for (const auto& f : wit_files(dir, false))
-    names.merge(wasi_names(wit_text_without_comments(f), true));
+  for (const auto& f : wit_files(dir)) names.merge(wasi_names(wit_text_without_comments(f), true));
   return names;
+}
+
+// The line of a tool's output that says what went wrong: the first "error" line, else the last.
+std::string first_error_line(const std::string& output) {
+  std::string last;
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    std::string line = output.substr(start, end == std::string::npos ? end : end - start);
+    if (line.rfind("error", 0) == 0) return line;
+    if (!line.empty()) last = line;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return last;
 }
 
 // Where Cargo keeps wasmtime-wasi-http VERSION's sources: asks `cargo metadata` about a
@@ -85,7 +94,8 @@ Result<fs::path> crate_dir(const fs::path& scratch, std::string_view version) {
   if (out.exit_code != 0)
     return make_error(ErrorKind::toolchain_missing,
                       "cargo could not fetch " + std::string(kCrate) + " " + std::string(version) +
-                          " for its WASI WIT packages: " + out.output.substr(0, 400));
+                          " for its WASI WIT packages (" + first_error_line(out.output) +
+                          "); set ASTERAI_WASI_WIT to a folder of them to build offline");
   // stdout and stderr are interleaved: the JSON document is one line, from {"packages" on.
   size_t at = out.output.find("{\"packages\"");
   std::string line = at == std::string::npos ? std::string() : out.output.substr(at);
@@ -104,7 +114,8 @@ Result<fs::path> crate_dir(const fs::path& scratch, std::string_view version) {
 
 std::set<std::string> missing_wasi_packages(const fs::path& wit_dir) {
   std::set<std::string> used;
-  for (const auto& f : wit_files(wit_dir, true))
+  // References from the project's own deps count too: a wasi:http it carries needs wasi:io.
+  for (const auto& f : wit_files(wit_dir))
     used.merge(wasi_names(wit_text_without_comments(f), false));
   std::error_code ec;
   if (fs::is_directory(wit_dir / "deps", ec))
@@ -159,7 +170,7 @@ Result<void> compose_wit(const fs::path& wit_dir, const fs::path& wasi_dir, cons
   fs::create_directories(dest / "deps", ec);
   for (const auto& entry : fs::directory_iterator(wasi_dir, ec)) {
     std::set<std::string> names;
-    for (const auto& f : fs::is_directory(entry.path()) ? wit_files(entry.path(), false)
+    for (const auto& f : fs::is_directory(entry.path()) ? wit_files(entry.path())
                                                         : std::vector<fs::path>{entry.path()})
       names.merge(wasi_names(wit_text_without_comments(f), true));
     bool wanted = !names.empty();

@@ -14,7 +14,7 @@
 
 namespace asterai::project {
 
-// The `wasi:` packages ("http", "io", ...) the project's WIT (outside wit/deps) refers to
+// The `wasi:` packages ("http", "io", ...) the project's WIT (its deps included) refers to
 // and its wit/deps does not declare itself.
 std::set<std::string> missing_wasi_packages(const std::filesystem::path& wit_dir);
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,34 @@ TEST_P(HttpFetchExample, FetchesOnlyFromGrantedHosts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, HttpFetchExample, ::testing::Values("c", "js"));
+
+TEST(HttpFetchBuild, PackagesTheProjectCarriesAreUsedAsTheyAre) {
+  // A copy of the C project whose wit/deps holds a wasi:http of its own that lacks the
+  // outgoing-handler interface: the build must take the project's wasi:http, not replace it,
+  // and so fail in wit-bindgen.
+  test::TempDir tmp("http-fetch-own-deps");
+  fs::path project = tmp.path() / "project";
+  fs::create_directories(project / "wit/deps");
+  fs::copy(kExample / "c", project, fs::copy_options::recursive);
+  fs::copy(kExample / "wit/world.wit", project / "wit/world.wit");
+  // The copied asterai.toml says wit = "../wit"; point it at the copy instead.
+  std::ifstream in(project / "asterai.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text.replace(text.find("wit = \"../wit\""), 14, "wit = \"wit\"");
+  std::ofstream(project / "asterai.toml") << text;
+  std::ofstream(project / "wit/deps/http.wit")
+      << "package wasi:http@0.2.12;\ninterface types { type status-code = u16; }\n";
+
+  auto r = run_asterai({"build", project.string(), "--out-dir", (tmp.path() / "out").string()});
+  EXPECT_EQ(r.exit_code, 20) << r.err;  // build-failed
+  EXPECT_NE(r.err.find("outgoing-handler"), std::string::npos) << r.err;
+
+  // Without the project's own wasi:http, the supplied one is used and the build succeeds.
+  fs::remove(project / "wit/deps/http.wit");
+  r = run_asterai({"build", project.string(), "--out-dir", (tmp.path() / "out").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(tmp.path() / "out/http-fetch-c.wasm"));
+}
 
 TEST(HttpFetchBuild, MissingWasiPackagesAreNamed) {
   test::TempDir out("example-http-fetch-nowasi");
