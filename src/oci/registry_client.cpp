@@ -198,8 +198,9 @@ Result<HttpResponse> RegistryClient::send_once(const std::string& repo, bool pus
                         request.method + " " + repo + ": " + registry_ + " denied " +
                             options_.credentials->username + " " + (push ? "push" : "pull") +
                             " access (" + registry_message(r) +
-                            "); the account lacks permission here (you may push only into "
-                            "your own namespace)");
+                            "); the account lacks permission here " +
+                            (push ? "(you may push only into your own namespace)"
+                                  : "(a private repository of another namespace, or none)"));
     }
     if (round == 1) {
       if (!options_.credentials)
