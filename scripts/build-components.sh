@@ -23,6 +23,7 @@ componentize_py="$cache_root/tools/componentize-py-0.25.1/bin/componentize-py"
 guest_modules=tools/guest/node_modules
 componentize_js="$guest_modules/@bytecodealliance/componentize-js/package.json"
 reactor_adapter="$guest_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.reactor.wasm"
+command_adapter="$guest_modules/@bytecodealliance/jco/lib/wasi_snapshot_preview1.command.wasm"
 
 script=scripts/build-components.sh
 components=tests/components
@@ -316,8 +317,24 @@ build_compose_py() {
   mv "$scratch/py-report.wasm" "$output"
 }
 
+# A C program made a command component (wasi:cli/run) by the WASI command adapter.
+build_command() {
+  local output=$out/command-hello.wasm src=$components/command-hello
+  up_to_date "$output" "$src" "$script" "$wasm_tools" "$command_adapter" && return 0
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  need "$wasm_tools" wasm-tools
+  need "$command_adapter" "the WASI preview 1 command adapter (npm @bytecodealliance/jco)"
+  run "command-hello: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -O2 \
+    -Wl,--strip-debug -Wall -Wextra -Werror -o "$scratch/hello-core.wasm" "$src/hello.c"
+  run "command-hello: wasm-tools component new" "$wasm_tools" component new \
+    --adapt "wasi_snapshot_preview1=$command_adapter" -o "$scratch/hello.wasm" \
+    "$scratch/hello-core.wasm"
+  mv "$scratch/hello.wasm" "$output"
+}
+
 build_core_module
 build_c
+build_command
 build_probe
 build_js
 build_py

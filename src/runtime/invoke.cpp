@@ -309,6 +309,20 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
       outcome.stats.fuel_used = limits.fuel.value_or(UINT64_MAX) - left;
   }
   outcome.stats.peak_memory_bytes = memory.peak_memory;
+  bool exited = false;
+  if (call_err) {
+    // A command (wasi:cli/exit) ends the call with an exit status rather than a trap.
+    int status = 0;
+    if (wasmtime_error_exit_status(call_err, &status)) {
+      wasmtime_error_delete(call_err);
+      call_err = nullptr;
+      if (status != 0 || call.raw_result) {
+        return fail(Error{
+            ErrorKind::trap, "the component exited with status " + std::to_string(status), {}});
+      }
+      exited = true;
+    }
+  }
   if (call_err) {
     std::string message = wt::take_message(call_err);
     if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
@@ -321,7 +335,10 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
     return fail(classify_call_error(message));
   }
 
-  if (call.raw_result) {
+  if (exited) {
+    // exit(0) is a command's normal end: `run` returns `ok`.
+    outcome.result = function.result ? nlohmann::json{{"ok", nullptr}} : nlohmann::json();
+  } else if (call.raw_result) {
     *call.raw_result = std::move(result);
   } else if (function.result) {
     outcome.result = val_to_json(*function.result, result.raw);

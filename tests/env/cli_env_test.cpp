@@ -343,5 +343,37 @@ TEST_F(CliEnv, ComponentsOfAnEnvironmentCallEachOtherAcrossLanguages) {
   EXPECT_NE(missing.err.find("asterai:compose/math"), std::string::npos) << missing.err;
 }
 
+// `env run` runs every command component (wasi:cli/run) with the environment's grants: its
+// stdout is the command's own, and a command that exits with a failure fails the run.
+TEST_F(CliEnv, RunExecutesCommandComponentsWithTheirGrants) {
+  publish("command-hello.wasm", "alice/hello:1.0.0");
+  publish("compose-c-math.wasm", "alice/math:0.1.0");
+  ASSERT_EQ(run({"env", "init", "alice/cmd"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/cmd", "hello", host_ + "/alice/hello:1.0.0"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/cmd", "math", host_ + "/alice/math:0.1.0"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "set-var", "alice/cmd", "GREETING", "world"}).exit_code, 0);
+  // Not granted yet: the command runs but cannot see the var.
+  auto bare = run({"env", "run", "alice/cmd"});
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_EQ(bare.out, "hello, nobody\n");
+  ASSERT_EQ(run({"env", "grant", "alice/cmd", "hello", "--var", "GREETING"}).exit_code, 0);
+  auto all = run({"env", "run", "alice/cmd"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, "hello, world\n");  // math is not a command: skipped
+  auto one = run({"env", "run", "alice/cmd", "hello"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, "hello, world\n");
+  EXPECT_EQ(run({"env", "run", "alice/cmd", "math"}).exit_code, 5);
+  EXPECT_EQ(run({"env", "run", "alice/cmd", "ghost"}).exit_code, 14);
+
+  ASSERT_EQ(run({"env", "set-var", "alice/cmd", "FAIL", "1"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "grant", "alice/cmd", "hello", "--var", "FAIL"}).exit_code, 0);
+  auto failed = run({"env", "run", "alice/cmd"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_EQ(failed.out, "hello, world\n");
+  EXPECT_NE(failed.err.find("failing as asked"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("exited with status 1"), std::string::npos) << failed.err;
+}
+
 }  // namespace
 }  // namespace asterai
