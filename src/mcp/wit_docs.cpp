@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "asterai/common/files.h"
+#include "asterai/common/leb128.h"
 #include "asterai/mcp/naming.h"
 
 namespace asterai::mcp {
@@ -18,16 +19,6 @@ using nlohmann::json;
 constexpr std::string_view kDocsSection = "package-docs";
 constexpr std::string_view kAsteraiDocsSection = "asterai-wit-docs";
 constexpr int kMaxNesting = 8;
-
-std::optional<uint64_t> read_leb(std::span<const uint8_t> bytes, size_t& pos) {
-  uint64_t value = 0;
-  for (int shift = 0; shift < 64 && pos < bytes.size(); shift += 7) {
-    uint8_t b = bytes[pos++];
-    value |= uint64_t{b & 0x7fu} << shift;
-    if (!(b & 0x80)) return value;
-  }
-  return std::nullopt;
-}
 
 // FunctionMetadata is either a docs string or {"docs": ..., "stability": ...}.
 std::string function_docs(const json& meta) {
@@ -95,13 +86,13 @@ void walk(std::span<const uint8_t> bytes, int depth, WitDocs& out) {
   size_t pos = 8;
   while (pos < bytes.size()) {
     uint8_t id = bytes[pos++];
-    auto size = read_leb(bytes, pos);
+    auto size = read_leb128(bytes, pos);
     if (!size || *size > bytes.size() - pos) return;
     auto body = bytes.subspan(pos, *size);
     pos += *size;
     if (id == 0) {  // custom section: name, then payload
       size_t p = 0;
-      auto len = read_leb(body, p);
+      auto len = read_leb128(body, p);
       if (!len || *len > body.size() - p) continue;
       std::string_view name(reinterpret_cast<const char*>(body.data() + p), *len);
       p += *len;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "asterai/common/files.h"
+#include "asterai/common/leb128.h"
 
 namespace asterai::project {
 namespace {
@@ -17,16 +18,6 @@ void append_leb(std::vector<uint8_t>& out, uint64_t value) {
   } while (value);
 }
 
-std::optional<uint64_t> read_leb(std::span<const uint8_t> bytes, size_t& pos) {
-  uint64_t value = 0;
-  for (int shift = 0; shift < 64 && pos < bytes.size(); shift += 7) {
-    uint8_t b = bytes[pos++];
-    value |= uint64_t{b & 0x7fu} << shift;
-    if (!(b & 0x80)) return value;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<std::span<const uint8_t>> find_custom_section(std::span<const uint8_t> wasm,
@@ -36,13 +27,13 @@ std::optional<std::span<const uint8_t>> find_custom_section(std::span<const uint
   size_t pos = 8;
   while (pos < wasm.size()) {
     uint8_t id = wasm[pos++];
-    auto size = read_leb(wasm, pos);
+    auto size = read_leb128(wasm, pos);
     if (!size || *size > wasm.size() - pos) return std::nullopt;
     auto body = wasm.subspan(pos, *size);
     pos += *size;
     if (id != 0) continue;
     size_t p = 0;
-    auto len = read_leb(body, p);
+    auto len = read_leb128(body, p);
     if (len && *len <= body.size() - p &&
         std::string_view(reinterpret_cast<const char*>(body.data() + p), *len) == name)
       return body.subspan(p + *len);

@@ -1,54 +1,15 @@
 #include "asterai/runtime/policy.h"
 
-#include <toml++/toml.h>
-
 #include <fstream>
 #include <sstream>
 
+#include "asterai/common/toml_reader.h"
 #include "asterai/common/units.h"
 
 namespace asterai::runtime {
 namespace {
 
-// Errors carry "source:line: " so a user can jump to the offending line.
-struct Context {
-  std::string source;
-
-  tl::unexpected<Error> error(const toml::node& at, const std::string& message) const {
-    return make_error(ErrorKind::invalid_input,
-                      source + ":" + std::to_string(at.source().begin.line) + ": " + message);
-  }
-  Result<void> only_keys(const toml::table& table, std::initializer_list<std::string_view> keys,
-                         const std::string& where) const {
-    for (auto&& [key, value] : table) {
-      if (std::find(keys.begin(), keys.end(), key.str()) == keys.end()) {
-        std::string allowed;
-        for (auto k : keys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-        return error(value, "unknown key \"" + std::string(key.str()) + "\" in " + where +
-                                " (allowed: " + allowed + ")");
-      }
-    }
-    return {};
-  }
-  Result<std::vector<std::string>> strings(const toml::node& node, const std::string& what) const {
-    const auto* array = node.as_array();
-    if (!array) return error(node, what + " must be an array of strings");
-    std::vector<std::string> out;
-    for (const auto& item : *array) {
-      auto s = item.value<std::string>();
-      if (!s) return error(item, what + " must contain only strings");
-      out.push_back(*s);
-    }
-    return out;
-  }
-  // A string with a unit ("64MiB", "5s") or, for sizes, a plain integer.
-  Result<std::string> unit_text(const toml::node& node, const std::string& what) const {
-    if (auto s = node.value<std::string>()) return *s;
-    if (auto i = node.value<int64_t>(); i && *i >= 0) return std::to_string(*i);
-    return error(node,
-                 what + " must be a string like \"64MiB\" / \"5s\" or a non-negative integer");
-  }
-};
+using Context = TomlReader;
 
 Result<void> parse_grants(const Context& cx, const toml::table& t,
                           const std::filesystem::path& base, Grants& g) {
