@@ -44,4 +44,12 @@ Result<runtime::Policy> SandboxFlags::effective_policy() const {
   return p;
 }
 
+std::string SandboxFlags::first_given() const {
+  if (!cmd_) return "";
+  for (const char* flag :
+       {"--timeout", "--max-memory", "--fuel", "--env", "--dir", "--allow-host", "--policy"})
+    if (cmd_->count(flag)) return flag;
+  return "";
+}
+
 }  // namespace asterai::cli

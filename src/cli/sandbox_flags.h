@@ -27,6 +27,8 @@ struct SandboxFlags {
   void add_to(CLI::App& cmd);
   // The policy file (if any) first, then the command-line grants and limits on top of it.
   Result<runtime::Policy> effective_policy() const;
+  // The first grant or limit flag given on the command line ("--timeout"), or "" when none.
+  std::string first_given() const;
 
  private:
   CLI::App* cmd_ = nullptr;

@@ -1,5 +1,6 @@
-// `asterai serve COMPONENT...`: the components' exported functions as tools, over MCP on
-// stdio, or over HTTP (MCP Streamable HTTP on /mcp plus the /v1 API) with --listen.
+// `asterai serve COMPONENT...` or `asterai serve --environment ENV`: the components' exported
+// functions as tools, over MCP on stdio, or over HTTP (MCP Streamable HTTP on /mcp plus the
+// /v1 API) with --listen.
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include "asterai/mcp/stdio.h"
 #include "asterai/mcp/wit_docs.h"
 #include "commands.h"
+#include "env_common.h"
+#include "env_source.h"
 #include "output.h"
 #include "sandbox_flags.h"
 
@@ -35,6 +38,9 @@ constexpr std::chrono::milliseconds kWatchInterval{500};
 
 struct ServeArgs {
   std::vector<std::string> targets;
+  std::string environment;
+  bool offline = false;
+  EnvRegistryFlags registry;
   std::string mcp;
   std::string listen;
   std::string token_file;
@@ -122,7 +128,32 @@ Result<std::string> read_token(const std::string& path) {
   return token;
 }
 
+// Checks that exactly one of component files and --environment is given, and that the flags
+// that only mean something for one of them are not given with the other.
+Result<void> check_sources(const ServeArgs& a) {
+  if (a.environment.empty() && a.targets.empty())
+    return make_error(ErrorKind::usage,
+                      "nothing to serve: give component files or --environment NS/NAME");
+  if (a.environment.empty()) {
+    if (a.offline || !a.registry.registry.empty() || a.registry.oci.plain_http)
+      return make_error(ErrorKind::usage,
+                        "--offline, --registry and --plain-http need --environment");
+    return {};
+  }
+  if (!a.targets.empty())
+    return make_error(ErrorKind::usage,
+                      "give either component files or --environment, not both (add the files "
+                      "to the environment with `asterai env add`)");
+  if (auto flag = a.sandbox.first_given(); !flag.empty())
+    return make_error(ErrorKind::usage,
+                      flag +
+                          " does not apply to --environment: each component runs with its "
+                          "grants and limits from the environment (`asterai env grant`)");
+  return {};
+}
+
 int serve(const ServeArgs& a) {
+  if (auto r = check_sources(a); !r) return report(r.error());
   if (!a.mcp.empty() && a.mcp != "stdio")
     return report(
         Error{ErrorKind::usage, "--mcp takes \"stdio\" (HTTP is --listen HOST:PORT)", {}});
@@ -184,14 +215,26 @@ int serve(const ServeArgs& a) {
   }
   std::vector<std::filesystem::path> watched;
   for (const auto& f : files) watched.push_back(f.path);
-  auto source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
-  if (!source) return report(source.error());
+  mcp::ToolSource source;
+  if (!a.environment.empty()) {
+    // --watch looks at the environment's document; every load re-reads it and relinks.
+    if (a.watch) {
+      auto env = load_env(a.environment, a.registry, a.offline);
+      if (!env) return report(env.error());
+      watched.push_back(env->source);
+    }
+    source = env_tool_source(a.environment, a.registry, a.offline, a.engine, std::move(wit_docs));
+  } else {
+    auto files_source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
+    if (!files_source) return report(files_source.error());
+    source = std::move(*files_source);
+  }
 
   mcp::ServerOptions options;
   options.workers = a.workers;
   options.page_size = a.page_size;
   options.version = ASTERAI_VERSION;
-  auto server = mcp::Server::create(*rt, std::move(*source), options);
+  auto server = mcp::Server::create(*rt, std::move(source), options);
   if (!server) return report(server.error());
   auto& s = **server;
   for (const auto& skipped : s.catalog()->skipped())
@@ -253,8 +296,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "Serve components' functions as tools: MCP on stdio, or MCP + HTTP API with --listen");
   cmd->add_option("components", a->targets,
                   "Component files, as path.wasm or NAME=path.wasm (NAME prefixes the tool names; "
-                  "default: the file name)")
-      ->required();
+                  "default: the file name)");
+  cmd->add_option("--environment", a->environment,
+                  "Serve an environment's components instead: NS/NAME (draft), NS/NAME@VERSION or "
+                  "REGISTRY/NS/NAME:VERSION; each with its own grants and limits");
+  cmd->add_flag("--offline", a->offline, "--environment: use the local store only; never pull");
+  a->registry.add_to(*cmd);
   cmd->add_option("--mcp", a->mcp,
                   "MCP transport: stdio (the default when stdin is not a terminal)");
   cmd->add_option("--listen", a->listen,

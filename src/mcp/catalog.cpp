@@ -213,6 +213,7 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
       t.function = &f;
       t.component_name = c.name;
       t.policy = c.policy;
+      t.composition = c.composition;
       catalog->tools_.push_back(std::move(t));
       keys.push_back({c.name, f.interface, f.name});
     }

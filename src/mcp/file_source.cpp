@@ -48,8 +48,8 @@ Result<ComponentFile> parse_component_spec(std::string_view spec) {
   if (std::filesystem::is_directory(f.path, ec)) {
     return make_error(ErrorKind::usage,
                       f.path.string() +
-                          " is a directory; serve takes component files (environments are not "
-                          "supported yet)");
+                          " is a directory; serve takes component files (serve an environment with "
+                          "--environment NS/NAME)");
   }
   return f;
 }
@@ -71,7 +71,8 @@ Result<ToolSource> file_source(std::shared_ptr<const runtime::Runtime> runtime,
       auto component = ASTERAI_TRY(runtime->load(bytes, f.path.filename().string()));
       auto docs = read_wit_docs(bytes);
       docs.add_missing(wit_docs);  // the component's own docs win
-      out.push_back(ServedComponent{f.name, std::move(component), policy, std::move(docs)});
+      out.push_back(
+          ServedComponent{f.name, std::move(component), policy, std::move(docs), nullptr});
     }
     return out;
   });

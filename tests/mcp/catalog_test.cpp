@@ -69,7 +69,7 @@ TEST(Catalog, PortableSchemaDropsDialectAndTupleItemsFalse) {
 }
 
 TEST(Catalog, DescriptionNeverEmpty) {
-  ServedComponent c{"ks", nullptr, {}, {}};
+  ServedComponent c{"ks", nullptr, {}, {}, nullptr};
   auto f = function(prim(TypeKind::S32));
   auto d = tool_description(c, f);
   EXPECT_NE(d.find("func(a: u8) -> s32"), std::string::npos) << d;

@@ -26,7 +26,7 @@ class SchemaDocsTest : public ::testing::Test {
                               "tests/components/kitchen-sink/wit");
     ASSERT_TRUE(docs) << docs.error().message;
     std::vector<ServedComponent> served;
-    served.push_back(ServedComponent{"ks", *component, {}, *docs});
+    served.push_back(ServedComponent{"ks", *component, {}, *docs, nullptr});
     catalog_ = Catalog::build(std::move(served));
   }
   const Tool& tool(const std::string& name) {

@@ -2,8 +2,8 @@
 // name (naming.h), description, input and output JSON Schema, annotations, and the policy
 // (grants + limits) its calls run under. Immutable once built; a reload builds a new one.
 //
-// Where the components come from is behind ToolSource: today a list of .wasm files, later
-// an environment (components pinned by digest + per-component policy) plugs in the same way.
+// Where the components come from is behind ToolSource: a list of .wasm files (file_source.h)
+// or an environment's composition (components pinned by digest + per-component policy).
 #pragma once
 
 #include <functional>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/runtime/composition.h"
 #include "asterai/runtime/policy.h"
 #include "asterai/runtime/runtime.h"
 
@@ -47,6 +48,10 @@ struct ServedComponent {
   std::shared_ptr<const runtime::Component> component;
   runtime::Policy policy;
   WitDocs docs;
+  // Set for a component of an environment: calls go through the composition (as member
+  // `name`, which runs with the member's own policy; `policy` mirrors it for annotations), so
+  // its imports reach the other members. Null for a component file: a plain Runtime::call.
+  std::shared_ptr<const runtime::Composition> composition;
 };
 
 // Produces the components to serve; called at start and on every reload.
@@ -68,6 +73,7 @@ struct Tool {
   const runtime::FunctionInfo* function = nullptr;
   std::string component_name;
   runtime::Policy policy;
+  std::shared_ptr<const runtime::Composition> composition;  // see ServedComponent
 };
 
 class Catalog {

@@ -1,6 +1,6 @@
 // A ToolSource over component files given on the command line ("[NAME=]path.wasm"). Every
-// load re-reads the files, so a reload picks up rebuilt components. An environment will be
-// another ToolSource with a per-component policy.
+// load re-reads the files, so a reload picks up rebuilt components. An environment is another
+// ToolSource with a per-component policy (`asterai serve --environment`).
 #pragma once
 
 #include <filesystem>

@@ -1,0 +1,80 @@
+#include "env_composition.h"
+
+#include "asterai/common/units.h"
+#include "asterai/env/secret_store.h"
+#include "asterai/runtime/policy.h"
+#include "resolve.h"
+
+namespace asterai::cli {
+namespace fs = std::filesystem;
+namespace {
+
+// The sandbox a component gets: its grants, plus the vars and secrets it was given, and
+// nothing else. Secrets are decrypted here, for this member only.
+Result<runtime::Policy> member_policy(const std::string& name, const env::ComponentEntry& c,
+                                      const env::Document& doc,
+                                      std::optional<env::SecretStore>& secrets) {
+  runtime::Policy p;
+  for (const auto& spec : c.policy.env) {
+    auto grant = runtime::parse_env_grant(spec);
+    if (!grant)
+      return make_error(grant.error().kind, "component " + name + ": " + grant.error().message);
+    p.grants.env.push_back(std::move(*grant));
+  }
+  for (const auto& v : c.vars) p.grants.env.emplace_back(v, doc.vars.at(v));
+  if (!c.secrets.empty() && !secrets)
+    secrets.emplace(ASTERAI_TRY(env::SecretStore::open(env::SecretStore::default_folder(), false)));
+  for (const auto& s : c.secrets) p.grants.env.emplace_back(s, ASTERAI_TRY(secrets->get(s)));
+  for (const auto& d : c.policy.dirs) {
+    fs::path host = fs::absolute(d.host);
+    auto grant = runtime::parse_dir_grant(host.string() + ":" + d.guest + ":" + d.mode);
+    if (!grant)
+      return make_error(grant.error().kind, "component " + name + ": " + grant.error().message);
+    p.grants.dirs.push_back(std::move(*grant));
+  }
+  p.grants.allow_hosts = c.policy.allow_hosts;
+  if (c.policy.timeout)
+    p.limits.timeout = ASTERAI_TRY(parse_duration(*c.policy.timeout, "timeout"));
+  if (c.policy.max_memory)
+    p.limits.max_memory = ASTERAI_TRY(parse_size(*c.policy.max_memory, "max_memory"));
+  if (c.policy.max_output)
+    p.limits.max_output = ASTERAI_TRY(parse_size(*c.policy.max_output, "max_output"));
+  p.limits.fuel = c.policy.fuel;
+  return p;
+}
+
+}  // namespace
+
+Result<LoadedComposition> load_composition(const std::string& env_arg,
+                                           const EnvRegistryFlags& flags, bool offline,
+                                           const EngineFlags& engine, bool progress) {
+  LoadedComposition out;
+  out.env = ASTERAI_TRY(load_env(env_arg, flags, offline));
+  const auto& doc = out.env.doc;
+  if (doc.components.empty())
+    return make_error(ErrorKind::not_found,
+                      out.env.label + " has no components (add one with `asterai env add`)");
+  bool fuel = false;
+  for (const auto& [_, c] : doc.components) fuel = fuel || c.policy.fuel.has_value();
+  auto rt = ASTERAI_TRY(runtime::Runtime::create(engine.to_options(fuel)));
+  std::optional<env::SecretStore> secrets;
+  std::vector<runtime::Member> members;
+  for (const auto& [name, c] : doc.components) {
+    auto file = ASTERAI_TRY(resolve_component(
+        c.ref, {.offline = offline, .plain_http = flags.oci.plain_http, .progress = progress}));
+    auto component = rt->load_file(file);
+    if (!component)
+      return make_error(component.error().kind,
+                        "component " + name + ": " + component.error().message);
+    auto policy = ASTERAI_TRY(member_policy(name, c, doc, secrets));
+    members.push_back({name, *component, std::move(policy.grants), policy.limits});
+    out.files.emplace(name, file);
+  }
+  std::vector<runtime::Wire> wires;
+  for (const auto& w : doc.wires) wires.push_back({w.importer, w.interface, w.provider});
+  out.composition =
+      ASTERAI_TRY(runtime::Composition::link(rt, std::move(members), std::move(wires)));
+  return out;
+}
+
+}  // namespace asterai::cli

@@ -1,0 +1,143 @@
+// `asterai serve --environment ENV` over stdio, end to end: the real binary serves an
+// environment (a JavaScript component importing a C one, both pushed to an in-process
+// registry) to a piped MCP conversation; calls go through the environment's composition with
+// each component's own policy.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "mcp_test_support.h"
+#include "test_server.h"
+#include "test_support.h"
+
+namespace asterai {
+namespace {
+
+using nlohmann::json;
+
+class ServeEnv : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("ASTERAI_HOME", home_.path().c_str(), 1);
+    ::setenv("DOCKER_CONFIG", (home_.path() / "docker").c_str(), 1);
+    ::setenv("ASTERAI_CACHE_DIR", test::shared_cache_dir().c_str(), 1);
+    ::unsetenv("ASTERAI_REGISTRY");
+    ::unsetenv("ASTERAI_SECRET_KEY");
+    host_ = registry_.base_url().substr(7);
+  }
+  void TearDown() override { ::unsetenv("ASTERAI_HOME"); }
+
+  void ok(const std::vector<std::string>& args) {
+    auto r = test::run_asterai(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  void publish(const std::string& wasm, const std::string& repo) {
+    ok({"push", "--no-wit", test::component(wasm).string(), host_ + "/" + repo});
+  }
+  // The math (C) and text (JS, imports math) components; math gets the var UNIT, text may
+  // reach one host.
+  void make_duo() {
+    publish("compose-c-math.wasm", "alice/math:0.1.0");
+    publish("compose-js-text.wasm", "alice/text:0.1.0");
+    ok({"env", "init", "alice/duo"});
+    ok({"env", "add", "alice/duo", "math", host_ + "/alice/math:0.1.0"});
+    ok({"env", "add", "alice/duo", "text", host_ + "/alice/text:0.1.0"});
+    ok({"env", "set-var", "alice/duo", "UNIT", "metres"});
+    ok({"env", "grant", "alice/duo", "math", "--var", "UNIT"});
+    ok({"env", "grant", "alice/duo", "text", "--allow-host", "api.example.com"});
+  }
+
+  registry::testing::TestRegistry registry_{false};
+  test::TempDir home_{"serve-env-home"};
+  std::string host_;
+};
+
+std::map<std::string, json> responses(const std::string& out) {
+  std::map<std::string, json> by_id;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto m = json::parse(line, nullptr, false);
+    EXPECT_FALSE(m.is_discarded()) << "not JSON on stdout: " << line;
+    if (!m.is_discarded() && m.contains("id")) by_id[m["id"].dump()] = m;
+  }
+  return by_id;
+}
+
+json call(int id, const std::string& tool, json arguments) {
+  return mcp::test::request(id, "tools/call", {{"name", tool}, {"arguments", arguments}});
+}
+
+TEST_F(ServeEnv, ServesTheComponentsThroughTheComposition) {
+  make_duo();
+  std::string input;
+  for (const json& m :
+       {mcp::test::request(0, "initialize",
+                           {{"protocolVersion", "2025-11-25"},
+                            {"capabilities", json::object()},
+                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}),
+        json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
+        mcp::test::request(1, "tools/list"), call(2, "text_text_summary", {{"a", 2}, {"b", 3}}),
+        call(3, "text_text_math-env", {{"name", "UNIT"}}),
+        call(4, "math_math_add", {{"a", 40}, {"b", 2}})})
+    input += m.dump() + "\n";
+  auto r = test::run_asterai({"serve", "--environment", "alice/duo"}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto o = responses(r.out);
+
+  std::map<std::string, json> tools;
+  for (const auto& t : o["1"]["result"]["tools"]) tools[t["name"]] = t;
+  ASSERT_TRUE(tools.contains("math_math_add")) << o["1"].dump();
+  ASSERT_TRUE(tools.contains("text_text_summary")) << o["1"].dump();
+  ASSERT_TRUE(tools.contains("text_text_math-env")) << o["1"].dump();
+  // Annotations follow each component's own grants: text may use the network, math may not.
+  EXPECT_EQ(tools["math_math_add"]["annotations"]["readOnlyHint"], true);
+  EXPECT_EQ(tools["text_text_summary"]["annotations"]["readOnlyHint"], false);
+  EXPECT_EQ(tools["text_text_summary"]["annotations"]["openWorldHint"], true);
+
+  // JS -> C through the composition.
+  ASSERT_FALSE(o["2"]["result"].value("isError", false)) << o["2"].dump();
+  auto summary = o["2"]["result"]["structuredContent"]["result"].get<std::string>();
+  EXPECT_NE(summary.find('5'), std::string::npos) << summary;
+  // The provider runs with its own grant (UNIT), though the caller was not given it.
+  EXPECT_EQ(o["3"]["result"]["structuredContent"]["result"], "metres") << o["3"].dump();
+  EXPECT_EQ(o["4"]["result"]["structuredContent"]["result"], 42) << o["4"].dump();
+}
+
+TEST_F(ServeEnv, BadEnvironmentsAndFlagsAreOneLineErrors) {
+  auto one_line = [](const test::ProcessResult& r) {
+    return !r.err.empty() && r.err.find('\n') == r.err.size() - 1;
+  };
+  auto missing = test::run_asterai({"serve", "--environment", "alice/ghost"}, "");
+  EXPECT_EQ(missing.exit_code, 14) << missing.err;
+  EXPECT_TRUE(one_line(missing)) << missing.err;
+  EXPECT_NE(missing.err.find("alice/ghost"), std::string::npos) << missing.err;
+  EXPECT_TRUE(missing.out.empty()) << missing.out;
+
+  auto bad_name = test::run_asterai({"serve", "--environment", "Not An Env"}, "");
+  EXPECT_EQ(bad_name.exit_code, 2) << bad_name.err;
+  EXPECT_TRUE(one_line(bad_name)) << bad_name.err;
+
+  auto nothing = test::run_asterai({"serve"}, "");
+  EXPECT_EQ(nothing.exit_code, 2) << nothing.err;
+  EXPECT_NE(nothing.err.find("--environment"), std::string::npos) << nothing.err;
+
+  make_duo();
+  auto both = test::run_asterai(
+      {"serve", "--environment", "alice/duo", test::component("compose-c-math.wasm").string()}, "");
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  auto sandbox = test::run_asterai({"serve", "--environment", "alice/duo", "--timeout", "1s"}, "");
+  EXPECT_EQ(sandbox.exit_code, 2) << sandbox.err;
+  EXPECT_NE(sandbox.err.find("--timeout"), std::string::npos) << sandbox.err;
+  EXPECT_TRUE(one_line(sandbox)) << sandbox.err;
+  // The environment's components fail to link without their provider: nothing is served.
+  ok({"env", "remove", "alice/duo", "math"});
+  auto unlinked = test::run_asterai({"serve", "--environment", "alice/duo"}, "");
+  EXPECT_EQ(unlinked.exit_code, 4) << unlinked.err;
+  EXPECT_NE(unlinked.err.find("asterai:compose/math"), std::string::npos) << unlinked.err;
+  EXPECT_TRUE(unlinked.out.empty()) << unlinked.out;
+}
+
+}  // namespace
+}  // namespace asterai
