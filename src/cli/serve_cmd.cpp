@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -20,10 +21,12 @@
 #include "asterai/mcp/file_watcher.h"
 #include "asterai/mcp/stdio.h"
 #include "asterai/mcp/wit_docs.h"
+#include "asterai/oci/reference.h"
 #include "commands.h"
 #include "env_common.h"
 #include "env_source.h"
 #include "output.h"
+#include "resolve.h"
 #include "sandbox_flags.h"
 
 #ifndef ASTERAI_VERSION
@@ -135,9 +138,8 @@ Result<void> check_sources(const ServeArgs& a) {
     return make_error(ErrorKind::usage,
                       "nothing to serve: give component files or --environment NS/NAME");
   if (a.environment.empty()) {
-    if (a.offline || !a.registry.registry.empty() || a.registry.oci.plain_http)
-      return make_error(ErrorKind::usage,
-                        "--offline, --registry and --plain-http need --environment");
+    if (!a.registry.registry.empty() || a.registry.oci.plain_http)
+      return make_error(ErrorKind::usage, "--registry and --plain-http need --environment");
     return {};
   }
   if (!a.targets.empty())
@@ -150,6 +152,27 @@ Result<void> check_sources(const ServeArgs& a) {
                           " does not apply to --environment: each component runs with its "
                           "grants and limits from the environment (`asterai env grant`)");
   return {};
+}
+
+// "[NAME=]REF" becomes "NAME=path" of the component pulled into the local store (NAME
+// defaults to the repository's last part); files pass through unchanged.
+Result<std::string> serve_spec(const std::string& target, bool offline) {
+  auto eq = target.find('=');
+  std::string name = eq == std::string::npos ? "" : target.substr(0, eq);
+  std::string what = eq == std::string::npos ? target : target.substr(eq + 1);
+  std::error_code ec;
+  if (std::filesystem::exists(what, ec) || !oci::looks_like_reference(what)) return target;
+  auto ref = oci::parse_reference(what);
+  if (!ref) return tl::unexpected(ref.error());
+  // The stdio transport owns stdout: no progress bar while pulling.
+  auto path = resolve_component(what, {.offline = offline, .progress = false});
+  if (!path) return tl::unexpected(path.error());
+  if (name.empty()) {
+    name = ref->repository.substr(ref->repository.rfind('/') + 1).substr(0, 32);
+    for (auto& c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+  }
+  return name + "=" + path->string();
 }
 
 int serve(const ServeArgs& a) {
@@ -195,7 +218,9 @@ int serve(const ServeArgs& a) {
 
   std::vector<mcp::ComponentFile> files;
   for (const auto& t : a.targets) {
-    auto f = mcp::parse_component_spec(t);
+    auto spec = serve_spec(t, a.offline);
+    if (!spec) return report(spec.error());
+    auto f = mcp::parse_component_spec(*spec);
     if (!f) return report(f.error());
     files.push_back(std::move(*f));
   }
@@ -294,13 +319,16 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "serve",
       "Serve components' functions as tools: MCP on stdio, or MCP + HTTP API with --listen");
-  cmd->add_option("components", a->targets,
-                  "Component files, as path.wasm or NAME=path.wasm (NAME prefixes the tool names; "
-                  "default: the file name)");
+  cmd->add_option(
+      "components", a->targets,
+      "Components, as path.wasm or a registry reference REGISTRY/NS/NAME:VERSION (pulled "
+      "on demand), each optionally NAME=... (NAME prefixes the tool names; default: the "
+      "file or repository name)");
   cmd->add_option("--environment", a->environment,
                   "Serve an environment's components instead: NS/NAME (draft), NS/NAME@VERSION or "
                   "REGISTRY/NS/NAME:VERSION; each with its own grants and limits");
-  cmd->add_flag("--offline", a->offline, "--environment: use the local store only; never pull");
+  cmd->add_flag("--offline", a->offline,
+                "Registry references and --environment come from the local store only; never pull");
   a->registry.add_to(*cmd);
   cmd->add_option("--mcp", a->mcp,
                   "MCP transport: stdio (the default when stdin is not a terminal)");

@@ -105,6 +105,38 @@ TEST_F(ServeEnv, ServesTheComponentsThroughTheComposition) {
   EXPECT_EQ(o["4"]["result"]["structuredContent"]["result"], 42) << o["4"].dump();
 }
 
+// Registry references are served like files: pulled on demand into the local store, named
+// after the repository unless NAME= says otherwise; --offline never pulls.
+TEST_F(ServeEnv, ServesRegistryReferences) {
+  publish("compose-c-math.wasm", "alice/math:0.1.0");
+  std::string ref = host_ + "/alice/math:0.1.0";
+  std::string input;
+  for (const json& m : {mcp::test::request(0, "initialize",
+                                           {{"protocolVersion", "2025-11-25"},
+                                            {"capabilities", json::object()},
+                                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}),
+                        json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
+                        call(1, "math_math_add", {{"a", 40}, {"b", 2}}),
+                        call(2, "calc_math_add", {{"a", 1}, {"b", 2}})})
+    input += m.dump() + "\n";
+
+  // Not in the local store yet: --offline refuses, naming the reference.
+  auto offline = test::run_asterai({"serve", "--offline", ref}, input);
+  EXPECT_NE(offline.exit_code, 0);
+  EXPECT_NE(offline.err.find("alice/math"), std::string::npos) << offline.err;
+  EXPECT_TRUE(offline.out.empty()) << offline.out;
+
+  auto r = test::run_asterai({"serve", ref, "calc=" + ref}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto o = responses(r.out);
+  EXPECT_EQ(o["1"]["result"]["structuredContent"]["result"], 42) << o["1"].dump();
+  EXPECT_EQ(o["2"]["result"]["structuredContent"]["result"], 3) << o["2"].dump();
+  // Now stored: --offline serves it.
+  auto again = test::run_asterai({"serve", "--offline", ref}, input);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(responses(again.out)["1"]["result"]["structuredContent"]["result"], 42);
+}
+
 TEST_F(ServeEnv, BadEnvironmentsAndFlagsAreOneLineErrors) {
   auto one_line = [](const test::ProcessResult& r) {
     return !r.err.empty() && r.err.find('\n') == r.err.size() - 1;
