@@ -75,12 +75,11 @@ ToolCallResult Executor::run(const ToolCall& call) {
   metrics_.call_started();
   runtime::CallLimits limits = tool.policy.limits;
   limits.cancel = call.cancel;  // a cancellation stops the running call, not only its answer
-  // An environment's member runs with the limits the composition holds for it, so a
-  // cancellation there only drops the result (r.cancelled below).
-  r.outcome = tool.composition
-                  ? tool.composition->call(tool.component_name, *tool.function, call.arguments)
-                  : runtime_->call(*tool.component, *tool.function, call.arguments, limits,
-                                   tool.policy.grants);
+  // An environment's member runs with the limits the composition holds for it, plus the flag.
+  r.outcome = tool.composition ? tool.composition->call(tool.component_name, *tool.function,
+                                                        call.arguments, call.cancel)
+                               : runtime_->call(*tool.component, *tool.function, call.arguments,
+                                                limits, tool.policy.grants);
   std::string kind = r.outcome.ok() ? "" : std::string(error_kind_name(r.outcome.error->kind));
   metrics_.call_finished(tool.name, kind, r.outcome.stats.wall_ms / 1000.0,
                          r.outcome.stats.fuel_used, r.outcome.stats.instantiate_ms > 0);

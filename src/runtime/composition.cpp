@@ -28,7 +28,8 @@ size_t Composition::Impl::index_of(std::string_view name) const {
 }
 
 CallOutcome Composition::call(std::string_view member, const FunctionInfo& function,
-                              const nlohmann::json& args) const {
+                              const nlohmann::json& args,
+                              std::shared_ptr<const std::atomic<bool>> cancel) const {
   auto start = std::chrono::steady_clock::now();
   CallOutcome outcome;
   auto fail = [&](Error e) {
@@ -59,7 +60,7 @@ CallOutcome Composition::call(std::string_view member, const FunctionInfo& funct
   std::vector<wasmtime_component_val_t> raw;
   raw.reserve(bound->size());
   for (auto& v : *bound) raw.push_back(v.raw);  // borrowed: the call copies them
-  CallOutcome called = impl_->run(index, fn, raw, nullptr);
+  CallOutcome called = impl_->run(index, fn, raw, nullptr, std::move(cancel));
   called.stats.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return called;

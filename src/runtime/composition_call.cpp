@@ -15,6 +15,8 @@ using Clock = std::chrono::steady_clock;
 // of their caller, so a thread-local stack knows the caller of every nested call.
 struct Frame {
   Clock::time_point deadline;
+  // The outermost call's cancellation flag; providers it calls stop with it too.
+  std::shared_ptr<const std::atomic<bool>> cancel;
   // The failure of a provider this call imported from; the call trapped because of it.
   std::optional<Error> provider_error;
 };
@@ -36,9 +38,12 @@ std::string ms_text(std::chrono::milliseconds ms) {
 
 CallOutcome Composition::Impl::run(size_t member, size_t function,
                                    std::span<const wasmtime_component_val_t> args,
-                                   OwnedVal* raw_result) const {
+                                   OwnedVal* raw_result,
+                                   std::shared_ptr<const std::atomic<bool>> cancel) const {
   const Member& m = self->members_[member];
   CallLimits limits = m.limits;
+  if (!t_frames.empty()) cancel = t_frames.back()->cancel;
+  limits.cancel = cancel;
   auto now = Clock::now();
   bool capped = false;
   if (!t_frames.empty()) {
@@ -62,7 +67,7 @@ CallOutcome Composition::Impl::run(size_t member, size_t function,
       capped = true;
     }
   }
-  Frame frame{now + limits.timeout, {}};
+  Frame frame{now + limits.timeout, cancel, {}};
   CallOutcome outcome;
   {
     FramePush push(&frame);

@@ -19,7 +19,6 @@ inline constexpr size_t kMaxCallDepth = 8;
 
 enum class HostFunction { none, list_components, call };
 
-
 // Who answers one imported function: a provider member's export, or the host API.
 struct Binding {
   const Composition::Impl* impl = nullptr;
@@ -39,8 +38,10 @@ struct Composition::Impl {
 
   // Runs `function` of member `member` with the member's grants and limits, inside the
   // deadline of the call that is running on this thread (if any).
+  // `cancel` stops the outermost call; nested calls inherit the running call's flag.
   CallOutcome run(size_t member, size_t function, std::span<const wasmtime_component_val_t> args,
-                  OwnedVal* raw_result) const;
+                  OwnedVal* raw_result,
+                  std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
   // Index of the member named `name`, or members().size().
   size_t index_of(std::string_view name) const;
 };

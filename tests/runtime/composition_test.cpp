@@ -4,6 +4,9 @@
 // component lists and calls the others through the host API asterai:host/registry.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "asterai/runtime/composition.h"
 #include "test_support.h"
 
@@ -122,6 +125,28 @@ TEST_F(CompositionTest, ProviderTimeoutFailsTheCaller) {
       << outcome.error->message;
   EXPECT_NE(outcome.error->message.find("200 ms"), std::string::npos) << outcome.error->message;
   // The provider failed, not the composition: the next call works.
+  EXPECT_EQ(ok_result(*c, "text", "text/summary", {{"a", 1}, {"b", 1}}), "1 + 1 = 2");
+}
+
+// Cancelling the outermost call stops the provider call it is waiting in, too.
+TEST_F(CompositionTest, CancellingTheCallerStopsItsProvider) {
+  CallLimits slow;  // both would run for a minute
+  slow.timeout = 60'000ms;
+  auto c = link({member("math", "c-math", {}, slow), member("text", "js-text", {}, slow)});
+  ASSERT_TRUE(c);
+  const Member* m = c->find("text");
+  ASSERT_NE(m, nullptr);
+  auto fn = m->component->find_function("text/spin-math");
+  ASSERT_TRUE(fn);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  std::thread canceller([flag] {
+    std::this_thread::sleep_for(300ms);
+    flag->store(true);
+  });
+  auto outcome = c->call("text", **fn, json::object(), flag);
+  canceller.join();
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error->kind, ErrorKind::cancelled) << outcome.error->message;
   EXPECT_EQ(ok_result(*c, "text", "text/summary", {{"a", 1}, {"b", 1}}), "1 + 1 = 2");
 }
 

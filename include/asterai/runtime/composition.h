@@ -53,8 +53,10 @@ class Composition {
 
   // Calls `function` (one of the member's component's functions()) with the member's grants
   // and limits; calls it makes into providers run in their own sandboxes within its deadline.
+  // Setting `cancel` stops the call (and the provider call it is in) like CallLimits::cancel.
   CallOutcome call(std::string_view member, const FunctionInfo& function,
-                   const nlohmann::json& args) const;
+                   const nlohmann::json& args,
+                   std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
 
   struct Impl;  // the linked state (private to src/runtime)
 
