@@ -15,7 +15,8 @@ void add_store_commands(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 // Component projects (project): init, build.
 void add_project_commands(CLI::App& app, int& exit_code);
-// Environments (env): init, add, remove, vars, secrets, grants, limits, push, pull, call, run, diff.
+// Environments (env): init, add, remove, vars, secrets, grants, limits, push, pull, call, run,
+// diff.
 void add_env_commands(CLI::App& app, int& exit_code);
 
 }  // namespace asterai::cli

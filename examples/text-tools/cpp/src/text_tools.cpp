@@ -26,7 +26,9 @@ bool is_ascii_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 // Owns an argument for the length of a call and frees it at the end.
 struct Arg {
@@ -70,7 +72,7 @@ void exports_asterai_examples_text_tools_text_slugify(text_tools_string_t* text,
 }
 
 void exports_asterai_examples_text_tools_text_top_words(text_tools_string_t* text, uint32_t n,
-                                                         text_tools_list_tuple2_string_u32_t* ret) {
+                                                        text_tools_list_tuple2_string_u32_t* ret) {
   Arg arg{text};
   std::map<std::string, uint32_t> counts;  // ordered: ties come out alphabetically
   std::string_view t = arg.text();
