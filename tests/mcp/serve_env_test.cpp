@@ -19,11 +19,7 @@ using nlohmann::json;
 class ServeEnv : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("ASTERAI_HOME", home_.path().c_str(), 1);
-    ::setenv("DOCKER_CONFIG", (home_.path() / "docker").c_str(), 1);
-    ::setenv("ASTERAI_CACHE_DIR", test::shared_cache_dir().c_str(), 1);
-    ::unsetenv("ASTERAI_REGISTRY");
-    ::unsetenv("ASTERAI_SECRET_KEY");
+    test::isolate_home(home_.path());
     host_ = registry_.base_url().substr(7);
   }
   void TearDown() override { ::unsetenv("ASTERAI_HOME"); }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <wasmtime.h>
 
+#include <cstdlib>
 #include <random>
 
 extern char** environ;
@@ -21,6 +22,14 @@ fs::path components_dir() {
 
 fs::path shared_cache_dir() {
   return ASTERAI_TEST_CACHE_DIR;
+}
+
+void isolate_home(const fs::path& home) {
+  ::setenv("ASTERAI_HOME", home.c_str(), 1);
+  ::setenv("DOCKER_CONFIG", (home / "docker").c_str(), 1);
+  ::setenv("ASTERAI_CACHE_DIR", shared_cache_dir().c_str(), 1);
+  ::unsetenv("ASTERAI_REGISTRY");
+  ::unsetenv("ASTERAI_SECRET_KEY");
 }
 
 fs::path component(const std::string& name) {

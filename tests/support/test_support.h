@@ -20,6 +20,11 @@ std::vector<std::string> kitchen_sink_languages();
 // components are compiled once per build rather than once per test process.
 std::filesystem::path shared_cache_dir();
 
+// Points the CLI (and this process) at a private ASTERAI_HOME and Docker config under `home`,
+// the shared compile cache, and no default registry or secret key, so a test sees only its
+// own store, credentials and secrets.
+void isolate_home(const std::filesystem::path& home);
+
 // Compiles WebAssembly text (a core module or a component) to binary.
 std::vector<uint8_t> wat(const std::string& text);
 
