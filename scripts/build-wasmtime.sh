@@ -17,6 +17,14 @@ fi
 # The target dir lives in the cache too, so a changed extension recompiles only our crate.
 target="$cache_root/wasmtime/target"
 mkdir -p "$target"
+# Builds of different keys share the target dir: hold a lock from the build to the copy, so
+# one build's library is never copied under another's key.
+exec 9>"$cache_root/wasmtime/.lock"
+flock 9
+if [ -f "$prefix/.complete" ]; then
+  echo "$prefix"
+  exit 0
+fi
 echo "building Wasmtime C API $version into the cache (the first build takes tens of minutes on 2 cores)" >&2
 (cd "$crate" && CARGO_TARGET_DIR="$target" cargo build --release --locked --quiet >&2)
 tmp=$(mktemp -d "$cache_root/wasmtime/.tmp.XXXXXX")

@@ -7,6 +7,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cache_root="${ASTERAI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asterai}"
 tools="$cache_root/tools"
 mkdir -p "$tools"
+# One installer at a time (several build folders may set up at once); the others wait, then
+# find everything in place.
+exec 8>"$tools/.lock"
+flock 8
 
 WASM_TOOLS_VERSION=1.263.0
 WIT_BINDGEN_VERSION=0.63.0

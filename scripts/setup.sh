@@ -13,7 +13,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libexpected-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-venv
-  hyperfine ccache
+  hyperfine ccache curl
 )
 # Extra packages other subsystems declare (one per line), e.g. scripts/registry/packages.txt.
 for extra in "$here"/scripts/*/packages.txt; do

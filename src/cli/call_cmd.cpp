@@ -7,6 +7,7 @@
 #include "output.h"
 #include "resolve.h"
 #include "sandbox_flags.h"
+#include "verbatim_values.h"
 
 namespace asterai::cli {
 namespace {
@@ -105,7 +106,9 @@ void add_call_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option(
       "args", a->values,
-      "Arguments: one JSON object of named parameters, or one JSON value per parameter");
+      "Arguments: one JSON object of named parameters, or one JSON value per parameter; every "
+      "word after FUNCTION is passed as typed (only this command's --flags are taken out)");
+  take_values_verbatim(cmd, 2, &a->values);
   cmd->add_flag("--json", a->json,
                 "Print a JSON envelope: ok, result or error{kind,message}, output, stats");
   cmd->add_flag("--stats", a->stats, "Print timings and metering to stderr");

@@ -9,6 +9,7 @@
 #include "env_common.h"
 #include "env_composition.h"
 #include "output.h"
+#include "verbatim_values.h"
 
 namespace asterai::cli {
 namespace {
@@ -144,7 +145,8 @@ void add_env_run_commands(CLI::App& env, int& exit_code) {
     cmd->add_option("component", a->component, "The component's name in the environment")
         ->required();
     cmd->add_option("function", a->function, "Function, as for `asterai call`")->required();
-    cmd->add_option("args", a->values, "Arguments, as for `asterai call`");
+    cmd->add_option("args", a->values, "Arguments, as for `asterai call` (passed as typed)");
+    take_values_verbatim(cmd, 3, &a->values);
     cmd->add_flag("--json", a->json, "Print a JSON envelope: ok, result or error, output");
     cmd->add_flag("--offline", a->offline, "Use the local store only; never pull");
     a->registry.add_to(*cmd);

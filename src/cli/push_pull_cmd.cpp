@@ -8,8 +8,8 @@
 #include "asterai/oci/publish.h"
 #include "asterai/oci/pull.h"
 #include "asterai/project/project.h"
+#include "asterai/publish/publication.h"
 #include "commands.h"
-#include "component_metadata.h"
 #include "oci_common.h"
 #include "output.h"
 
@@ -29,10 +29,6 @@ struct PushArgs {
   bool json = false;
   RegistryFlags registry;
 };
-
-std::vector<uint8_t> to_bytes(const std::string& s) {
-  return {s.begin(), s.end()};
-}
 
 using Project = std::optional<project::Project>;
 
@@ -78,13 +74,16 @@ Result<std::pair<fs::path, std::string>> push_inputs(const PushArgs& a, const Pr
   return std::make_pair(wasm, ref);
 }
 
-fs::path wit_folder(const PushArgs& a, const Project& project, const fs::path& wasm) {
-  if (!a.wit.empty()) return a.wit;
-  if (project) return project->wit_dir;
-  auto beside = wasm.parent_path() / "wit";
-  std::error_code ec;
-  if (fs::is_directory(beside, ec)) return beside;
-  return "wit";
+const char* wit_source_name(publish::WitSource s) {
+  switch (s) {
+    case publish::WitSource::folder:
+      return "folder";
+    case publish::WitSource::component:
+      return "component";
+    case publish::WitSource::none:
+      break;
+  }
+  return "none";
 }
 
 int push(const PushArgs& a) {
@@ -105,57 +104,23 @@ int push(const PushArgs& a) {
     return fail(
         {ErrorKind::usage, "push to a version tag (REGISTRY/NS/NAME:VERSION), not a digest", {}});
 
-  // Load it as the runtime will: a core module or a broken file is refused before upload.
-  auto bytes = read_file(wasm_path);
-  if (!bytes) return fail(bytes.error());
   runtime::EngineOptions engine;
   engine.cache_dir = default_cache_root() / "compiled";
   engine.pooling = false;
   auto rt = runtime::Runtime::create(engine);
   if (!rt) return fail(rt.error());
-  auto component = (*rt)->load(*bytes, wasm_path.filename().string());
-  if (!component) return fail(component.error());
-
-  std::vector<WitFile> wit;
-  if (!a.no_wit) {
-    auto files = read_wit_dir(wit_folder(a, *project, wasm_path));
-    if (!files) return fail(files.error());
-    wit = std::move(*files);
-  }
-  oci::ComponentMetadata meta;
-  meta.title = ref->repository.substr(ref->repository.rfind('/') + 1);
-  meta.version = ref->tag;
-  meta.created = oci::rfc3339_now();
-  const Project& pf = *project;
-  meta.description = !a.description.empty() ? a.description : pf ? pf->description : "";
-  meta.licenses = !a.license.empty() ? a.license : pf ? pf->license : "";
-  meta.source = !a.source.empty() ? a.source : pf ? pf->source_url : "";
-  meta.author = a.author;
-  if (meta.author.empty()) meta.author = ref->repository.substr(0, ref->repository.find('/'));
-
-  oci::PublishRequest req;
-  req.ref = *ref;
-  req.component = oci::build_component_artifact(std::move(*bytes),
-                                                component_info(**component, wit_target(wit)), meta);
-  auto subject = req.component.descriptor();
-  if (!wit.empty()) {
-    std::vector<oci::Blob> layers;
-    for (const auto& f : wit)
-      layers.push_back(oci::make_blob(std::string(oci::kWitLayer), to_bytes(f.text),
-                                      {{std::string(oci::kAnnotationTitle), f.name}}));
-    req.referrers.push_back(
-        {std::string(oci::kWitArtifact),
-         oci::build_referrer(oci::kWitArtifact, subject, std::move(layers),
-                             {{std::string(oci::kAnnotationCreated), meta.created}})});
-  }
-  auto tools = tools_document(**component, wit_function_docs(wit)).dump();
-  std::vector<oci::Blob> tool_layers;
-  tool_layers.push_back(oci::make_blob(std::string(oci::kToolsLayer), to_bytes(tools),
-                                       {{std::string(oci::kAnnotationTitle), "tools.json"}}));
-  req.referrers.push_back(
-      {std::string(oci::kToolsArtifact),
-       oci::build_referrer(oci::kToolsArtifact, subject, std::move(tool_layers),
-                           {{std::string(oci::kAnnotationCreated), meta.created}})});
+  publish::PublicationInputs in{
+      .wasm = wasm_path,
+      .ref = *ref,
+      .wit = a.wit.empty() ? std::nullopt : std::optional<fs::path>(a.wit),
+      .no_wit = a.no_wit,
+      .description = a.description,
+      .license = a.license,
+      .source = a.source,
+      .author = a.author};
+  auto publication = publish::prepare_publication(**rt, in);
+  if (!publication) return fail(publication.error());
+  oci::PublishRequest& req = publication->request;
   req.move_latest = !a.no_latest;
   if (a.is_public || a.is_private) req.visibility = a.is_public;
   auto progress = make_progress(a.json);
@@ -173,6 +138,7 @@ int push(const PushArgs& a) {
                 {"already_published", result->already_published},
                 {"latest_moved", result->latest_moved},
                 {"referrers_tag_fallback", result->used_fallback},
+                {"wit_source", wit_source_name(publication->wit_source)},
                 {"referrers", json::array()}};
     for (const auto& [type, digest] : result->referrers)
       out["referrers"].push_back({{"artifactType", type}, {"digest", digest}});
@@ -183,8 +149,16 @@ int push(const PushArgs& a) {
   }
   std::cout << (result->already_published ? "already published " : "pushed ") << ref->to_string()
             << "\n  digest  " << result->digest << "\n";
-  for (const auto& [type, digest] : result->referrers)
-    std::cout << "  " << (type == oci::kWitArtifact ? "wit     " : "tools   ") << digest << "\n";
+  for (const auto& [type, digest] : result->referrers) {
+    std::cout << "  " << (type == oci::kWitArtifact ? "wit     " : "tools   ") << digest;
+    if (type == oci::kWitArtifact) {
+      if (publication->wit_source == publish::WitSource::folder)
+        std::cout << "  (" << publication->wit_folder.string() << ")";
+      else
+        std::cout << "  (read from the component)";
+    }
+    std::cout << "\n";
+  }
   if (result->used_fallback)
     std::cout << "  (no referrers API: attached through tag " << "sha256-"
               << result->digest.substr(7) << ")\n";
@@ -250,8 +224,8 @@ void add_push_pull_commands(CLI::App& app, int& exit_code) {
                    "(defaults from ./asterai.toml)")
       ->expected(0, 2);
   push_cmd->add_option("--wit", a->wit,
-                       "Folder of the component's .wit files (default: wit/ next to the component, "
-                       "else ./wit)");
+                       "Folder of the component's .wit files (default: the WIT folder of the "
+                       "project the component belongs to, else the WIT read from the component)");
   push_cmd->add_flag("--no-wit", a->no_wit, "Push without the WIT referrer");
   push_cmd->add_option("--description", a->description, "org.opencontainers.image.description");
   push_cmd->add_option("--license", a->license, "org.opencontainers.image.licenses (SPDX)");

@@ -1,9 +1,11 @@
 #include "asterai/cli/run.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "asterai/runtime/runtime.h"
 #include "commands.h"
+#include "verbatim_values.h"
 #ifdef ASTERAI_HAVE_REGISTRY
 #include "asterai/cli/registry_cmd.h"
 #endif
@@ -32,8 +34,14 @@ int run(int argc, char** argv) {
 #ifdef ASTERAI_HAVE_REGISTRY
   add_registry_commands(app, exit_code);
 #endif
+  struct Forget {
+    ~Forget() { clear_verbatim_values(); }
+  } forget;
+  std::vector<std::string> words(argv + std::min(argc, 1), argv + argc);
+  words = extract_verbatim_values(app, words);
+  std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector
   try {
-    app.parse(argc, argv);
+    app.parse(words);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

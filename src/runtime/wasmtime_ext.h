@@ -49,4 +49,8 @@ wasmtime_error_t* asterai_component_linker_bound_wasi_io(wasmtime_component_link
 // Sets the calling thread's deadline for blocking host calls to `timeout_ms` from now;
 // negative clears it. The trap it causes names "call deadline passed".
 void asterai_call_deadline_set(int64_t timeout_ms);
+
+// The WIT of the component in `bytes` (with the docs of its asterai-wit-docs section) as
+// UTF-8 text in `out` (free it with wasm_byte_vec_delete), or an error.
+wasmtime_error_t* asterai_component_wit(const uint8_t* bytes, size_t len, wasm_byte_vec_t* out);
 }

@@ -185,6 +185,87 @@ TEST_F(CliOci, BadInputGetsOneLineAndTheDocumentedExitCode) {
   EXPECT_EQ(json::parse(ls.out)["components"].size(), 0u);
 }
 
+// The layers of the one referrer of `type` attached to `digest`, as (title, text) pairs.
+std::vector<std::pair<std::string, std::string>> referrer_layers(oci::RegistryClient& client,
+                                                                 const std::string& repo,
+                                                                 const std::string& digest,
+                                                                 std::string_view type) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto refs = oci::list_referrers(client, repo, digest, std::string(type));
+  if (!refs || refs->size() != 1) return out;
+  auto manifest = client.get_manifest(repo, (*refs)[0].digest);
+  if (!manifest) return out;
+  auto parsed = oci::parse_manifest(manifest->bytes);
+  if (!parsed) return out;
+  for (const auto& layer : parsed->layers) {
+    std::string text;
+    oci::BlobSink sink{[&](std::span<const uint8_t> b) {
+                         text.append(reinterpret_cast<const char*>(b.data()), b.size());
+                         return true;
+                       },
+                       [&] { text.clear(); }};
+    if (!client.fetch_blob(repo, layer, sink, nullptr)) return {};
+    auto title = layer.annotations.find(std::string(oci::kAnnotationTitle));
+    out.emplace_back(title == layer.annotations.end() ? "" : title->second, text);
+  }
+  return out;
+}
+
+// A component with no project around it publishes the WIT it carries itself, from any
+// folder; one inside a project (found from its path, not the current folder) publishes the
+// project's WIT folder.
+TEST_F(CliOci, PushFindsTheWitFromTheComponent) {
+  ASSERT_EQ(login().exit_code, 0);
+  test::TempDir elsewhere{"cli-oci-cwd"};
+  auto cwd = fs::current_path();
+  fs::current_path(elsewhere.path());
+  auto wasm = test::component("kitchen-sink-c.wasm").string();
+  auto r = run_asterai({"push", "--json", wasm, host_ + "/alice/derived:1.0.0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto pushed = json::parse(r.out);
+  EXPECT_EQ(pushed["wit_source"], "component");
+
+  auto project = home_->path() / "my-tool";
+  fs::create_directories(project / "build");
+  fs::copy(test::component("kitchen-sink-c.wasm"), project / "build" / "my-tool.wasm");
+  fs::copy(wit_dir(), project / "wit");
+  std::ofstream(project / "asterai.toml")
+      << "[component]\nnamespace = \"alice\"\nname = \"my-tool\"\nversion = \"0.1.0\"\n"
+         "language = \"c\"\ndescription = \"Found from the path\"\n";
+  fs::current_path(home_->path());
+  auto in_project =
+      run_asterai({"push", "--json", "my-tool/build/my-tool.wasm", host_ + "/alice/my-tool:0.1.0"});
+  fs::current_path(cwd);
+  ASSERT_EQ(in_project.exit_code, 0) << in_project.err;
+  EXPECT_EQ(json::parse(in_project.out)["wit_source"], "folder");
+
+  oci::ClientOptions o;
+  o.credentials = oci::Credentials{"alice", key_};
+  oci::RegistryClient client(host_, o);
+  auto derived = referrer_layers(client, "alice/derived", pushed["digest"], oci::kWitArtifact);
+  ASSERT_EQ(derived.size(), 1u);
+  EXPECT_EQ(derived[0].first, "component.wit");
+  const std::string& wit = derived[0].second;
+  for (const char* part :
+       {"package root:component;", "world root {", "export asterai:kitchen-sink/values@0.1.0;",
+        "export add: func(a: s32, b: s32) -> s32;", "interface values {", "record person {",
+        "greet: func(who: person) -> string;", "/// Greets a person"}) {
+    EXPECT_NE(wit.find(part), std::string::npos) << part << "\n" << wit;
+  }
+  auto tools = referrer_layers(client, "alice/derived", pushed["digest"], oci::kToolsArtifact);
+  ASSERT_EQ(tools.size(), 1u);
+  EXPECT_NE(tools[0].second.find("Greets a person"), std::string::npos) << tools[0].second;
+
+  auto from_folder = referrer_layers(client, "alice/my-tool", json::parse(in_project.out)["digest"],
+                                     oci::kWitArtifact);
+  ASSERT_FALSE(from_folder.empty());
+  EXPECT_EQ(from_folder[0].first, "world.wit");
+  auto m = client.get_manifest("alice/my-tool", "0.1.0");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(oci::parse_manifest(m->bytes)->annotations.at(std::string(oci::kAnnotationDescription)),
+            "Found from the path");
+}
+
 TEST_F(CliOci, ProjectFileGivesTheDefaults) {
   ASSERT_EQ(login().exit_code, 0);
   auto project = home_->path() / "project";

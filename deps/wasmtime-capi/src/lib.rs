@@ -12,9 +12,13 @@
 //! - `asterai_component_linker_bound_wasi_io` + `asterai_call_deadline_set`: `wasi:io` poll
 //!   and blocking stream methods that give up (a trap) when the calling thread's deadline
 //!   passes, so a call's timeout also ends waits inside the host.
+//! - `asterai_component_wit`: the WIT a component carries in its type information, with the
+//!   docs of its `asterai-wit-docs` section (what `asterai push` attaches when no WIT folder
+//!   applies).
 
 pub use wasmtime_c_api::*;
 
 mod deadline;
 mod http_filter;
 mod limiter;
+mod wit_text;

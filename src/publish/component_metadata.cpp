@@ -1,13 +1,14 @@
-#include "component_metadata.h"
+#include "asterai/publish/component_metadata.h"
 
 #include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "asterai/mcp/wit_docs.h"
 #include "asterai/runtime/schema.h"
 
-namespace asterai::cli {
+namespace asterai::publish {
 namespace fs = std::filesystem;
 
 namespace {
@@ -16,12 +17,6 @@ std::string short_interface(std::string_view iface) {
   auto slash = iface.rfind('/');
   if (slash != std::string_view::npos) iface.remove_prefix(slash + 1);
   return std::string(iface.substr(0, iface.find('@')));
-}
-
-std::string trim(std::string s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
 }  // namespace
@@ -48,39 +43,6 @@ Result<std::vector<WitFile>> read_wit_dir(const fs::path& dir) {
   std::sort(files.begin(), files.end(),
             [](const WitFile& a, const WitFile& b) { return a.name < b.name; });
   return files;
-}
-
-std::map<std::string, std::string> wit_function_docs(const std::vector<WitFile>& files) {
-  // A light line scanner, not a WIT parser: it tracks `interface x {` / `world x {` scopes
-  // and the `///` lines right above `name: func(`. Good enough for docs; never fails.
-  static const std::regex scope_re(R"(^\s*(interface|world)\s+%?([a-z0-9-]+)\s*\{)");
-  static const std::regex func_re(R"(^\s*(export\s+)?%?([a-z0-9-]+)\s*:\s*(async\s+)?func\b)");
-  std::map<std::string, std::string> docs;
-  for (const auto& f : files) {
-    std::istringstream in(f.text);
-    std::string line, pending, scope, scope_kind;
-    int depth = 0;
-    std::smatch m;
-    while (std::getline(in, line)) {
-      std::string t = trim(line);
-      if (t.rfind("///", 0) == 0) {
-        std::string doc = trim(t.substr(3));
-        pending += pending.empty() ? doc : " " + doc;
-        continue;
-      }
-      if (depth == 0 && std::regex_search(line, m, scope_re)) {
-        scope_kind = m[1];
-        scope = m[2];
-      } else if (depth == 1 && std::regex_search(line, m, func_re) && !pending.empty()) {
-        std::string key = scope_kind == "world" ? "#" + m[2].str() : scope + "#" + m[2].str();
-        docs[key] = pending;
-      }
-      for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-      if (depth < 0) depth = 0;
-      if (!t.empty()) pending.clear();
-    }
-  }
-  return docs;
 }
 
 std::string wit_target(const std::vector<WitFile>& files) {
@@ -111,8 +73,7 @@ oci::ComponentInfo component_info(const runtime::Component& component, std::stri
   return info;
 }
 
-nlohmann::json tools_document(const runtime::Component& component,
-                              const std::map<std::string, std::string>& docs) {
+nlohmann::json tools_document(const runtime::Component& component, const mcp::WitDocs& docs) {
   nlohmann::json tools = nlohmann::json::array();
   for (const auto& f : component.functions()) {
     std::string iface = f.interface.empty() ? "" : short_interface(f.interface);
@@ -120,7 +81,8 @@ nlohmann::json tools_document(const runtime::Component& component,
                         {"function", f.qualified_name()},
                         {"interface", f.interface},
                         {"signature", f.signature()}};
-    if (auto d = docs.find(iface + "#" + f.name); d != docs.end()) t["description"] = d->second;
+    auto d = docs.functions.find(mcp::docs_key(f.interface, f.name));
+    if (d != docs.functions.end() && !d->second.empty()) t["description"] = d->second;
     if (f.unsupported.empty()) {
       t["input_schema"] = runtime::input_schema(f);
       t["output_schema"] = runtime::output_schema(f);
@@ -132,4 +94,4 @@ nlohmann::json tools_document(const runtime::Component& component,
   return {{"tools", tools}};
 }
 
-}  // namespace asterai::cli
+}  // namespace asterai::publish
