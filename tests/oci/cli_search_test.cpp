@@ -393,7 +393,9 @@ TEST_F(CliSearch, MissingThingsAndADownRegistryAreOneClearLine) {
       {{"show", host_ + "/alice/never-pushed:1.0.0"}, 14, "asterai login " + host_},
       {{"show", "--json", host_ + "/alice/weather-tools:9.9.9"}, 14, "asterai tags"},
       // A referrer is a manifest in the repository, but not a component.
-      {{"show", host_ + "/alice/weather-tools@" + shared->tools_referrer}, 15, "not a component"},
+      {{"show", host_ + "/alice/weather-tools@" + shared->tools_referrer},
+       15,
+       "no application/wasm layer"},
       {{"show", down + "/alice/x:1.0.0"}, 18, down},
       {{"search", "--registry", down, "weather"}, 18, down},
       {{"search", "--json", "--registry", down, "weather"}, 18, down},
