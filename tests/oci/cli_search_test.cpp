@@ -411,8 +411,9 @@ TEST_F(CliSearch, MissingThingsAndADownRegistryAreOneClearLine) {
     EXPECT_NE(r.err.find(c.in_stderr), std::string::npos) << joined << "\n" << r.err;
     EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << joined << "\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << joined << "\n" << r.err;
-    if (std::find(c.args.begin(), c.args.end(), "--json") != c.args.end())
+    if (std::find(c.args.begin(), c.args.end(), "--json") != c.args.end()) {
       EXPECT_TRUE(json::parse(r.out, nullptr, false).contains("error")) << r.out;
+    }
   }
 }
 
