@@ -11,6 +11,8 @@ void add_call_command(CLI::App& app, int& exit_code);
 // Publishing and the local store (oci): push, pull, login, logout, ls, rm, tags.
 void add_push_pull_commands(CLI::App& app, int& exit_code);
 void add_login_commands(CLI::App& app, int& exit_code);
+// Finding components in a registry (oci): search, show.
+void add_search_commands(CLI::App& app, int& exit_code);
 void add_store_commands(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 // Component projects (project): init, build.

@@ -1,5 +1,6 @@
 // `asterai login REGISTRY` and `asterai logout REGISTRY`: credentials for registries, checked
-// against the registry before they are stored (mode 0600, docs/publishing.md).
+// against the registry before they are stored (mode 0600, docs/publishing.md);
+// `asterai login --status` / `asterai whoami`: which registries, as whom (never the secret).
 #include <termios.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@ struct LoginArgs {
   std::string registry;
   std::string username;
   bool password_stdin = false;
+  bool status = false;
   bool json = false;
   RegistryFlags flags;
 };
@@ -116,6 +118,38 @@ int login(const LoginArgs& a) {
   return 0;
 }
 
+// The stored logins (all, or the one registry), without checking them against the registry.
+int status(const std::string& registry, bool as_json) {
+  auto fail = [&](const Error& e) { return report(e, as_json); };
+  std::optional<std::string> only;
+  if (!registry.empty()) {
+    auto host = registry_host(registry);
+    if (!host) return fail(host.error());
+    only = *host;
+  }
+  auto logins = oci::CredentialStore::open_default().logins();
+  if (!logins) return fail(logins.error());
+  if (only) std::erase_if(*logins, [&](const oci::StoredLogin& l) { return l.registry != *only; });
+  if (only && logins->empty())
+    return fail({ErrorKind::unauthorized,
+                 "not logged in to " + *only + "; run `asterai login " + *only + "`",
+                 {}});
+  if (as_json) {
+    json out = json::array();
+    for (const auto& l : *logins)
+      out.push_back({{"registry", l.registry}, {"username", l.username}, {"source", l.source}});
+    std::cout << json{{"logins", out}}.dump() << "\n";
+    return 0;
+  }
+  if (logins->empty()) {
+    std::cout << "not logged in to any registry (`asterai login REGISTRY` stores credentials)\n";
+    return 0;
+  }
+  for (const auto& l : *logins)
+    std::cout << l.registry << "  " << l.username << "  (" << l.source << ")\n";
+  return 0;
+}
+
 int logout(const std::string& registry, bool as_json) {
   auto host = registry_host(registry);
   if (!host) return report(host.error());
@@ -136,14 +170,36 @@ int logout(const std::string& registry, bool as_json) {
 
 void add_login_commands(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<LoginArgs>();
-  auto* cmd = app.add_subcommand("login", "Store credentials (user + API key) for a registry");
-  cmd->add_option("registry", a->registry, "Registry host, e.g. 127.0.0.1:5000")->required();
+  auto* cmd = app.add_subcommand(
+      "login", "Store credentials (user + API key) for a registry; --status shows the logins");
+  cmd->add_option("registry", a->registry,
+                  "Registry host, e.g. 127.0.0.1:5000 (with --status: only this one)");
   cmd->add_option("-u,--username", a->username, "User name (asked for on a terminal)");
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "Read the password (API key) from stdin instead of asking");
+  cmd->add_flag("--status", a->status,
+                "Say which registries you are logged in to and as whom (stored credentials, "
+                "not checked; secrets are never printed)");
   cmd->add_flag("--json", a->json, "Print the result as JSON");
   a->flags.add_to(*cmd);
-  cmd->callback([a, &exit_code] { exit_code = login(*a); });
+  cmd->callback([a, &exit_code] {
+    if (a->status) {
+      exit_code = status(a->registry, a->json);
+    } else if (a->registry.empty()) {
+      exit_code = report({ErrorKind::usage,
+                          "give the registry to log in to (asterai login HOST[:PORT]), or "
+                          "--status to see the logins",
+                          {}});
+    } else {
+      exit_code = login(*a);
+    }
+  });
+
+  auto who = std::make_shared<std::pair<std::string, bool>>();
+  auto* whoami = app.add_subcommand("whoami", "The same as `asterai login --status`");
+  whoami->add_option("registry", who->first, "Only this registry");
+  whoami->add_flag("--json", who->second, "Print the logins as JSON");
+  whoami->callback([who, &exit_code] { exit_code = status(who->first, who->second); });
 
   auto registry = std::make_shared<std::string>();
   auto as_json = std::make_shared<bool>(false);

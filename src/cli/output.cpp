@@ -48,6 +48,11 @@ nlohmann::json error_json(const Error& error) {
   return e;
 }
 
+int report(const Error& error, bool as_json) {
+  if (as_json) std::printf("%s\n", nlohmann::json{{"error", error_json(error)}}.dump().c_str());
+  return report(error);
+}
+
 std::string human_size(uint64_t bytes) {
   char buf[32];
   if (bytes < 1024)

@@ -33,6 +33,8 @@ std::filesystem::path default_cache_root();
 int report(const Error& error);
 // The same as a JSON envelope on stdout: {"error": {"kind", "message", "path"}}.
 nlohmann::json error_json(const Error& error);
+// report(), after printing error_json's envelope on stdout when `as_json` (--json commands).
+int report(const Error& error, bool as_json);
 
 // "45.2 KiB"
 std::string human_size(uint64_t bytes);

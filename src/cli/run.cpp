@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   add_call_command(app, exit_code);
   add_push_pull_commands(app, exit_code);
   add_login_commands(app, exit_code);
+  add_search_commands(app, exit_code);
   add_store_commands(app, exit_code);
   add_serve_command(app, exit_code);
   add_project_commands(app, exit_code);

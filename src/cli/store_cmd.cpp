@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "asterai/oci/referrers.h"
 #include "asterai/oci/semver.h"
 #include "commands.h"
 #include "oci_common.h"
@@ -14,16 +15,11 @@ namespace {
 
 using nlohmann::json;
 
-int fail_with(const Error& e, bool as_json) {
-  if (as_json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
-  return report(e);
-}
-
 int list(bool as_json) {
   auto store = open_store();
-  if (!store) return fail_with(store.error(), as_json);
+  if (!store) return report(store.error(), as_json);
   auto entries = store->entries();
-  if (!entries) return fail_with(entries.error(), as_json);
+  if (!entries) return report(entries.error(), as_json);
   std::vector<oci::StoreEntry> refs;
   for (auto& e : *entries)
     if (!e.ref.empty()) refs.push_back(std::move(e));
@@ -65,12 +61,12 @@ int list(bool as_json) {
 
 int remove(const std::vector<std::string>& refs, bool as_json) {
   auto store = open_store();
-  if (!store) return fail_with(store.error(), as_json);
+  if (!store) return report(store.error(), as_json);
   // Parse all first: a typo in the third name must not leave the first two removed.
   std::vector<oci::Reference> parsed;
   for (const auto& r : refs) {
     auto ref = parse_ref(r);
-    if (!ref) return fail_with(ref.error(), as_json);
+    if (!ref) return report(ref.error(), as_json);
     parsed.push_back(*ref);
   }
   json out = json::array();
@@ -78,7 +74,7 @@ int remove(const std::vector<std::string>& refs, bool as_json) {
   uint64_t bytes = 0;
   for (const auto& ref : parsed) {
     auto removed = store->remove(ref);
-    if (!removed) return fail_with(removed.error(), as_json);
+    if (!removed) return report(removed.error(), as_json);
     for (const auto& r : removed->removed_refs) out.push_back(r);
     blobs += removed->blobs_removed;
     bytes += removed->bytes_freed;
@@ -95,13 +91,12 @@ int remove(const std::vector<std::string>& refs, bool as_json) {
 
 int tags(const std::string& text, const RegistryFlags& flags, bool as_json) {
   auto ref = parse_ref(text);
-  if (!ref) return fail_with(ref.error(), as_json);
+  if (!ref) return report(ref.error(), as_json);
   auto client = make_client(ref->registry, flags);
-  if (!client) return fail_with(client.error(), as_json);
+  if (!client) return report(client.error(), as_json);
   auto list = client->list_tags(ref->repository);
-  if (!list) return fail_with(list.error(), as_json);
-  // The referrers tag fallback's index tags are plumbing, not versions.
-  std::erase_if(*list, [](const std::string& t) { return t.rfind("sha256-", 0) == 0; });
+  if (!list) return report(list.error(), as_json);
+  std::erase_if(*list, oci::is_fallback_tag);
   auto sorted = oci::sort_tags(std::move(*list));
   if (as_json) {
     std::cout << json{{"repository", ref->name()}, {"tags", sorted}}.dump() << "\n";

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -105,16 +106,26 @@ Result<std::optional<Credentials>> from_helper(const std::string& name, std::str
 }
 
 // Docker's order: a per-registry credHelpers entry, else the credsStore, else `auths`.
-Result<std::optional<Credentials>> lookup_docker(const json& config, std::string_view registry) {
+// `source` (when given) is set to the helper program that answered, or left alone.
+Result<std::optional<Credentials>> lookup_docker(const json& config, std::string_view registry,
+                                                 std::string* source = nullptr) {
+  auto answered_by = [&](const std::string& helper) {
+    if (source) *source = "docker-credential-" + helper;
+  };
   if (config.contains("credHelpers") && config["credHelpers"].is_object()) {
     for (const auto& [key, helper] : config["credHelpers"].items())
-      if (host_of_key(key) == registry && helper.is_string())
+      if (host_of_key(key) == registry && helper.is_string()) {
+        answered_by(helper.get<std::string>());
         return from_helper(helper.get<std::string>(), registry, true);
+      }
   }
   if (config.contains("credsStore") && config["credsStore"].is_string()) {
     auto stored =
         ASTERAI_TRY(from_helper(config["credsStore"].get<std::string>(), registry, false));
-    if (stored) return stored;
+    if (stored) {
+      answered_by(config["credsStore"].get<std::string>());
+      return stored;
+    }
   }
   return lookup(config, registry);
 }
@@ -174,6 +185,44 @@ Result<void> CredentialStore::save(std::string_view registry, const Credentials&
   if (!config.contains("auths") || !config["auths"].is_object()) config["auths"] = json::object();
   config["auths"][std::string(registry)] = {{"auth", base64_encode(c.username + ":" + c.password)}};
   return write_private(file_, config.dump(2) + "\n");
+}
+
+Result<std::vector<StoredLogin>> CredentialStore::logins() const {
+  std::vector<StoredLogin> out;
+  auto seen = [&](const std::string& host) {
+    for (const auto& l : out)
+      if (l.registry == host) return true;
+    return false;
+  };
+  json own = ASTERAI_TRY(read_json(file_));
+  if (own.contains("auths") && own["auths"].is_object())
+    for (const auto& [key, entry] : own["auths"].items())
+      if (auto c = from_entry(entry); c && !seen(host_of_key(key)))
+        out.push_back({host_of_key(key), c->username, file_.string()});
+  size_t docker_from = out.size();
+  auto docker = docker_config_.empty() ? Result<json>(json::object()) : read_json(docker_config_);
+  if (docker && docker->is_object()) {
+    std::vector<std::string> hosts;
+    for (const char* section : {"auths", "credHelpers"})
+      if (docker->contains(section) && (*docker)[section].is_object())
+        for (const auto& [key, unused] : (*docker)[section].items())
+          hosts.push_back(host_of_key(key));
+    for (const auto& host : hosts) {
+      if (seen(host)) continue;
+      // Docker's own lookup order, so the user shown is the one a request would use; a
+      // helper that fails leaves the registry out, as `find` would.
+      std::string source = docker_config_.string();
+      auto c = lookup_docker(*docker, host, &source);
+      if (!c || !*c) continue;
+      out.push_back({host, (*c)->username, source});
+    }
+  }
+  auto by_registry = [](const StoredLogin& a, const StoredLogin& b) {
+    return a.registry < b.registry;
+  };
+  std::sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(docker_from), by_registry);
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(docker_from), out.end(), by_registry);
+  return out;
 }
 
 Result<bool> CredentialStore::remove(std::string_view registry) const {

@@ -28,6 +28,8 @@ Result<void> fetch_to_store(RegistryClient& client, LocalStore& store, const std
   return writer.commit();
 }
 
+}  // namespace
+
 Result<Manifest> parse_component(const std::string& bytes, const Reference& ref) {
   auto m = parse_manifest(bytes);
   if (!m)
@@ -38,8 +40,6 @@ Result<Manifest> parse_component(const std::string& bytes, const Reference& ref)
     return make_error(ErrorKind::invalid_input, ref.to_string() + ": " + layer.error().message);
   return m;
 }
-
-}  // namespace
 
 Result<PullResult> pull(RegistryClient& client, LocalStore& store, const Reference& ref,
                         const PullOptions& options) {

@@ -9,6 +9,10 @@ std::string fallback_tag(const std::string& subject_digest) {
   return "sha256-" + std::string(digest_hex(subject_digest));
 }
 
+bool is_fallback_tag(std::string_view tag) {
+  return tag.size() == 7 + 64 && tag.substr(0, 7) == "sha256-";
+}
+
 Result<AttachResult> attach_referrer(RegistryClient& client, const std::string& repo,
                                      const Artifact& referrer, const std::string& artifact_type,
                                      const std::string& subject_digest, Progress* progress) {

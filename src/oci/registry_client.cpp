@@ -400,6 +400,29 @@ Result<void> RegistryClient::fetch_blob(const std::string& repo, const Descripto
   }
 }
 
+Result<std::string> RegistryClient::fetch_small_blob(const std::string& repo,
+                                                     const Descriptor& blob, size_t max_bytes) {
+  if (blob.size > max_bytes)
+    return make_error(ErrorKind::too_large, "blob " + blob.digest + " of " + repo + " is " +
+                                                std::to_string(blob.size) + " bytes, over " +
+                                                std::to_string(max_bytes));
+  std::string bytes;
+  BlobSink sink{[&](std::span<const uint8_t> b) {
+                  bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
+                  return bytes.size() <= max_bytes;
+                },
+                [&] { bytes.clear(); }};
+  auto fetched = fetch_blob(repo, blob, sink, nullptr);
+  if (!fetched && bytes.size() > max_bytes)
+    return make_error(ErrorKind::too_large, "blob " + blob.digest + " of " + repo +
+                                                " is larger than its descriptor says");
+  if (!fetched) return tl::unexpected(fetched.error());
+  if (sha256_digest(bytes) != blob.digest)
+    return make_error(ErrorKind::digest_invalid, registry_ + " sent blob " + blob.digest + " of " +
+                                                     repo + " with other content");
+  return bytes;
+}
+
 Result<std::vector<std::string>> RegistryClient::list_tags(const std::string& repo) {
   std::vector<std::string> tags;
   std::string path = "/v2/" + repo + "/tags/list?n=1000";

@@ -88,4 +88,14 @@ std::vector<std::string> sort_tags(std::vector<std::string> tags) {
   return tags;
 }
 
+std::string newest_version(const std::vector<std::string>& tags) {
+  std::string release, any;
+  for (const auto& t : sort_tags(tags)) {
+    if (!parse_version(t)) break;  // sorted: the versions come first
+    any = t;
+    if (is_release(t)) release = t;
+  }
+  return release.empty() ? any : release;
+}
+
 }  // namespace asterai::oci

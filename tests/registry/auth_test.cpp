@@ -108,6 +108,29 @@ TEST_F(Auth, PublicPullsAnonymouslyPrivateStaysHidden) {
             json({"alice/pub"}));
 }
 
+TEST_F(Auth, SearchShowsPrivateRepositoriesOnlyToTheirOwners) {
+  auto c = t.client();
+  push_blob(c, "alice/pub", "public bits",
+            {token("repository:alice/pub:pull,push", "alice", alice_key)});
+  push_blob(c, "alice/priv", "private bits",
+            {token("repository:alice/priv:pull,push", "alice", alice_key)});
+  ASSERT_TRUE(t.registry().metadata().set_visibility("alice/pub", true));
+  auto found = [&](const std::vector<std::string>& auth) {
+    auto body = json::parse(c.get("/v1/search?q=alice", auth).body);
+    std::vector<std::string> out;
+    for (const auto& r : body["results"])
+      out.push_back(r["name"].get<std::string>() + " " + r["visibility"].get<std::string>());
+    return out;
+  };
+  using Found = std::vector<std::string>;
+  EXPECT_EQ(found({}), (Found{"alice/pub public"}));
+  // Any token naming the user identifies it; the search endpoint itself never challenges.
+  EXPECT_EQ(found({token("registry:catalog:*", "alice", alice_key)}),
+            (Found{"alice/priv private", "alice/pub public"}));
+  EXPECT_EQ(found({token("registry:catalog:*", "bob", bob_key)}), (Found{"alice/pub public"}));
+  EXPECT_EQ(c.get("/v1/search?q=alice", {"Authorization: Bearer forged"}).status, 401);
+}
+
 TEST_F(Auth, VisibilityEndpointIsForThoseWhoMayPush) {
   auto c = t.client();
   const std::string path = "/v1/repositories/alice/vis/visibility";

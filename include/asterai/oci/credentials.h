@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "asterai/common/error.h"
 
@@ -17,6 +18,13 @@ namespace asterai::oci {
 struct Credentials {
   std::string username;
   std::string password;  // an API key for asterai's registry
+};
+
+// A registry the user is logged in to, as whom and where that is recorded; never the secret.
+struct StoredLogin {
+  std::string registry;
+  std::string username;
+  std::string source;  // asterai's file path, Docker's config.json path, or the helper program
 };
 
 class CredentialStore {
@@ -32,6 +40,10 @@ class CredentialStore {
   Result<void> save(std::string_view registry, const Credentials& credentials) const;
   // Removes the entry; false when there was none.
   Result<bool> remove(std::string_view registry) const;
+  // Every registry with stored credentials, asterai's entries first, then Docker's (its
+  // `auths` and `credHelpers`; the user name comes from the helper), sorted by registry
+  // within each; a registry in both appears once, as `find` would use it.
+  Result<std::vector<StoredLogin>> logins() const;
 
   const std::filesystem::path& file() const { return file_; }
 

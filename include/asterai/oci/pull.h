@@ -29,6 +29,10 @@ struct PullResult {
   std::vector<std::string> warnings;
 };
 
+// A component manifest's bytes, checked to hold exactly one wasm layer; invalid-input naming
+// `ref` otherwise (an environment, an image, a referrer).
+Result<Manifest> parse_component(const std::string& bytes, const Reference& ref);
+
 Result<PullResult> pull(RegistryClient& client, LocalStore& store, const Reference& ref,
                         const PullOptions& options = {});
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asterai/common/error.h"
@@ -14,6 +15,8 @@ namespace asterai::oci {
 
 // "sha256-<hex>": the fallback tag of a subject digest.
 std::string fallback_tag(const std::string& subject_digest);
+// Whether a tag has that shape: plumbing of the fallback, not a version to list.
+bool is_fallback_tag(std::string_view tag);
 
 struct AttachResult {
   std::string digest;

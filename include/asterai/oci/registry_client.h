@@ -17,6 +17,7 @@
 #include "asterai/oci/http.h"
 #include "asterai/oci/manifest.h"
 #include "asterai/oci/progress.h"
+#include "asterai/oci/search.h"
 
 namespace asterai::oci {
 
@@ -54,6 +55,8 @@ class RegistryClient {
 
   const std::string& registry() const { return registry_; }
   std::string base_url() const;
+  // Whether stored credentials were given (the client may still be refused with them).
+  bool has_credentials() const { return options_.credentials.has_value(); }
 
   // GET /v2/ with the auth flow: proves the credentials work (`asterai login`).
   Result<void> check_login();
@@ -72,6 +75,10 @@ class RegistryClient {
   // Streams the blob to `sink`; the caller verifies the digest.
   Result<void> fetch_blob(const std::string& repo, const Descriptor& blob, const BlobSink& sink,
                           Progress* progress);
+  // A small blob (a config, a WIT file, a tools document) into memory, digest-verified;
+  // too-large when its descriptor or the transfer exceeds `max_bytes`.
+  Result<std::string> fetch_small_blob(const std::string& repo, const Descriptor& blob,
+                                       size_t max_bytes);
 
   // Every tag, following `Link` pagination.
   Result<std::vector<std::string>> list_tags(const std::string& repo);
@@ -89,6 +96,10 @@ class RegistryClient {
   // the repository when missing) fails with not_found then, saying what to do instead.
   Result<std::optional<bool>> visibility(const std::string& repo);  // true: public
   Result<void> set_visibility(const std::string& repo, bool is_public);
+  // asterai's search API (search.h). With credentials, the user is identified first (the
+  // endpoint never challenges), so the answer includes what that user may read. A registry
+  // without the API is not-found, saying so.
+  Result<SearchPage> search(const SearchQuery& query);
 
  private:
   // One request with auth (scope for `repo`, push or pull) and, when `idempotent`, retries.

@@ -20,5 +20,8 @@ bool is_release(std::string_view tag);
 int compare_versions(const Version& a, const Version& b);
 // Versions first, oldest to newest, then the other tags in byte order.
 std::vector<std::string> sort_tags(std::vector<std::string> tags);
+// The tag of the newest release, else of the newest pre-release, else "" (what search and
+// `show` call a component's latest version; the `latest` tag itself may lag or be absent).
+std::string newest_version(const std::vector<std::string>& tags);
 
 }  // namespace asterai::oci

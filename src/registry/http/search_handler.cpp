@@ -1,7 +1,9 @@
-// GET /v1/search?q=&n=&page= — public repositories only, whoever asks.
+// GET /v1/search?q=&n=&page= — public repositories, plus the private ones the caller's token
+// (when it names a user) may see, as in _catalog.
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "asterai/registry/auth/policy.h"
 #include "asterai/registry/search/search.h"
 #include "http/errors.h"
 #include "http/handlers.h"
@@ -20,7 +22,13 @@ Response handle_search(Context& ctx) {
     return oci_error(400, "UNSUPPORTED", "n must be 1..100 and page a positive integer");
   std::string q = ctx.request.param("q");
   if (q.size() > 256) return oci_error(400, "UNSUPPORTED", "query too long");
-  auto result = search_public(ctx.registry.metadata(), q, (page - 1) * *n, *n);
+  // Without auth (--no-auth) nobody is identified: public repositories only.
+  const auto& viewer = ctx.caller.user;
+  bool auth = ctx.registry.config().auth;
+  auto visible = [&](const RepositoryInfo& repo) {
+    return auth ? may_see(viewer, repo) : repo.is_public;
+  };
+  auto result = search_repositories(ctx.registry.metadata(), q, (page - 1) * *n, *n, visible);
   if (!result) return from_error(result.error(), Subject::other);
   nlohmann::json hits = nlohmann::json::array();
   for (const auto& h : result->hits) {
@@ -29,6 +37,7 @@ Response handle_search(Context& ctx) {
                     {"tags", h.tags},
                     {"interfaces", h.interfaces},
                     {"tools", h.tools},
+                    {"visibility", h.is_public ? "public" : "private"},
                     {"score", h.score}});
   }
   nlohmann::json body = {

@@ -75,14 +75,16 @@ int score_of(const SearchHit& hit, const std::vector<std::string>& words) {
 
 }  // namespace
 
-Result<SearchPage> search_public(MetadataStore& metadata, const std::string& query, size_t offset,
-                                 size_t limit) {
+Result<SearchPage> search_repositories(MetadataStore& metadata, const std::string& query,
+                                       size_t offset, size_t limit,
+                                       const std::function<bool(const RepositoryInfo&)>& visible) {
   auto words = words_of(query);
   std::vector<SearchHit> hits;
   for (const auto& repo : ASTERAI_TRY(metadata.repositories())) {
-    if (!repo.is_public) continue;
+    if (!visible(repo)) continue;
     SearchHit hit;
     hit.repository = repo.name;
+    hit.is_public = repo.is_public;
     hit.tags = ASTERAI_TRY(metadata.list_tags(repo.name, "", SIZE_MAX));
     describe(hit, ASTERAI_TRY(metadata.manifests(repo.name)));
     hit.score = score_of(hit, words);

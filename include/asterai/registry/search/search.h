@@ -1,7 +1,8 @@
-// Search over public repositories: name, description annotation, tags, and the WIT
-// interfaces and tool names found in referrers. Ranked, paginated.
+// Search over the repositories a viewer may see: name, description annotation, tags, and the
+// WIT interfaces and tool names found in referrers. Ranked, paginated.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct SearchHit {
   std::vector<std::string> tags;
   std::vector<std::string> interfaces;
   std::vector<std::string> tools;
+  bool is_public = false;
   int score = 0;
 };
 
@@ -23,9 +25,10 @@ struct SearchPage {
   size_t total = 0;
 };
 
-// Matches every word of `query` (case-insensitive substring) somewhere in a repository;
-// an empty query lists all public repositories. Ordered by score, then name.
-Result<SearchPage> search_public(MetadataStore& metadata, const std::string& query, size_t offset,
-                                 size_t limit);
+// Matches every word of `query` (case-insensitive substring) somewhere in a repository that
+// `visible` admits; an empty query lists all of them. Ordered by score, then name.
+Result<SearchPage> search_repositories(MetadataStore& metadata, const std::string& query,
+                                       size_t offset, size_t limit,
+                                       const std::function<bool(const RepositoryInfo&)>& visible);
 
 }  // namespace asterai::registry
