@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "asterai/runtime/runtime.h"
+#include "reflect.h"
 #include "wasmtime_handles.h"
 
 namespace asterai::runtime {
@@ -13,6 +14,12 @@ struct Component::Impl {
   // One export index per entry of Component::functions(), same order; looked up once at
   // load so a call does no string lookups.
   std::vector<wt::ExportIndexPtr> export_indices;
+  // Only for a component some of whose imports nothing provides: the host's interfaces plus
+  // those imports defined to fail (missing_imports.h). Null otherwise: calls use the runtime's
+  // shared linker, and the per-call path is the same as before.
+  wt::LinkerPtr linker;
+  // The imports of `linker` that nothing provides (empty when it is null).
+  std::vector<ImportedItem> missing;
 };
 
 }  // namespace asterai::runtime
