@@ -134,10 +134,12 @@ scratch=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
 # The C sources of SRC bound to WORLD of the WIT folder WIT (wit-bindgen), compiled by clang-19
-# and made a component with the WASI reactor adapter, moved to OUTPUT. LABEL names the steps.
-build_c_reactor() { # label world wit src output
+# and made a component with the WASI reactor adapter (not with `no-adapter`, for code that
+# imports nothing of WASI preview 1), moved to OUTPUT. LABEL names the steps.
+build_c_reactor() { # label world wit src output [no-adapter]
   local label=$1 world=$2 wit=$3 src=$4 output=$5
-  local gen=$scratch/$label-bindings
+  local gen=$scratch/$label-bindings adapt=(--adapt "wasi_snapshot_preview1=$reactor_adapter")
+  [ "${6:-}" = no-adapter ] && adapt=()
   need_command clang-19 "clang-19 for wasm32-wasi"
   need "$wasm_tools" wasm-tools
   need "$wit_bindgen" wit-bindgen
@@ -146,9 +148,8 @@ build_c_reactor() { # label world wit src output
   run "$label: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
     -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/$label-core.wasm" \
     "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
-  run "$label: wasm-tools component new" "$wasm_tools" component new \
-    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/$label.wasm" \
-    "$scratch/$label-core.wasm"
+  run "$label: wasm-tools component new" "$wasm_tools" component new "${adapt[@]}" \
+    -o "$scratch/$label.wasm" "$scratch/$label-core.wasm"
   mv "$scratch/$label.wasm" "$output"
 }
 
@@ -351,7 +352,8 @@ build_missing_imports() {
 }
 
 # wasi-env-VERSION.wasm: the same C component bound to wasi:cli/environment@VERSION
-# (tests/components/wasi-versions), for WASI 0.2.x releases older than the runtime's.
+# (tests/components/wasi-versions), for WASI 0.2.x releases older than the runtime's. Without
+# the adapter: wit-component would merge the import into the adapter's newer release.
 build_wasi_version() { # version
   local version=$1 output=$out/wasi-env-$1.wasm src=$components/wasi-versions
   up_to_date "$output" "$src" "$script" "$wasm_tools" "$wit_bindgen" "$reactor_adapter" &&
@@ -360,7 +362,7 @@ build_wasi_version() { # version
   mkdir -p "$wit/deps/cli"
   sed "s/@VERSION@/$version/g" "$src/world.wit.in" >"$wit/world.wit"
   sed "s/@VERSION@/$version/g" "$src/cli.wit.in" >"$wit/deps/cli/cli.wit"
-  build_c_reactor "wasi-env-$version" wasi-env "$wit" "$src" "$output"
+  build_c_reactor "wasi-env-$version" wasi-env "$wit" "$src" "$output" no-adapter
 }
 
 build_core_module
