@@ -93,7 +93,8 @@ TEST(CliInspect, ImportsSayWhoProvidesThem) {
       run_asterai({"inspect", "--json", "--cache-dir", test::shared_cache_dir().string(), older});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json env;
-  for (const auto& i : json::parse(r.out)["imports"])
+  json doc = json::parse(r.out);  // kept alive: the loop borrows from it
+  for (const auto& i : doc["imports"])
     if (i["name"] == "wasi:cli/environment@0.2.0") env = i;
   ASSERT_FALSE(env.is_null()) << r.out;
   EXPECT_EQ(env["provided_by"], "host");
@@ -103,7 +104,8 @@ TEST(CliInspect, ImportsSayWhoProvidesThem) {
   r = run_asterai({"inspect", "--json", "--cache-dir", test::shared_cache_dir().string(), file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json numbers;
-  for (const auto& i : json::parse(r.out)["imports"])
+  doc = json::parse(r.out);
+  for (const auto& i : doc["imports"])
     if (i["name"] == "test:numbers/test") numbers = i;
   EXPECT_EQ(numbers,
             json({{"name", "test:numbers/test"}, {"kind", "instance"}, {"provided_by", "none"}}));
