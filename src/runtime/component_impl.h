@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "asterai/runtime/runtime.h"
-#include "reflect.h"
 #include "wasmtime_handles.h"
 
 namespace asterai::runtime {
@@ -18,8 +17,6 @@ struct Component::Impl {
   // those imports defined to fail (missing_imports.h). Null otherwise: calls use the runtime's
   // shared linker, and the per-call path is the same as before.
   wt::LinkerPtr linker;
-  // The imports of `linker` that nothing provides (empty when it is null).
-  std::vector<ImportedItem> missing;
 };
 
 }  // namespace asterai::runtime

@@ -98,6 +98,7 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
   c->functions_ = std::move(reflection.functions);
   // Imports the host does not provide are defined in a linker of the component's own, to
   // fail only when called: the rest of the component still works.
+  std::vector<ImportedItem> missing;
   for (auto& item : reflect_imports(engine, raw)) {
     auto info = std::find_if(c->imports_.begin(), c->imports_.end(),
                              [&](const ItemInfo& i) { return i.name == item.name; });
@@ -106,12 +107,12 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
       info->source = ImportSource::host;
       info->provider = std::move(*host);
     } else if (!host) {
-      c->impl_->missing.push_back(std::move(item));
+      missing.push_back(std::move(item));
     }
   }
-  if (!c->impl_->missing.empty()) {
+  if (!missing.empty()) {
     c->impl_->linker = ASTERAI_TRY(new_host_linker(engine));
-    ASTERAI_TRY(define_missing_imports(c->impl_->linker.get(), c->impl_->missing));
+    ASTERAI_TRY(define_missing_imports(c->impl_->linker.get(), missing));
   }
   for (const auto& f : c->functions_) {
     wt::ExportIndexPtr parent;
