@@ -4,7 +4,9 @@
 #   installed), core-module.wasm (a plain core module, not a component) and sandbox-probe.wasm
 #   (an adversary for the sandbox tests, binding wasi:http and wasi:sockets directly);
 #   compose-*.wasm: components that import each other (C, JavaScript, Python) and an agent
-#   importing the host API asterai:host/registry (wit/asterai-host), for composition tests.
+#   importing the host API asterai:host/registry (wit/asterai-host), for composition tests;
+#   missing-imports.wasm (imports interfaces nobody provides) and wasi-env-0.2.0.wasm,
+#   wasi-env-0.2.3.wasm (bound to older WASI 0.2.x releases).
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -130,6 +132,26 @@ PY
 # interrupted build never leaves an output that looks up to date.
 scratch=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+
+# The C sources of SRC bound to WORLD of the WIT folder WIT (wit-bindgen), compiled by clang-19
+# and made a component with the WASI reactor adapter (not with `no-adapter`, for code that
+# imports nothing of WASI preview 1), moved to OUTPUT. LABEL names the steps.
+build_c_reactor() { # label world wit src output [no-adapter]
+  local label=$1 world=$2 wit=$3 src=$4 output=$5
+  local gen=$scratch/$label-bindings adapt=(--adapt "wasi_snapshot_preview1=$reactor_adapter")
+  [ "${6:-}" = no-adapter ] && adapt=()
+  need_command clang-19 "clang-19 for wasm32-wasi"
+  need "$wasm_tools" wasm-tools
+  need "$wit_bindgen" wit-bindgen
+  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
+  run "$label: wit-bindgen" "$wit_bindgen" c --world "$world" --out-dir "$gen" "$wit"
+  run "$label: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
+    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/$label-core.wasm" \
+    "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
+  run "$label: wasm-tools component new" "$wasm_tools" component new "${adapt[@]}" \
+    -o "$scratch/$label.wasm" "$scratch/$label-core.wasm"
+  mv "$scratch/$label.wasm" "$output"
+}
 
 build_core_module() {
   local output=$out/core-module.wasm src=$components/core-module
@@ -275,20 +297,9 @@ build_compose_c() { # name
   local name=$1 output=$out/compose-$1.wasm src=$compose/$1
   up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$script" "$wasm_tools" "$wit_bindgen" \
     "$reactor_adapter" && return 0
-  need_command clang-19 "clang-19 for wasm32-wasi"
-  need "$wasm_tools" wasm-tools
-  need "$wit_bindgen" wit-bindgen
-  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
-  local wit gen=$scratch/$name-bindings
+  local wit
   if [ -d "$src/wit" ]; then wit=$src/wit; else wit=$(compose_wit); fi
-  run "compose-$name: wit-bindgen" "$wit_bindgen" c --world "$name" --out-dir "$gen" "$wit"
-  run "compose-$name: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
-    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/$name-core.wasm" \
-    "$src"/*.c "$gen"/*.c "$gen"/*_component_type.o
-  run "compose-$name: wasm-tools component new" "$wasm_tools" component new \
-    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/$name.wasm" \
-    "$scratch/$name-core.wasm"
-  mv "$scratch/$name.wasm" "$output"
+  build_c_reactor "compose-$name" "$name" "$wit" "$src" "$output"
 }
 
 build_compose_js() {
@@ -332,8 +343,32 @@ build_command() {
   mv "$scratch/hello.wasm" "$output"
 }
 
+# A C component importing interfaces nobody provides (tests/components/missing-imports).
+build_missing_imports() {
+  local output=$out/missing-imports.wasm src=$components/missing-imports
+  up_to_date "$output" "$src" "$script" "$wasm_tools" "$wit_bindgen" "$reactor_adapter" &&
+    return 0
+  build_c_reactor missing-imports missing-imports "$src/wit" "$src" "$output"
+}
+
+# wasi-env-VERSION.wasm: the same C component bound to wasi:cli/environment@VERSION
+# (tests/components/wasi-versions), for WASI 0.2.x releases older than the runtime's. Without
+# the adapter: wit-component would merge the import into the adapter's newer release.
+build_wasi_version() { # version
+  local version=$1 output=$out/wasi-env-$1.wasm src=$components/wasi-versions
+  up_to_date "$output" "$src" "$script" "$wasm_tools" "$wit_bindgen" "$reactor_adapter" &&
+    return 0
+  local wit=$scratch/wasi-env-$version-wit
+  mkdir -p "$wit/deps/cli"
+  sed "s/@VERSION@/$version/g" "$src/world.wit.in" >"$wit/world.wit"
+  sed "s/@VERSION@/$version/g" "$src/cli.wit.in" >"$wit/deps/cli/cli.wit"
+  build_c_reactor "wasi-env-$version" wasi-env "$wit" "$src" "$output" no-adapter
+}
+
 build_core_module
 build_c
+build_missing_imports
+for version in 0.2.0 0.2.3; do build_wasi_version "$version"; done
 build_command
 build_probe
 build_js

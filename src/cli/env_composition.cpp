@@ -67,7 +67,8 @@ Result<LoadedComposition> load_composition(const std::string& env_arg,
       return make_error(component.error().kind,
                         "component " + name + ": " + component.error().message);
     auto policy = ASTERAI_TRY(member_policy(name, c, doc, secrets));
-    members.push_back({name, *component, std::move(policy.grants), policy.limits});
+    members.push_back(
+        {name, *component, std::move(policy.grants), policy.limits, c.allow_missing_imports});
     out.files.emplace(name, file);
   }
   std::vector<runtime::Wire> wires;

@@ -33,6 +33,28 @@ nlohmann::json function_json(const runtime::FunctionInfo& f) {
   return j;
 }
 
+// provided_by: "host" (resolves_to: the host's interface, e.g. the WASI version an import of
+// another 0.2.x resolved to), "component" (another member of an environment) or "none".
+nlohmann::json import_json(const runtime::ItemInfo& i) {
+  nlohmann::json j = {
+      {"name", i.name}, {"kind", i.kind}, {"provided_by", runtime::import_source_name(i.source)}};
+  if (i.source == runtime::ImportSource::host) j["resolves_to"] = i.provider;
+  if (i.source == runtime::ImportSource::member) j["component"] = i.provider;
+  return j;
+}
+
+std::string import_text(const runtime::ItemInfo& i) {
+  switch (i.source) {
+    case runtime::ImportSource::host:
+      return "provided by the host as " + i.provider;
+    case runtime::ImportSource::member:
+      return "provided by component `" + i.provider + "`";
+    case runtime::ImportSource::none:
+      break;
+  }
+  return "not provided: calls into it fail with missing-import";
+}
+
 int inspect(const InspectArgs& args) {
   auto rt = runtime::Runtime::create(args.engine.to_options(false));
   if (!rt) return report(rt.error());
@@ -51,11 +73,11 @@ int inspect(const InspectArgs& args) {
   if (args.json) {
     nlohmann::json out = {
         {"component", {{"path", args.file}, {"sha256", c.sha256()}, {"size", c.size_bytes()}}}};
-    for (const char* key : {"imports", "exports"}) {
-      auto& items = std::string_view(key) == "imports" ? c.imports() : c.exports();
-      out[key] = nlohmann::json::array();
-      for (const auto& i : items) out[key].push_back({{"name", i.name}, {"kind", i.kind}});
-    }
+    out["imports"] = nlohmann::json::array();
+    for (const auto& i : c.imports()) out["imports"].push_back(import_json(i));
+    out["exports"] = nlohmann::json::array();
+    for (const auto& e : c.exports())
+      out["exports"].push_back({{"name", e.name}, {"kind", e.kind}});
     out["functions"] = nlohmann::json::array();
     for (const auto& f : c.functions()) out["functions"].push_back(function_json(f));
     std::cout << out.dump(2) << "\n";
@@ -64,7 +86,8 @@ int inspect(const InspectArgs& args) {
   std::cout << "component " << args.file << "\n  sha256:" << c.sha256() << "  "
             << human_size(c.size_bytes()) << "\n\nimports:\n";
   if (c.imports().empty()) std::cout << "  (none)\n";
-  for (const auto& i : c.imports()) std::cout << "  " << i.name << " (" << i.kind << ")\n";
+  for (const auto& i : c.imports())
+    std::cout << "  " << i.name << " (" << i.kind << "): " << import_text(i) << "\n";
   std::cout << "\nexports:\n";
   for (const auto& e : c.exports()) std::cout << "  " << e.name << " (" << e.kind << ")\n";
   std::cout << "\nfunctions:\n";
@@ -86,8 +109,9 @@ int inspect(const InspectArgs& args) {
 
 void add_inspect_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<InspectArgs>();
-  auto* cmd =
-      app.add_subcommand("inspect", "Show a component's imports, exports, functions and schemas");
+  auto* cmd = app.add_subcommand(
+      "inspect",
+      "Show a component's imports (and who provides them), exports, functions and schemas");
   cmd->add_option("component", args->file, "Component file (.wasm) or REGISTRY/NS/NAME:VERSION")
       ->required();
   cmd->add_flag("--json", args->json, "Print machine-readable JSON (includes the JSON Schemas)");

@@ -59,6 +59,9 @@ std::vector<Change> diff_documents(const Document& a, const Document& b) {
         p.fuel != q.fuel)
       out.push_back(
           {"limits-changed", name, limits_text(p) + " -> " + limits_text(q), Bump::patch});
+    if (old.allow_missing_imports != c.allow_missing_imports)
+      out.push_back({"allow-missing-imports-changed", name,
+                     c.allow_missing_imports ? "false -> true" : "true -> false", Bump::patch});
   }
   for (const auto& [k, v] : a.vars) {
     auto it = b.vars.find(k);

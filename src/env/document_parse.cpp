@@ -84,7 +84,9 @@ Result<void> parse_component(const Context& cx, const Document& doc, const std::
     return cx.error(
         node, "bad component name \"" + name + "\" (use lower-case letters, digits, '-' and '_')");
   const auto* t = ASTERAI_TRY(cx.table(node, where));
-  ASTERAI_TRY(cx.only_keys(*t, {"ref", "vars", "secrets", "grants", "limits"}, "[" + where + "]"));
+  ASTERAI_TRY(cx.only_keys(*t,
+                           {"ref", "vars", "secrets", "grants", "limits", "allow-missing-imports"},
+                           "[" + where + "]"));
   const auto* ref = t->get("ref");
   if (!ref) return cx.error(node, "[" + where + "] needs ref = \"REGISTRY/NS/NAME:VERSION\"");
   c.ref = ASTERAI_TRY(cx.string(*ref, where + ".ref"));
@@ -101,6 +103,11 @@ Result<void> parse_component(const Context& cx, const Document& doc, const std::
       if (std::find(doc.secrets.begin(), doc.secrets.end(), s) == doc.secrets.end())
         return cx.error(*secrets, where + ".secrets names \"" + s +
                                       "\", which is not declared in the top-level secrets list");
+  }
+  if (const auto* allow = t->get("allow-missing-imports")) {
+    const auto* value = allow->as_boolean();
+    if (!value) return cx.error(*allow, where + ".allow-missing-imports must be true or false");
+    c.allow_missing_imports = value->get();
   }
   if (const auto* g = t->get("grants"))
     ASTERAI_TRY(parse_grants(cx, *ASTERAI_TRY(cx.table(*g, where + ".grants")), where + ".grants",

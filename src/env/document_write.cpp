@@ -60,6 +60,7 @@ std::string serialize_document(const Document& doc) {
     out += "\n[" + t + "]\nref = " + quote(c.ref) + "\n";
     if (!c.vars.empty()) out += "vars = " + list(c.vars) + "\n";
     if (!c.secrets.empty()) out += "secrets = " + list(c.secrets) + "\n";
+    if (c.allow_missing_imports) out += "allow-missing-imports = true\n";
     const auto& p = c.policy;
     if (!p.env.empty() || !p.allow_hosts.empty()) {
       out += "\n[" + t + ".grants]\n";

@@ -13,6 +13,10 @@ struct Component::Impl {
   // One export index per entry of Component::functions(), same order; looked up once at
   // load so a call does no string lookups.
   std::vector<wt::ExportIndexPtr> export_indices;
+  // Only for a component some of whose imports nothing provides: the host's interfaces plus
+  // those imports defined to fail (missing_imports.h). Null otherwise: calls use the runtime's
+  // shared linker, and the per-call path is the same as before.
+  wt::LinkerPtr linker;
 };
 
 }  // namespace asterai::runtime

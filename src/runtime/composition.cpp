@@ -19,6 +19,11 @@ const Member* Composition::find(std::string_view name) const {
   return i < members_.size() ? &members_[i] : nullptr;
 }
 
+const std::vector<ItemInfo>* Composition::imports(std::string_view member) const {
+  size_t i = impl_->index_of(member);
+  return i < impl_->imports.size() ? &impl_->imports[i] : nullptr;
+}
+
 size_t Composition::Impl::index_of(std::string_view name) const {
   const auto& members = self->members_;
   for (size_t i = 0; i < members.size(); ++i) {

@@ -35,6 +35,8 @@ struct Composition::Impl {
   std::vector<std::unique_ptr<Binding>> bindings;
   // Per member; null for a member that imports nothing but WASI (the runtime's shared linker).
   std::vector<wt::LinkerPtr> linkers;
+  // Per member: its imports with who provides each (Composition::imports).
+  std::vector<std::vector<ItemInfo>> imports;
 
   // Runs `function` of member `member` with the member's grants and limits, inside the
   // deadline of the call that is running on this thread (if any).

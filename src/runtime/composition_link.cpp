@@ -1,6 +1,7 @@
-// Linking a composition: every member's non-WASI import resolved to one provider (another
-// member's export or the host API), checked (versions, signatures, resources, cycles), then
-// one linker per importing member whose imported functions call into the providers.
+// Linking a composition: every member's import the host does not provide resolved to one
+// provider (another member's export or the host API) or, where the member allows it, left
+// missing; checked (versions, signatures, resources, cycles), then one linker per importing
+// member whose imported functions call into the providers.
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -8,10 +9,11 @@
 #include "asterai/runtime/composition.h"
 #include "component_impl.h"
 #include "composition_impl.h"
+#include "host_interfaces.h"
 #include "interface_name.h"
+#include "missing_imports.h"
 #include "reflect.h"
 #include "runtime_impl.h"
-#include "wasmtime_ext.h"
 
 namespace asterai::runtime {
 namespace {
@@ -80,7 +82,10 @@ class Linking {
     edges_.assign(members_.size(), {});
     wire_used_.assign(wires_.size(), false);
     imports_.resize(members_.size());
+    missing_.resize(members_.size());
+    impl_.imports.resize(members_.size());
     for (size_t i = 0; i < members_.size(); ++i) {
+      impl_.imports[i] = members_[i].component->imports();
       imports_[i] = reflect_imports(engine_, components_[i]);
       for (const auto& item : imports_[i]) ASTERAI_TRY(resolve(i, item));
     }
@@ -97,15 +102,10 @@ class Linking {
 
   Result<void> build_linkers() {
     impl_.linkers.resize(members_.size());
+    groups_.resize(members_.size());
     for (size_t i = 0; i < members_.size(); ++i) {
-      if (groups_.size() <= i || groups_[i].empty()) continue;
-      wt::LinkerPtr linker(wasmtime_component_linker_new(engine_));
-      if (auto* err = wasmtime_component_linker_add_wasip2(linker.get())) {
-        return make_error(ErrorKind::internal, "linking WASI p2: " + wt::take_message(err));
-      }
-      if (auto* err = asterai_component_linker_add_wasi_http_filtered(linker.get())) {
-        return make_error(ErrorKind::internal, "linking wasi:http: " + wt::take_message(err));
-      }
+      if (groups_[i].empty() && missing_[i].empty()) continue;
+      wt::LinkerPtr linker = ASTERAI_TRY(new_host_linker(engine_));
       {
         // The root (and each instance under it) holds the linker exclusively until deleted.
         LinkerInstancePtr root(wasmtime_component_linker_root(linker.get()));
@@ -128,6 +128,7 @@ class Linking {
           }
         }
       }
+      ASTERAI_TRY(define_missing_imports(linker.get(), missing_[i]));
       impl_.linkers[i] = std::move(linker);
     }
     return {};
@@ -136,17 +137,54 @@ class Linking {
  private:
   std::string who(size_t i) const { return "component " + quoted(members_[i].name); }
 
+  // Records who provides the import `name` of member `importer` (Composition::imports).
+  void record_provider(size_t importer, const std::string& name, ImportSource source,
+                       std::string provider) {
+    for (auto& info : impl_.imports[importer]) {
+      if (info.name != name) continue;
+      info.source = source;
+      info.provider = std::move(provider);
+    }
+  }
+
+  // True when a member other than `importer`, or the host API, exports an interface that
+  // satisfies the import `name`.
+  bool anyone_exports(size_t importer, const std::string& name) const {
+    auto wanted = parse_interface_name(name);
+    if (!wanted) return false;
+    if (wanted->unversioned() == kHostRegistryInterface) return true;
+    for (size_t p = 0; p < members_.size(); ++p) {
+      if (p == importer) continue;
+      for (const auto& e : members_[p].component->exports()) {
+        auto provided = parse_interface_name(e.name);
+        if (e.kind == "instance" && provided && satisfies(*provided, *wanted)) return true;
+      }
+    }
+    return false;
+  }
+
   Result<void> resolve(size_t importer, const ImportedItem& item) {
-    if (item.name.starts_with("wasi:")) return {};  // the runtime's own WASI, sandboxed
+    if (auto host = host_interface_for(item.name)) {  // the runtime's own WASI, sandboxed
+      record_provider(importer, item.name, ImportSource::host, std::move(*host));
+      return {};
+    }
+    if (members_[importer].allow_missing_imports && !anyone_exports(importer, item.name)) {
+      missing_[importer].push_back(item);  // defined to fail when called (build_linkers)
+      return {};
+    }
+    const std::string allow_hint = " (or set allow-missing-imports = true on " +
+                                   quoted(members_[importer].name) +
+                                   " to run it anyway, calls into the import failing)";
     if (!item.is_instance) {
       return make_error(ErrorKind::link, who(importer) + " imports " + item.name +
                                              ", which is not an interface; an environment links "
-                                             "only interfaces");
+                                             "only interfaces" +
+                                             allow_hint);
     }
     auto wanted = parse_interface_name(item.name);
     if (!wanted) {
-      return make_error(ErrorKind::link,
-                        who(importer) + " imports " + item.name + ", which no component provides");
+      return make_error(ErrorKind::link, who(importer) + " imports " + item.name +
+                                             ", which no component provides" + allow_hint);
     }
     if (!item.resources.empty()) {
       return make_error(ErrorKind::link,
@@ -165,6 +203,7 @@ class Linking {
 
     auto provider = ASTERAI_TRY(choose_provider(importer, item, *wanted));
     edges_[importer].insert(provider.member);
+    record_provider(importer, item.name, ImportSource::member, members_[provider.member].name);
     const Component& component = *members_[provider.member].component;
     for (const auto& f : item.functions) {
       auto it = std::find_if(component.functions().begin(), component.functions().end(),
@@ -227,7 +266,11 @@ class Linking {
       if (!incompatible.empty()) hint = " (" + incompatible.front() + ", an incompatible version)";
       return make_error(ErrorKind::link, who(importer) + " imports " + item.name +
                                              ", which no component of the environment exports" +
-                                             hint + "; add a component that exports it");
+                                             hint +
+                                             "; add a component that exports it, or set "
+                                             "allow-missing-imports = true on " +
+                                             quoted(members_[importer].name) +
+                                             " to run it anyway, calls into the import failing");
     }
     if (candidates.size() > 1) {
       std::string names;
@@ -250,6 +293,8 @@ class Linking {
                                              std::string(kHostRegistryInterface) + "@" +
                                              std::string(kHostRegistryVersion));
     }
+    record_provider(importer, item.name, ImportSource::host,
+                    std::string(kHostRegistryInterface) + "@" + std::string(kHostRegistryVersion));
     for (const auto& f : item.functions) {
       HostFunction host = HostFunction::none;
       if (f.name == "list-components" && f.params.empty() && f.result) {
@@ -329,7 +374,8 @@ class Linking {
   const std::vector<Wire>& wires_;
   Composition::Impl& impl_;
   std::vector<std::vector<ImportedItem>> imports_;
-  std::vector<std::set<size_t>> edges_;  // importer -> providers
+  std::vector<std::vector<ImportedItem>> missing_;  // per member: imports nothing provides
+  std::vector<std::set<size_t>> edges_;             // importer -> providers
   std::vector<bool> wire_used_;
   // Per member: (imported instance name, its bindings), in import order.
   std::vector<std::vector<std::pair<std::string, std::vector<Binding*>>>> groups_;

@@ -276,7 +276,9 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
   }
 
   wasmtime_component_instance_t instance;
-  const wasmtime_component_linker_t* linker = call.linker ? call.linker : impl_->linker.get();
+  const wasmtime_component_linker_t* linker = call.linker;
+  if (!linker)
+    linker = component.impl_->linker ? component.impl_->linker.get() : impl_->linker.get();
   if (auto* err = wasmtime_component_linker_instantiate(
           linker, ctx, component.impl_->component.get(), &instance)) {
     std::string message = wt::take_message(err);

@@ -17,7 +17,8 @@ struct Runtime::Invocation {
   std::span<const wasmtime_component_val_t> args;
   const CallLimits& limits;
   const Grants& grants;
-  // Null: the runtime's shared linker (WASI and wasi:http only).
+  // Null: the component's own linker when it has one (imports nothing provides), else the
+  // runtime's shared linker (WASI and wasi:http only).
   const wasmtime_component_linker_t* linker = nullptr;
   // When set, the result is left here as a component value and CallOutcome::result stays null.
   OwnedVal* raw_result = nullptr;

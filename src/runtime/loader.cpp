@@ -1,10 +1,13 @@
 // Loading a component: sniff the binary, then the compile cache, then compile.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
 #include "asterai/common/files.h"
 #include "asterai/common/sha256.h"
 #include "component_impl.h"
+#include "host_interfaces.h"
+#include "missing_imports.h"
 #include "reflect.h"
 #include "runtime_impl.h"
 
@@ -93,6 +96,24 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
   c->imports_ = std::move(reflection.imports);
   c->exports_ = std::move(reflection.exports);
   c->functions_ = std::move(reflection.functions);
+  // Imports the host does not provide are defined in a linker of the component's own, to
+  // fail only when called: the rest of the component still works.
+  std::vector<ImportedItem> missing;
+  for (auto& item : reflect_imports(engine, raw)) {
+    auto info = std::find_if(c->imports_.begin(), c->imports_.end(),
+                             [&](const ItemInfo& i) { return i.name == item.name; });
+    auto host = host_interface_for(item.name);
+    if (host && info != c->imports_.end()) {
+      info->source = ImportSource::host;
+      info->provider = std::move(*host);
+    } else if (!host) {
+      missing.push_back(std::move(item));
+    }
+  }
+  if (!missing.empty()) {
+    c->impl_->linker = ASTERAI_TRY(new_host_linker(engine));
+    ASTERAI_TRY(define_missing_imports(c->impl_->linker.get(), missing));
+  }
   for (const auto& f : c->functions_) {
     wt::ExportIndexPtr parent;
     if (!f.interface.empty()) {

@@ -234,7 +234,8 @@ Reflection reflect_component(const wasm_engine_t* engine, const wasmtime_compone
     size_t len = 0;
     wt::ItemHolder item;
     if (wasmtime_component_type_import_nth(type.get(), engine, i, &name, &len, &item.raw)) {
-      out.imports.push_back(ItemInfo{name_of(name, len), item_kind(item.raw.kind)});
+      out.imports.push_back(
+          ItemInfo{name_of(name, len), item_kind(item.raw.kind), ImportSource::none, {}});
     }
   }
   size_t exports = wasmtime_component_type_export_count(type.get(), engine);
@@ -246,7 +247,7 @@ Reflection reflect_component(const wasm_engine_t* engine, const wasmtime_compone
       continue;
     }
     std::string export_name = name_of(name, len);
-    out.exports.push_back(ItemInfo{export_name, item_kind(item.raw.kind)});
+    out.exports.push_back(ItemInfo{export_name, item_kind(item.raw.kind), ImportSource::none, {}});
     if (item.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_FUNC) {
       out.functions.push_back(reflect_function("", export_name, item.raw.of.component_func));
     } else if (item.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_INSTANCE) {
@@ -289,6 +290,8 @@ std::vector<ImportedItem> reflect_imports(const wasm_engine_t* engine,
           imported.resources.push_back(name_of(iname, ilen));
         }
       }
+    } else if (item.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_FUNC) {
+      imported.functions.push_back(reflect_function("", imported.name, item.raw.of.component_func));
     }
     out.push_back(std::move(imported));
   }

@@ -1,8 +1,8 @@
 #include <cstdlib>
 
 #include "asterai/common/sha256.h"
+#include "host_interfaces.h"
 #include "runtime_impl.h"
-#include "wasmtime_ext.h"
 
 #ifndef ASTERAI_WASMTIME_VERSION
 #define ASTERAI_WASMTIME_VERSION "unknown"
@@ -80,18 +80,7 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   if (!rt->impl_->engine)
     return make_error(ErrorKind::internal, "could not create the Wasmtime engine");
 
-  rt->impl_->linker.reset(wasmtime_component_linker_new(rt->impl_->engine.get()));
-  if (auto* err = wasmtime_component_linker_add_wasip2(rt->impl_->linker.get())) {
-    return make_error(ErrorKind::internal, "linking WASI p2: " + wt::take_message(err));
-  }
-  // Epoch interruption stops wasm code only; these make waits in the host end at the deadline.
-  if (auto* err = asterai_component_linker_bound_wasi_io(rt->impl_->linker.get())) {
-    return make_error(ErrorKind::internal, "linking wasi:io: " + wt::take_message(err));
-  }
-  // wasi:http through asterai's filter: requests go out only to hosts a call was granted.
-  if (auto* err = asterai_component_linker_add_wasi_http_filtered(rt->impl_->linker.get())) {
-    return make_error(ErrorKind::internal, "linking wasi:http: " + wt::take_message(err));
-  }
+  rt->impl_->linker = ASTERAI_TRY(new_host_linker(rt->impl_->engine.get()));
   if (!options.cache_dir.empty()) rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_);
 
   Impl* impl = rt->impl_.get();

@@ -1,5 +1,7 @@
 #include "traps.h"
 
+#include "missing_imports.h"
+
 namespace asterai::runtime {
 namespace {
 
@@ -19,6 +21,7 @@ std::string trap_line(const std::string& message) {
 }  // namespace
 
 Error classify_call_error(const std::string& message) {
+  if (auto missing = missing_import_error(message)) return std::move(*missing);
   // Wasmtime's trap texts (its TrapCode display strings); the tests pin them per version.
   // The second text comes from the deadline on blocking host calls (wasmtime_ext.h).
   if (contains(message, "wasm trap: interrupt") || contains(message, "call deadline passed")) {

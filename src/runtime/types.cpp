@@ -162,4 +162,16 @@ std::string FunctionInfo::signature() const {
   return out;
 }
 
+const char* import_source_name(ImportSource source) {
+  switch (source) {
+    case ImportSource::host:
+      return "host";
+    case ImportSource::member:
+      return "component";
+    case ImportSource::none:
+      break;
+  }
+  return "none";
+}
+
 }  // namespace asterai::runtime

@@ -143,5 +143,21 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST_F(CliCall, ImportsNobodyProvidesFailOnlyTheCallsThatUseThem) {
+  std::string file = test::component("missing-imports.wasm").string();
+  auto r = call({file, "add", "40", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "42\n");
+  r = call({file, "roundtrip", "7"});
+  EXPECT_EQ(r.exit_code, 22) << r.err;
+  EXPECT_EQ(r.err,
+            "error: the component called test:numbers/test#roundtrip-u8, which nothing "
+            "provides\n");
+  r = call({"--json", file, "make-counter", "1"});
+  EXPECT_EQ(r.exit_code, 22) << r.err;
+  auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["error"]["kind"], "missing-import") << r.out;
+}
+
 }  // namespace
 }  // namespace asterai

@@ -70,5 +70,46 @@ TEST(CliInspect, NotAComponent) {
   EXPECT_NE(r.err.find("not a component"), std::string::npos);
 }
 
+TEST(CliInspect, ImportsSayWhoProvidesThem) {
+  auto file = test::component("missing-imports.wasm").string();
+  auto human = run_asterai({"inspect", "--cache-dir", test::shared_cache_dir().string(), file});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(
+      human.out.find(
+          "test:numbers/test (instance): not provided: calls into it fail with missing-import"),
+      std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("add: func(a: u32, b: u32) -> u32"), std::string::npos) << human.out;
+
+  auto older = test::component("wasi-env-0.2.0.wasm").string();
+  human = run_asterai({"inspect", "--cache-dir", test::shared_cache_dir().string(), older});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("wasi:cli/environment@0.2.0 (instance): provided by the host as "
+                           "wasi:cli/environment@0.2."),
+            std::string::npos)
+      << human.out;
+
+  auto r =
+      run_asterai({"inspect", "--json", "--cache-dir", test::shared_cache_dir().string(), older});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json env;
+  json doc = json::parse(r.out);  // kept alive: the loop borrows from it
+  for (const auto& i : doc["imports"])
+    if (i["name"] == "wasi:cli/environment@0.2.0") env = i;
+  ASSERT_FALSE(env.is_null()) << r.out;
+  EXPECT_EQ(env["provided_by"], "host");
+  EXPECT_TRUE(env["resolves_to"].get<std::string>().starts_with("wasi:cli/environment@0.2."));
+  EXPECT_NE(env["resolves_to"], "wasi:cli/environment@0.2.0");
+
+  r = run_asterai({"inspect", "--json", "--cache-dir", test::shared_cache_dir().string(), file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json numbers;
+  doc = json::parse(r.out);
+  for (const auto& i : doc["imports"])
+    if (i["name"] == "test:numbers/test") numbers = i;
+  EXPECT_EQ(numbers,
+            json({{"name", "test:numbers/test"}, {"kind", "instance"}, {"provided_by", "none"}}));
+}
+
 }  // namespace
 }  // namespace asterai

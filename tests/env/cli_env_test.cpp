@@ -337,6 +337,22 @@ TEST_F(CliEnv, ComponentsOfAnEnvironmentCallEachOtherAcrossLanguages) {
   auto missing = run({"env", "call", "alice/duo", "text", "text/summary", "2", "3"});
   EXPECT_EQ(missing.exit_code, 4) << missing.err;
   EXPECT_NE(missing.err.find("asterai:compose/math"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("allow-missing-imports = true"), std::string::npos) << missing.err;
+
+  // allow-missing-imports = true on the member: it links, and only calls into the missing
+  // interface fail, with their own kind and exit code.
+  fs::path draft = home_.path() / "envs" / "drafts" / "alice" / "duo.toml";
+  std::string text = draft_text("alice/duo");
+  std::string section = "[components.text]\n";
+  ASSERT_NE(text.find(section), std::string::npos) << text;
+  text.insert(text.find(section) + section.size(), "allow-missing-imports = true\n");
+  std::ofstream(draft) << text;
+  auto allowed = run({"env", "call", "alice/duo", "text", "text/summary", "2", "3"});
+  EXPECT_EQ(allowed.exit_code, 22) << allowed.err;
+  EXPECT_NE(allowed.err.find("the component called asterai:compose/math@0.1.0#add, which nothing "
+                             "provides"),
+            std::string::npos)
+      << allowed.err;
 }
 
 // `env run` runs every command component (wasi:cli/run) with the environment's grants: its

@@ -36,6 +36,7 @@ fuel = 1000000
 
 [components.calc]
 ref = "127.0.0.1:5000/alice/calc@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+allow-missing-imports = true
 
 [[wires]]
 importer = "probe"
@@ -57,6 +58,8 @@ TEST(EnvDocument, ParsesEveryField) {
   EXPECT_EQ(p.policy.timeout, "5s");
   EXPECT_EQ(p.policy.max_memory, "64MiB");
   EXPECT_EQ(p.policy.fuel, 1000000u);
+  EXPECT_FALSE(p.allow_missing_imports);
+  EXPECT_TRUE(doc->components.at("calc").allow_missing_imports);
   ASSERT_EQ(doc->wires.size(), 1u);
   EXPECT_EQ(doc->wires[0].provider, "calc");
 }
@@ -84,7 +87,10 @@ const BadCase kBad[] = {
      "components, wires)"},
     {"unknown component key", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nmemory = \"1MiB\"\n",
      "bad.toml:3: unknown key \"memory\" in [components.x] (allowed: ref, vars, secrets, grants, "
-     "limits)"},
+     "limits, allow-missing-imports)"},
+    {"allow-missing-imports not a boolean",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\nallow-missing-imports = \"yes\"\n",
+     "bad.toml:3: components.x.allow-missing-imports must be true or false"},
     {"unknown limit",
      "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[components.x.limits]\nmemory = 5\n",
      "bad.toml:4: unknown key \"memory\" in [components.x.limits] (allowed: timeout, max_memory, "
@@ -179,6 +185,13 @@ TEST(EnvDiff, BumpsByWhatChanged) {
   grants.components["probe"].policy.allow_hosts.push_back("x.example.com");
   EXPECT_EQ(diff_documents(*base, grants)[0].kind, "grants-changed");
   EXPECT_EQ(bump_for(diff_documents(*base, grants)), Bump::patch);
+
+  auto relaxed = *base;
+  relaxed.components["probe"].allow_missing_imports = true;
+  changes = diff_documents(*base, relaxed);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, "allow-missing-imports-changed");
+  EXPECT_EQ(changes[0].detail, "false -> true");
 
   auto upgraded = *base;
   upgraded.components["probe"].ref = "127.0.0.1:5000/alice/probe:1.1.0";

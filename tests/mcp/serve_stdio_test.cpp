@@ -123,5 +123,29 @@ TEST(ServeStdio, BadCommandLines) {
   EXPECT_EQ(bad_name.exit_code, 2);
 }
 
+TEST(ServeStdio, AMissingImportFailsOneCallAndServingGoesOn) {
+  std::string input =
+      lines({init_message(),
+             {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
+             mcp::test::request(1, "tools/call",
+                                {{"name", "missing-imports_roundtrip"}, {"arguments", {{"x", 7}}}}),
+             mcp::test::request(
+                 2, "tools/call",
+                 {{"name", "missing-imports_add"}, {"arguments", {{"a", 40}, {"b", 2}}}})});
+  auto r = test::run_asterai({"serve", "--cache-dir", test::shared_cache_dir().string(),
+                              test::component("missing-imports.wasm").string()},
+                             input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto o = parse_output(r.out);
+  EXPECT_EQ(o.by_id["1"]["result"]["isError"], true) << r.out;
+  EXPECT_EQ(o.by_id["1"]["result"]["content"][0]["text"],
+            "missing-import: the component called test:numbers/test#roundtrip-u8, which nothing "
+            "provides")
+      << r.out;
+  EXPECT_EQ(json::parse(o.by_id["2"]["result"]["content"][0]["text"].get<std::string>())["result"],
+            42)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace asterai

@@ -4,6 +4,7 @@
 // component lists and calls the others through the host API asterai:host/registry.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -183,7 +184,54 @@ TEST_F(CompositionTest, MissingProviderIsALinkError) {
   EXPECT_EQ(e.kind, ErrorKind::link);
   EXPECT_EQ(e.message,
             "component `text` imports asterai:compose/math@0.1.0, which no component of the "
-            "environment exports; add a component that exports it");
+            "environment exports; add a component that exports it, or set "
+            "allow-missing-imports = true on `text` to run it anyway, calls into the import "
+            "failing");
+}
+
+TEST_F(CompositionTest, AllowedMissingImportFailsOnlyTheCallsIntoIt) {
+  Member text = member("text", "js-text");
+  text.allow_missing_imports = true;
+  auto c = link({text});
+  ASSERT_TRUE(c);
+  auto outcome = call(*c, "text", "text/summary", {{"a", 2}, {"b", 40}});
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error->kind, ErrorKind::missing_import);
+  EXPECT_EQ(outcome.error->message,
+            "the component called asterai:compose/math@0.1.0#add, which nothing provides");
+  const auto* imports = c->imports("text");
+  ASSERT_NE(imports, nullptr);
+  auto math = std::find_if(imports->begin(), imports->end(), [](const ItemInfo& i) {
+    return i.name == "asterai:compose/math@0.1.0";
+  });
+  ASSERT_NE(math, imports->end());
+  EXPECT_EQ(math->source, ImportSource::none);
+
+  // With a provider present, the flag changes nothing: the import is linked to it.
+  auto both = link({member("math", "c-math"), text});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(ok_result(*both, "text", "text/summary", {{"a", 2}, {"b", 40}}), "2 + 40 = 42");
+}
+
+TEST_F(CompositionTest, ImportsSayWhoProvidesThem) {
+  auto c = link({member("math", "c-math"), member("text", "js-text")});
+  ASSERT_TRUE(c);
+  const auto* imports = c->imports("text");
+  ASSERT_NE(imports, nullptr);
+  bool saw_member = false, saw_host = false;
+  for (const auto& i : *imports) {
+    if (i.name == "asterai:compose/math@0.1.0") {
+      saw_member = true;
+      EXPECT_EQ(i.source, ImportSource::member);
+      EXPECT_EQ(i.provider, "math");
+    } else {
+      EXPECT_EQ(i.source, ImportSource::host) << i.name;
+      saw_host = saw_host || i.name.starts_with("wasi:");
+    }
+  }
+  EXPECT_TRUE(saw_member);
+  EXPECT_TRUE(saw_host);
+  EXPECT_EQ(c->imports("nobody"), nullptr);
 }
 
 TEST_F(CompositionTest, AmbiguousProvidersNeedAWire) {

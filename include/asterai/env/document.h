@@ -44,6 +44,8 @@ struct ComponentEntry {
   std::vector<std::string> vars;     // names in [vars], handed over as environment variables
   std::vector<std::string> secrets;  // names in `secrets`, handed over the same way
   ComponentPolicy policy;
+  // `allow-missing-imports = true`: link it even when nothing provides some of its imports.
+  bool allow_missing_imports = false;
   bool operator==(const ComponentEntry&) const = default;
 };
 

@@ -24,6 +24,10 @@ struct Member {
   std::shared_ptr<const Component> component;
   Grants grants;  // incl. env vars (vars and secrets it was granted arrive this way)
   CallLimits limits;
+  // Link even when an import is provided by no member and not by the host: the member runs,
+  // and a call into such an import fails with ErrorKind::missing_import. Off by default, since
+  // in an environment a missing provider is usually a mistake.
+  bool allow_missing_imports = false;
 };
 
 // "importer gets `interface` from provider"; interface is "ns:pkg/iface", version optional
@@ -37,9 +41,10 @@ inline constexpr std::string_view kHostRegistryInterface = "asterai:host/registr
 
 class Composition {
  public:
-  // Resolves every member's non-WASI imports to another member's exports or the host API;
-  // missing provider, ambiguous providers (unless wired), cycles, resource types and
-  // signature mismatches fail here, never at call time.
+  // Resolves every member's imports the host does not provide to another member's exports or
+  // the host API; missing provider (unless the member allows missing imports), ambiguous
+  // providers (unless wired), cycles, resource types and signature mismatches fail here,
+  // never at call time.
   static Result<std::shared_ptr<const Composition>> link(std::shared_ptr<const Runtime> runtime,
                                                          std::vector<Member> members,
                                                          std::vector<Wire> wires = {});
@@ -49,6 +54,9 @@ class Composition {
 
   const std::vector<Member>& members() const { return members_; }
   const Member* find(std::string_view name) const;
+  // The member's imports, each with who provides it in this composition (the host, another
+  // member, or nobody); null for an unknown member.
+  const std::vector<ItemInfo>* imports(std::string_view member) const;
   const Runtime& runtime() const { return *runtime_; }
 
   // Calls `function` (one of the member's component's functions()) with the member's grants

@@ -93,10 +93,24 @@ struct FunctionInfo {
   std::string signature() const;
 };
 
+// Who answers an import when the component runs.
+enum class ImportSource {
+  none,    // nothing: the component runs, and a call into the import fails (missing-import)
+  host,    // the runtime itself (WASI, wasi:http; in an environment also asterai:host)
+  member,  // another component of the environment
+};
+
 // An import or export of a component, as shown by `asterai inspect`.
 struct ItemInfo {
   std::string name;
   std::string kind;  // "instance", "func", "type", "resource", "module", "component"
+  // Imports only: who provides it, and `provider` names what it resolved to: the host's
+  // interface ("wasi:cli/environment@0.2.12" for an import of @0.2.0) or the member's name.
+  ImportSource source = ImportSource::none;
+  std::string provider;
 };
+
+// "none", "host", "component": the words `asterai inspect --json` uses.
+const char* import_source_name(ImportSource source);
 
 }  // namespace asterai::runtime
