@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "asterai/oci/media_types.h"
 #include "asterai/oci/semver.h"
 #include "commands.h"
 #include "oci_common.h"
@@ -32,8 +33,10 @@ int list(bool as_json) {
   for (const auto& e : refs) {
     json item = {{"ref", e.ref}, {"digest", e.manifest.digest}};
     // The wasm layer's size and path, when the manifest is readable.
-    auto bytes = store->read_blob(e.manifest.digest);
-    if (bytes) {
+    if (e.manifest.media_type == oci::kWasmLayer) {  // a local component: the entry is the wasm
+      item["size"] = e.manifest.size;
+      item["wasm"] = store->blob_path(e.manifest.digest).string();
+    } else if (auto bytes = store->read_blob(e.manifest.digest)) {
       auto m = oci::parse_manifest(std::string(bytes->begin(), bytes->end()));
       if (m)
         if (auto layer = oci::wasm_layer(*m)) {

@@ -46,6 +46,10 @@ json entry_json(const StoreEntry& e) {
 
 }  // namespace
 
+bool is_local_ref(std::string_view text) {
+  return text.starts_with(kLocalRefPrefix) && is_valid_digest(text.substr(kLocalRefPrefix.size()));
+}
+
 // --- FileLock -------------------------------------------------------------------------------
 
 FileLock::~FileLock() {
@@ -349,6 +353,42 @@ RemoveReport LocalStore::collect_garbage(const std::vector<StoreEntry>& kept) {
   // Leftovers of interrupted pulls (the exclusive lock means none is running).
   for (const auto& f : fs::directory_iterator(root_ / "tmp", ec)) fs::remove(f.path(), ec);
   return report;
+}
+
+// --- Local components -----------------------------------------------------------------------
+
+Result<std::string> LocalStore::add_local(std::span<const uint8_t> wasm) {
+  Descriptor blob{std::string(kWasmLayer), sha256_digest(wasm), wasm.size(), {}, {}};
+  std::string name = std::string(kLocalRefPrefix) + blob.digest;
+  // Held so an `rm` cannot collect the blob between its write and its index entry.
+  auto lock = ASTERAI_TRY(lock_for_writing());
+  // Written again when the stored copy was damaged: adding the file is how it is repaired.
+  if (!has_blob(blob) || !read_blob(blob.digest)) {
+    auto writer = ASTERAI_TRY(blob_writer(blob));
+    writer.write(wasm);
+    ASTERAI_TRY(writer.commit());
+  }
+  // The entry's "manifest" is the wasm blob itself: garbage collection keeps every entry's
+  // manifest digest, and finds no layers in it.
+  ASTERAI_TRY(add(StoreEntry{name, blob, {}}));
+  return name;
+}
+
+Result<fs::path> LocalStore::find_local(std::string_view local_ref) const {
+  if (!is_local_ref(local_ref))
+    return make_error(ErrorKind::invalid_input, "bad local component \"" + std::string(local_ref) +
+                                                    "\" (write local:sha256:<64 hex digits>)");
+  std::string digest(local_ref.substr(kLocalRefPrefix.size()));
+  auto bytes = read_blob(digest);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.message = std::string(local_ref) + " is " +
+                (e.kind == ErrorKind::not_found ? "not" : "damaged") +
+                " in the local store; add the component again from its file (`asterai env "
+                "update ENV`)";
+    return tl::unexpected(e);
+  }
+  return blob_path(digest);
 }
 
 }  // namespace asterai::oci
