@@ -70,17 +70,22 @@ int remove(const std::vector<std::string>& refs, bool as_json) {
   auto store = open_store();
   if (!store) return fail_with(store.error(), as_json);
   // Parse all first: a typo in the third name must not leave the first two removed.
-  std::vector<oci::Reference> parsed;
+  // Local components (local:sha256:…) are kept as nullopt beside their text.
+  std::vector<std::pair<std::string, std::optional<oci::Reference>>> parsed;
   for (const auto& r : refs) {
+    if (oci::is_local_ref(r)) {
+      parsed.emplace_back(r, std::nullopt);
+      continue;
+    }
     auto ref = parse_ref(r);
     if (!ref) return fail_with(ref.error(), as_json);
-    parsed.push_back(*ref);
+    parsed.emplace_back(r, *ref);
   }
   json out = json::array();
   size_t blobs = 0;
   uint64_t bytes = 0;
-  for (const auto& ref : parsed) {
-    auto removed = store->remove(ref);
+  for (const auto& [text, ref] : parsed) {
+    auto removed = ref ? store->remove(*ref) : store->remove_local(text);
     if (!removed) return fail_with(removed.error(), as_json);
     for (const auto& r : removed->removed_refs) out.push_back(r);
     blobs += removed->blobs_removed;

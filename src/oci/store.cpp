@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -293,22 +294,24 @@ Result<void> LocalStore::add(const StoreEntry& entry) {
 }
 
 Result<RemoveReport> LocalStore::remove(const Reference& ref) {
+  std::string key = ref.to_string();
+  return remove_where(key, [&](const StoreEntry& e) {
+    if (!ref.by_digest()) return e.ref == key;
+    auto parsed = parse_reference(e.ref);
+    return parsed && parsed->name() == ref.name() && e.manifest.digest == ref.digest;
+  });
+}
+
+Result<RemoveReport> LocalStore::remove_where(
+    const std::string& key, const std::function<bool(const StoreEntry&)>& matches) {
   // Exclusive: no pull is writing blobs it has not yet entered in the index.
   auto gc_lock = ASTERAI_TRY(FileLock::acquire(root_ / ".lock", true));
   auto index_lock = ASTERAI_TRY(FileLock::acquire(root_ / ".index.lock", true));
   auto all = ASTERAI_TRY(entries());
   RemoveReport report;
   std::vector<StoreEntry> kept;
-  std::string key = ref.to_string();
   for (auto& e : all) {
-    bool match = false;
-    if (!e.ref.empty()) {
-      auto parsed = parse_reference(e.ref);
-      match = ref.by_digest()
-                  ? (parsed && parsed->name() == ref.name() && e.manifest.digest == ref.digest)
-                  : e.ref == key;
-    }
-    if (match)
+    if (!e.ref.empty() && matches(e))
       report.removed_refs.push_back(e.ref);
     else
       kept.push_back(std::move(e));
@@ -372,6 +375,11 @@ Result<std::string> LocalStore::add_local(std::span<const uint8_t> wasm) {
   // manifest digest, and finds no layers in it.
   ASTERAI_TRY(add(StoreEntry{name, blob, {}}));
   return name;
+}
+
+Result<RemoveReport> LocalStore::remove_local(std::string_view local_ref) {
+  std::string key(local_ref);
+  return remove_where(key, [&](const StoreEntry& e) { return e.ref == key; });
 }
 
 Result<fs::path> LocalStore::find_local(std::string_view local_ref) const {

@@ -491,6 +491,13 @@ TEST_F(CliEnv, LocalComponentsArePinnedCopiesOfTheirFiles) {
   auto damaged = run({"env", "call", "--offline", "alice/local", "math", "math/add", "1", "2"});
   EXPECT_EQ(damaged.exit_code, 15) << damaged.err;
   EXPECT_NE(damaged.err.find("env update"), std::string::npos) << damaged.err;
+  // `asterai rm` takes the copy as `asterai ls` names it; the draft then needs `env update`.
+  auto rm = run({"rm", first});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_FALSE(fs::exists(blob));
+  auto removed = run({"env", "call", "--offline", "alice/local", "math", "math/add", "1", "2"});
+  EXPECT_EQ(removed.exit_code, 14) << removed.err;
+  EXPECT_NE(removed.err.find("env update"), std::string::npos) << removed.err;
 }
 
 // Push publishes a draft's local components to the environment's registry first

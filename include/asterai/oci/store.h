@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -123,10 +124,16 @@ class LocalStore {
   // The blob of a local component, verified against its digest (a changed or missing blob is
   // reported, not used).
   Result<std::filesystem::path> find_local(std::string_view local_ref) const;
+  // Removes a local component's entry and its blob (like remove; a draft naming it then
+  // needs `env update`).
+  Result<RemoveReport> remove_local(std::string_view local_ref);
 
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   Result<void> write_index(const std::vector<StoreEntry>& entries);
+  // Removes the named entries matching `matches` (`key` names them in the not-found error).
+  Result<RemoveReport> remove_where(const std::string& key,
+                                    const std::function<bool(const StoreEntry&)>& matches);
   RemoveReport collect_garbage(const std::vector<StoreEntry>& kept);
   std::filesystem::path root_;
 };
