@@ -208,7 +208,9 @@ void add_env_registry_commands(CLI::App& env, int& exit_code) {
   {
     auto a = std::make_shared<PushArgs>();
     auto* cmd = env.add_subcommand(
-        "push", "Pin a draft's components by digest and push it as a new, immutable version");
+        "push",
+        "Pin a draft's components by digest (local ones are first published to the registry as "
+        "REGISTRY/NS/COMPONENT:VERSION) and push it as a new, immutable version");
     cmd->add_option("env", a->env, "NS/NAME (a draft)")->required();
     cmd->add_option("--version", a->version,
                     "X.Y.Z (default: the last version bumped by what changed)");
