@@ -1,6 +1,6 @@
 // `asterai env init | add | remove | set-var | unset-var | grant | limit | inspect | ls`:
-// editing drafts and looking at environments. Registry commands are in
-// env_cmd_registry.cpp, secrets in env_cmd_secret.cpp, call/run in env_cmd_run.cpp.
+// editing drafts and looking at environments (`env update` is in env_cmd_update.cpp). Registry
+// commands are in env_cmd_registry.cpp, secrets in env_cmd_secret.cpp, call/run in env_cmd_run.cpp.
 #include <iostream>
 
 #include "asterai/common/units.h"
@@ -135,12 +135,15 @@ nlohmann::json component_json(const env::ComponentEntry& c) {
   if (c.policy.max_memory) limits["max_memory"] = *c.policy.max_memory;
   if (c.policy.max_output) limits["max_output"] = *c.policy.max_output;
   if (c.policy.fuel) limits["fuel"] = *c.policy.fuel;
-  return {
+  nlohmann::json j = {
       {"ref", c.ref},
+      {"local", !c.path.empty()},
       {"vars", c.vars},
       {"secrets", c.secrets},
       {"grants", {{"env", c.policy.env}, {"dirs", dirs}, {"allow_hosts", c.policy.allow_hosts}}},
       {"limits", limits}};
+  if (!c.path.empty()) j["path"] = c.path;
+  return j;
 }
 
 int inspect(const LoadedEnv& e, bool json) {
@@ -175,7 +178,11 @@ int inspect(const LoadedEnv& e, bool json) {
   }
   std::cout << "components:" << (d.components.empty() ? " none" : "") << "\n";
   for (const auto& [name, c] : d.components) {
-    std::cout << "  " << name << ": " << c.ref << "\n";
+    if (c.path.empty())
+      std::cout << "  " << name << ": " << c.ref << "\n";
+    else
+      std::cout << "  " << name << ": local " << c.ref.substr(oci::kLocalRefPrefix.size())
+                << " (from " << c.path << "; `asterai env update` reads it again)\n";
     auto line = [](const char* what, const std::vector<std::string>& v) {
       if (v.empty()) return;
       std::cout << "    " << what << ":";
@@ -253,10 +260,14 @@ void add_env_commands(CLI::App& app, int& exit_code) {
       std::string env, name, ref;
     };
     auto a = std::make_shared<A>();
-    auto* cmd = env->add_subcommand("add", "Add a component to a draft under a name");
+    auto* cmd = env->add_subcommand(
+        "add",
+        "Add a component to a draft under a name: a registry reference, or a .wasm file (copied "
+        "into the local store and pinned by digest; adding it again takes the new build)");
     cmd->add_option("env", a->env, "NS/NAME (a draft)")->required();
     cmd->add_option("name", a->name, "The component's name in the environment")->required();
-    cmd->add_option("ref", a->ref, "REGISTRY/NS/NAME:VERSION or REGISTRY/NS/NAME@sha256:…")
+    cmd->add_option("ref", a->ref,
+                    "REGISTRY/NS/NAME:VERSION, REGISTRY/NS/NAME@sha256:…, or FILE.wasm")
         ->required();
     cmd->callback([a, &exit_code] {
       exit_code = [&]() -> int {
@@ -267,18 +278,43 @@ void add_env_commands(CLI::App& app, int& exit_code) {
               make_error(ErrorKind::usage, "bad component name \"" + a->name +
                                                "\" (use lower-case letters, digits, '-' and '_')")
                   .value());
-        if (auto ok = env::validate_component_ref(a->ref); !ok)
-          return report(make_error(ErrorKind::usage, ok.error().message).value());
-        return finish(edit_draft(*n,
-                                 [&](env::Document& d) -> Result<void> {
-                                   if (d.components.contains(a->name))
-                                     return make_error(
-                                         ErrorKind::conflict,
-                                         "component " + a->name + " is already in " + *n);
-                                   d.components[a->name].ref = a->ref;
-                                   return {};
-                                 }),
-                      "added " + a->name + " (" + a->ref + ") to " + *n);
+        bool is_file = is_file_argument(a->ref);
+        // Only a local component is added again (to take its new build); checked before
+        // anything is copied into the store.
+        auto taken = [&](const env::Document& d) -> Result<void> {
+          auto it = d.components.find(a->name);
+          if (it != d.components.end() && (!is_file || it->second.path.empty()))
+            return make_error(ErrorKind::conflict, "component " + a->name + " is already in " + *n);
+          return {};
+        };
+        auto draft = load_env(*n, {}, true);
+        if (!draft) return report(draft.error());
+        if (auto ok = taken(draft->doc); !ok) return report(ok.error());
+        std::optional<env::LocalComponent> local;
+        if (is_file) {
+          auto imported = import_component_file(a->ref);
+          if (!imported) return report(imported.error());
+          local = std::move(*imported);
+        } else if (oci::is_local_ref(a->ref) || !env::validate_component_ref(a->ref)) {
+          return report(make_error(ErrorKind::usage,
+                                   "bad component reference \"" + a->ref +
+                                       "\" (write REGISTRY/NS/NAME:VERSION, "
+                                       "REGISTRY/NS/NAME@sha256:… or the path of a .wasm file)")
+                            .value());
+        }
+        bool replaced = false;
+        std::string added = local ? local->ref + " from " + local->path : a->ref;
+        auto edited = edit_draft(*n, [&](env::Document& d) -> Result<void> {
+          ASTERAI_TRY(taken(d));
+          // Adding a local component again takes its new build, keeping its grants and limits.
+          auto& c = d.components[a->name];
+          replaced = !c.ref.empty();
+          c.ref = local ? local->ref : a->ref;
+          c.path = local ? local->path : "";
+          return {};
+        });
+        return finish(edited, std::string(replaced ? "updated " : "added ") + a->name + " (" +
+                                  added + ") " + (replaced ? "in " : "to ") + *n);
       }();
     });
   }
@@ -453,6 +489,7 @@ void add_env_commands(CLI::App& app, int& exit_code) {
     cmd->add_flag("--json", *json, "Print JSON");
     cmd->callback([json, &exit_code] { exit_code = list(*json); });
   }
+  add_env_update_command(*env, exit_code);
   add_env_secret_commands(*env, exit_code);
   add_env_registry_commands(*env, exit_code);
   add_env_run_commands(*env, exit_code);

@@ -5,6 +5,7 @@
 
 namespace asterai::cli {
 
+void add_env_update_command(CLI::App& env, int& exit_code);
 void add_env_secret_commands(CLI::App& env, int& exit_code);
 void add_env_registry_commands(CLI::App& env, int& exit_code);
 void add_env_run_commands(CLI::App& env, int& exit_code);

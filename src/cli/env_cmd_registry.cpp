@@ -1,6 +1,7 @@
 // `asterai env push | pull | diff`: versions in a registry. Push pins every component by
-// digest, picks the version (given, or bumped from what changed since the last one) and
-// refuses a version that exists; pull verifies the document against its digest.
+// digest (publishing local ones first), picks the version (given, or bumped from what
+// changed since the last one) and refuses a version that exists; pull verifies the document
+// against its digest.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -9,6 +10,7 @@
 #include "asterai/env/diff.h"
 #include "env_cmd.h"
 #include "env_common.h"
+#include "env_publish_local.h"
 #include "output.h"
 
 namespace asterai::cli {
@@ -18,6 +20,7 @@ namespace {
 Result<env::Document> pin(env::Document doc, const EnvRegistryFlags& flags) {
   std::map<std::string, oci::RegistryClient> clients;
   for (auto& [name, c] : doc.components) {
+    if (oci::is_local_ref(c.ref)) continue;  // published by publish_local_components
     auto ref = oci::parse_reference(c.ref);
     if (!ref)
       return make_error(ErrorKind::invalid_input, "component " + name + ": " + ref.error().message);
@@ -54,6 +57,12 @@ int push(const PushArgs& a) {
   auto draft = load_env(*name, a.registry, true);
   if (!draft) return emit(draft.error());
   auto host = a.registry.registry_host();
+  if (!host && env::has_local_components(draft->doc))
+    return emit(
+        make_error(ErrorKind::usage, *name + " has local components, which push publishes to the "
+                                             "environment's registry: pass --registry HOST or set "
+                                             "ASTERAI_REGISTRY")
+            .value());
   if (!host) return emit(host.error());
   if (!a.version.empty() && (!oci::parse_version(a.version) || !oci::is_valid_tag(a.version)))
     return emit(make_error(ErrorKind::usage,
@@ -68,17 +77,24 @@ int push(const PushArgs& a) {
   if (!client) return emit(client.error());
   auto last = env::latest_version(*client, base->repository);
   if (!last) return emit(last.error());
-  std::vector<env::Change> changes;
   std::string previous;
+  std::optional<env::Document> old_doc;
   if (*last) {
     previous = env::version_string(**last);
     auto old = pull_env(base->with_tag(previous), a.registry);
     if (!old) return emit(old.error());
-    changes = env::diff_documents(old->doc, *pinned);
-  } else {
-    for (const auto& [n, c] : pinned->components)
-      changes.push_back({"component-added", n, c.ref, env::Bump::minor});
+    old_doc = std::move(old->doc);
+    if (auto ok = reuse_previous_pins(*pinned, *old_doc, a.registry); !ok) return emit(ok.error());
   }
+  // A local component still unpinned here is a new build: it counts as added or upgraded.
+  auto changes_to = [&](const env::Document& doc) {
+    if (old_doc) return env::diff_documents(*old_doc, doc);
+    std::vector<env::Change> added;
+    for (const auto& [n, c] : doc.components)
+      added.push_back({"component-added", n, c.ref, env::Bump::minor});
+    return added;
+  };
+  auto changes = changes_to(*pinned);
   auto bump = env::bump_for(changes);
   std::string version = a.version;
   if (version.empty()) {
@@ -89,6 +105,11 @@ int push(const PushArgs& a) {
     version = env::next_version(*last, bump);
   }
   auto ref = base->with_tag(version);
+  // The version last: components first, and nothing at all when the version is taken.
+  if (auto free = env::check_version_free(*client, ref); !free) return emit(free.error());
+  auto published = publish_local_components(*pinned, *client, base->name(), version);
+  if (!published) return emit(published.error());
+  if (!published->empty()) changes = changes_to(*pinned);
   std::string text = env::serialize_document(*pinned);
   auto pushed = env::push_environment(*client, ref, text);
   if (!pushed) return emit(pushed.error());
@@ -103,11 +124,20 @@ int push(const PushArgs& a) {
                         {"bump", env::bump_name(bump)},
                         {"digest", pushed->manifest_digest},
                         {"document_digest", pushed->layer_digest},
-                        {"changes", nlohmann::json::array()}};
+                        {"changes", nlohmann::json::array()},
+                        {"published", nlohmann::json::array()}};
     for (const auto& c : changes) j["changes"].push_back(env::to_json(c));
+    for (const auto& p : *published)
+      j["published"].push_back({{"component", p.component},
+                                {"ref", p.ref},
+                                {"digest", p.digest},
+                                {"already_published", p.already_published}});
     std::cout << j.dump(2) << "\n";
     return 0;
   }
+  for (const auto& p : *published)
+    std::cout << (p.already_published ? "already published " : "published ") << "local component "
+              << p.component << " as " << p.ref << " (" << p.digest << ")\n";
   std::cout << "pushed " << ref.to_string() << " (" << env::bump_name(bump)
             << (previous.empty() ? ", first version" : " after " + previous) << ")\n"
             << "digest: " << pushed->manifest_digest << "\n";
@@ -178,7 +208,9 @@ void add_env_registry_commands(CLI::App& env, int& exit_code) {
   {
     auto a = std::make_shared<PushArgs>();
     auto* cmd = env.add_subcommand(
-        "push", "Pin a draft's components by digest and push it as a new, immutable version");
+        "push",
+        "Pin a draft's components by digest (local ones are first published to the registry as "
+        "REGISTRY/NS/COMPONENT:VERSION) and push it as a new, immutable version");
     cmd->add_option("env", a->env, "NS/NAME (a draft)")->required();
     cmd->add_option("--version", a->version,
                     "X.Y.Z (default: the last version bumped by what changed)");

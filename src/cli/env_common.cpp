@@ -1,6 +1,7 @@
 #include "env_common.h"
 
 #include "asterai/env/artifact.h"
+#include "output.h"
 
 namespace asterai::cli {
 
@@ -30,6 +31,22 @@ Result<std::string> require_draft(const std::string& text) {
                         "cannot be edited)");
 }
 
+bool is_file_argument(const std::string& text) {
+  std::error_code ec;
+  if (std::filesystem::exists(text, ec)) return true;
+  return !oci::looks_like_reference(text) && !oci::is_local_ref(text) &&
+         (text.ends_with(".wasm") || text.starts_with(".") || text.starts_with("/") ||
+          text.starts_with("~"));
+}
+
+Result<env::LocalComponent> import_component_file(const std::string& file) {
+  EngineFlags engine;  // the compile cache of `asterai call`, so the first call is warm
+  engine.many_calls = false;
+  auto runtime = ASTERAI_TRY(runtime::Runtime::create(engine.to_options(false)));
+  auto store = ASTERAI_TRY(open_store());
+  return env::import_local_component(file, *runtime, store);
+}
+
 Result<oci::Reference> version_reference(const std::string& text, const EnvRegistryFlags& flags) {
   std::string full = text;
   if (auto at = text.find('@'); at != std::string::npos &&
@@ -53,6 +70,9 @@ Result<LoadedEnv> pull_env(const oci::Reference& ref, const EnvRegistryFlags& fl
   LoadedEnv out;
   out.label = ref.to_string();
   out.doc = ASTERAI_TRY(env::parse_document(fetched.bytes, out.label));
+  if (env::has_local_components(out.doc))
+    return make_error(ErrorKind::invalid_input,
+                      out.label + " names a local component, which no pushed version may");
   if (!ref.tag.empty()) {
     auto saved = ASTERAI_TRY(env::LocalEnvs::open_default().save_pulled(
         ref, fetched.manifest_digest, fetched.layer_digest, fetched.bytes));

@@ -11,6 +11,7 @@
 #include "asterai/common/error.h"
 #include "asterai/env/document.h"
 #include "asterai/env/local.h"
+#include "asterai/env/local_component.h"
 #include "asterai/oci/reference.h"
 #include "oci_common.h"
 
@@ -48,5 +49,11 @@ Result<void> edit_draft(const std::string& name,
                         const std::function<Result<void>(env::Document&)>& change);
 // Validates a draft argument ("ns/name").
 Result<std::string> require_draft(const std::string& text);
+
+// Whether an `env add` argument means a file: it exists, or is shaped like a path (./x,
+// /x, ~/x, x.wasm) rather than like a registry reference.
+bool is_file_argument(const std::string& text);
+// Checks that `file` is a component and copies it into the local store (env add, env update).
+Result<env::LocalComponent> import_component_file(const std::string& file);
 
 }  // namespace asterai::cli

@@ -9,6 +9,8 @@ namespace asterai::cli {
 namespace fs = std::filesystem;
 
 Result<fs::path> resolve_component(std::string_view path_or_ref, const ResolveOptions& options) {
+  // A local component (an environment member added from a file) is always in the store.
+  if (oci::is_local_ref(path_or_ref)) return ASTERAI_TRY(open_store()).find_local(path_or_ref);
   fs::path path(path_or_ref);
   std::error_code ec;
   if (fs::exists(path, ec) || !oci::looks_like_reference(path_or_ref)) return path;

@@ -21,7 +21,8 @@ struct ResolveOptions {
 // An existing file is returned as it is. Otherwise, text shaped like a reference
 // (REGISTRY/NS/NAME:VERSION or …@sha256:…) is looked up in the local store and pulled when
 // missing (not with `offline`); the result is the path of the stored wasm. Anything else is
-// returned unchanged so the runtime reports the missing file.
+// returned unchanged so the runtime reports the missing file. A local component
+// (local:sha256:…) is the store's verified copy, never pulled.
 Result<std::filesystem::path> resolve_component(std::string_view path_or_ref,
                                                 const ResolveOptions& options = {});
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "asterai/oci/referrers.h"
+#include "asterai/oci/media_types.h"
 #include "asterai/oci/semver.h"
 #include "commands.h"
 #include "oci_common.h"
@@ -28,8 +29,10 @@ int list(bool as_json) {
   for (const auto& e : refs) {
     json item = {{"ref", e.ref}, {"digest", e.manifest.digest}};
     // The wasm layer's size and path, when the manifest is readable.
-    auto bytes = store->read_blob(e.manifest.digest);
-    if (bytes) {
+    if (e.manifest.media_type == oci::kWasmLayer) {  // a local component: the entry is the wasm
+      item["size"] = e.manifest.size;
+      item["wasm"] = store->blob_path(e.manifest.digest).string();
+    } else if (auto bytes = store->read_blob(e.manifest.digest)) {
       auto m = oci::parse_manifest(std::string(bytes->begin(), bytes->end()));
       if (m)
         if (auto layer = oci::wasm_layer(*m)) {
@@ -63,17 +66,22 @@ int remove(const std::vector<std::string>& refs, bool as_json) {
   auto store = open_store();
   if (!store) return report(store.error(), as_json);
   // Parse all first: a typo in the third name must not leave the first two removed.
-  std::vector<oci::Reference> parsed;
+  // Local components (local:sha256:…) are kept as nullopt beside their text.
+  std::vector<std::pair<std::string, std::optional<oci::Reference>>> parsed;
   for (const auto& r : refs) {
+    if (oci::is_local_ref(r)) {
+      parsed.emplace_back(r, std::nullopt);
+      continue;
+    }
     auto ref = parse_ref(r);
     if (!ref) return report(ref.error(), as_json);
-    parsed.push_back(*ref);
+    parsed.emplace_back(r, *ref);
   }
   json out = json::array();
   size_t blobs = 0;
   uint64_t bytes = 0;
-  for (const auto& ref : parsed) {
-    auto removed = store->remove(ref);
+  for (const auto& [text, ref] : parsed) {
+    auto removed = ref ? store->remove(*ref) : store->remove_local(text);
     if (!removed) return report(removed.error(), as_json);
     for (const auto& r : removed->removed_refs) out.push_back(r);
     blobs += removed->blobs_removed;

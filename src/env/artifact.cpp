@@ -37,8 +37,7 @@ oci::Artifact build_environment_artifact(const std::string& document, const std:
   return a;
 }
 
-Result<PushedEnvironment> push_environment(oci::RegistryClient& client, const oci::Reference& ref,
-                                           const std::string& document) {
+Result<void> check_version_free(oci::RegistryClient& client, const oci::Reference& ref) {
   if (ref.tag.empty() || !oci::parse_version(ref.tag))
     return make_error(ErrorKind::usage,
                       "an environment is pushed under a semver version, not \"" + ref.tag + "\"");
@@ -48,6 +47,19 @@ Result<PushedEnvironment> push_environment(oci::RegistryClient& client, const oc
     return make_error(ErrorKind::conflict,
                       ref.to_string() + " already exists (" + existing->digest +
                           "); pushed versions are immutable: push a new version");
+  return {};
+}
+
+Result<PushedEnvironment> push_environment(oci::RegistryClient& client, const oci::Reference& ref,
+                                           const std::string& document) {
+  // A local component exists on one machine only: a version naming one could not be used
+  // anywhere else.
+  if (has_local_components(ASTERAI_TRY(parse_document(document, ref.to_string()))))
+    return make_error(ErrorKind::invalid_input,
+                      ref.to_string() +
+                          ": the document names a local component; publish it "
+                          "and pin it by digest first");
+  ASTERAI_TRY(check_version_free(client, ref));
   auto artifact = build_environment_artifact(document, ref.tag);
   for (const auto& blob : artifact.blobs)
     ASTERAI_TRY(client.push_blob(ref.repository, blob, nullptr));

@@ -7,6 +7,7 @@
 #include "asterai/common/units.h"
 #include "asterai/env/document.h"
 #include "asterai/oci/reference.h"
+#include "asterai/oci/store.h"
 #include "asterai/runtime/sandbox.h"
 
 namespace asterai::env {
@@ -77,6 +78,21 @@ Result<void> parse_limits(const Context& cx, const toml::table& t, const std::st
   return {};
 }
 
+// A local component keeps the file it came from, for `env update`; a registry one has none.
+Result<void> parse_local_path(const Context& cx, const toml::table& t, const toml::node& node,
+                              const std::string& where, ComponentEntry& c) {
+  const auto* path = t.get("path");
+  bool local = oci::is_local_ref(c.ref);
+  if (path && !local)
+    return cx.error(*path, where + ".path is only for local components (ref = \"local:sha256:…\")");
+  if (!local) return {};
+  if (!path)
+    return cx.error(node, "[" + where + "] is a local component and needs path = \"FILE.wasm\"");
+  c.path = ASTERAI_TRY(cx.string(*path, where + ".path"));
+  if (c.path.empty()) return cx.error(*path, where + ".path must not be empty");
+  return {};
+}
+
 Result<void> parse_component(const Context& cx, const Document& doc, const std::string& name,
                              const toml::node& node, ComponentEntry& c) {
   const std::string where = "components." + name;
@@ -84,13 +100,14 @@ Result<void> parse_component(const Context& cx, const Document& doc, const std::
     return cx.error(
         node, "bad component name \"" + name + "\" (use lower-case letters, digits, '-' and '_')");
   const auto* t = ASTERAI_TRY(cx.table(node, where));
-  ASTERAI_TRY(cx.only_keys(*t,
-                           {"ref", "vars", "secrets", "grants", "limits", "allow-missing-imports"},
-                           "[" + where + "]"));
+  ASTERAI_TRY(cx.only_keys(
+      *t, {"ref", "path", "vars", "secrets", "grants", "limits", "allow-missing-imports"},
+      "[" + where + "]"));
   const auto* ref = t->get("ref");
   if (!ref) return cx.error(node, "[" + where + "] needs ref = \"REGISTRY/NS/NAME:VERSION\"");
   c.ref = ASTERAI_TRY(cx.string(*ref, where + ".ref"));
   if (auto ok = validate_component_ref(c.ref); !ok) return cx.error(*ref, ok.error().message);
+  ASTERAI_TRY(parse_local_path(cx, *t, node, where, c));
   if (const auto* vars = t->get("vars")) {
     c.vars = ASTERAI_TRY(cx.strings(*vars, where + ".vars"));
     for (const auto& v : c.vars)
@@ -174,12 +191,18 @@ bool is_valid_interface_name(std::string_view name) {
 }
 
 Result<void> validate_component_ref(std::string_view ref) {
+  if (oci::is_local_ref(ref)) return {};
   auto parsed = oci::parse_reference(ref);
   if (!parsed || !oci::looks_like_reference(ref))
     return make_error(ErrorKind::invalid_input,
                       "bad component reference \"" + std::string(ref) +
                           "\" (write REGISTRY/NS/NAME:VERSION or REGISTRY/NS/NAME@sha256:…)");
   return {};
+}
+
+bool has_local_components(const Document& doc) {
+  return std::any_of(doc.components.begin(), doc.components.end(),
+                     [](const auto& c) { return oci::is_local_ref(c.second.ref); });
 }
 
 Result<void> validate_env_grant(std::string_view spec) {

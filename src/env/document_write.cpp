@@ -58,6 +58,7 @@ std::string serialize_document(const Document& doc) {
   for (const auto& [name, c] : doc.components) {
     const std::string t = "components." + name;
     out += "\n[" + t + "]\nref = " + quote(c.ref) + "\n";
+    if (!c.path.empty()) out += "path = " + quote(c.path) + "\n";
     if (!c.vars.empty()) out += "vars = " + list(c.vars) + "\n";
     if (!c.secrets.empty()) out += "secrets = " + list(c.secrets) + "\n";
     if (c.allow_missing_imports) out += "allow-missing-imports = true\n";

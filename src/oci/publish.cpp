@@ -1,5 +1,6 @@
 #include "asterai/oci/publish.h"
 
+#include "asterai/oci/media_types.h"
 #include "asterai/oci/referrers.h"
 #include "asterai/oci/semver.h"
 
@@ -15,16 +16,6 @@ bool is_newest_release(const std::string& version, const std::vector<std::string
     if (other && other->prerelease.empty() && compare_versions(*other, *mine) > 0) return false;
   }
   return true;
-}
-
-// The digest of the wasm layer a pushed manifest holds, or "" when it is not a component.
-Result<std::string> wasm_digest_of(RegistryClient& client, const std::string& repo,
-                                   const std::string& manifest_digest) {
-  auto fetched = ASTERAI_TRY(client.get_manifest(repo, manifest_digest));
-  auto m = parse_manifest(fetched.bytes);
-  if (!m) return std::string();
-  auto layer = wasm_layer(*m);
-  return layer ? layer->digest : std::string();
 }
 
 // --public/--private apply on first publication only (like a package registry's access flag):
@@ -51,6 +42,26 @@ Result<void> apply_visibility(RegistryClient& client, const PublishRequest& req,
 }
 
 }  // namespace
+
+Result<std::string> wasm_digest_of(RegistryClient& client, const std::string& repo,
+                                   const std::string& manifest_digest) {
+  auto fetched = ASTERAI_TRY(client.get_manifest(repo, manifest_digest));
+  auto m = parse_manifest(fetched.bytes);
+  if (!m) return std::string();
+  auto layer = wasm_layer(*m);
+  return layer ? layer->digest : std::string();
+}
+
+ReferrerToPush tools_referrer(const Descriptor& subject, const std::string& tools_json,
+                              const std::string& created) {
+  std::vector<Blob> layers;
+  layers.push_back(make_blob(std::string(kToolsLayer),
+                             std::vector<uint8_t>(tools_json.begin(), tools_json.end()),
+                             {{std::string(kAnnotationTitle), "tools.json"}}));
+  return {std::string(kToolsArtifact),
+          build_referrer(kToolsArtifact, subject, std::move(layers),
+                         {{std::string(kAnnotationCreated), created}})};
+}
 
 Result<PublishResult> publish(RegistryClient& client, const PublishRequest& req) {
   const auto& repo = req.ref.repository;

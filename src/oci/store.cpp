@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -45,6 +46,10 @@ json entry_json(const StoreEntry& e) {
 }
 
 }  // namespace
+
+bool is_local_ref(std::string_view text) {
+  return text.starts_with(kLocalRefPrefix) && is_valid_digest(text.substr(kLocalRefPrefix.size()));
+}
 
 // --- FileLock -------------------------------------------------------------------------------
 
@@ -289,22 +294,24 @@ Result<void> LocalStore::add(const StoreEntry& entry) {
 }
 
 Result<RemoveReport> LocalStore::remove(const Reference& ref) {
+  std::string key = ref.to_string();
+  return remove_where(key, [&](const StoreEntry& e) {
+    if (!ref.by_digest()) return e.ref == key;
+    auto parsed = parse_reference(e.ref);
+    return parsed && parsed->name() == ref.name() && e.manifest.digest == ref.digest;
+  });
+}
+
+Result<RemoveReport> LocalStore::remove_where(
+    const std::string& key, const std::function<bool(const StoreEntry&)>& matches) {
   // Exclusive: no pull is writing blobs it has not yet entered in the index.
   auto gc_lock = ASTERAI_TRY(FileLock::acquire(root_ / ".lock", true));
   auto index_lock = ASTERAI_TRY(FileLock::acquire(root_ / ".index.lock", true));
   auto all = ASTERAI_TRY(entries());
   RemoveReport report;
   std::vector<StoreEntry> kept;
-  std::string key = ref.to_string();
   for (auto& e : all) {
-    bool match = false;
-    if (!e.ref.empty()) {
-      auto parsed = parse_reference(e.ref);
-      match = ref.by_digest()
-                  ? (parsed && parsed->name() == ref.name() && e.manifest.digest == ref.digest)
-                  : e.ref == key;
-    }
-    if (match)
+    if (!e.ref.empty() && matches(e))
       report.removed_refs.push_back(e.ref);
     else
       kept.push_back(std::move(e));
@@ -349,6 +356,47 @@ RemoveReport LocalStore::collect_garbage(const std::vector<StoreEntry>& kept) {
   // Leftovers of interrupted pulls (the exclusive lock means none is running).
   for (const auto& f : fs::directory_iterator(root_ / "tmp", ec)) fs::remove(f.path(), ec);
   return report;
+}
+
+// --- Local components -----------------------------------------------------------------------
+
+Result<std::string> LocalStore::add_local(std::span<const uint8_t> wasm) {
+  Descriptor blob{std::string(kWasmLayer), sha256_digest(wasm), wasm.size(), {}, {}};
+  std::string name = std::string(kLocalRefPrefix) + blob.digest;
+  // Held so an `rm` cannot collect the blob between its write and its index entry.
+  auto lock = ASTERAI_TRY(lock_for_writing());
+  // Written again when the stored copy was damaged: adding the file is how it is repaired.
+  if (!has_blob(blob) || !read_blob(blob.digest)) {
+    auto writer = ASTERAI_TRY(blob_writer(blob));
+    writer.write(wasm);
+    ASTERAI_TRY(writer.commit());
+  }
+  // The entry's "manifest" is the wasm blob itself: garbage collection keeps every entry's
+  // manifest digest, and finds no layers in it.
+  ASTERAI_TRY(add(StoreEntry{name, blob, {}}));
+  return name;
+}
+
+Result<RemoveReport> LocalStore::remove_local(std::string_view local_ref) {
+  std::string key(local_ref);
+  return remove_where(key, [&](const StoreEntry& e) { return e.ref == key; });
+}
+
+Result<fs::path> LocalStore::find_local(std::string_view local_ref) const {
+  if (!is_local_ref(local_ref))
+    return make_error(ErrorKind::invalid_input, "bad local component \"" + std::string(local_ref) +
+                                                    "\" (write local:sha256:<64 hex digits>)");
+  std::string digest(local_ref.substr(kLocalRefPrefix.size()));
+  auto bytes = read_blob(digest);
+  if (!bytes) {
+    Error e = bytes.error();
+    e.message = std::string(local_ref) + " is " +
+                (e.kind == ErrorKind::not_found ? "not" : "damaged") +
+                " in the local store; add the component again from its file (`asterai env "
+                "update ENV`)";
+    return tl::unexpected(e);
+  }
+  return blob_path(digest);
 }
 
 }  // namespace asterai::oci

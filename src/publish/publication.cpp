@@ -15,12 +15,6 @@ std::vector<uint8_t> to_bytes(const std::string& s) {
   return {s.begin(), s.end()};
 }
 
-oci::ReferrerToPush referrer(std::string_view type, const oci::Descriptor& subject,
-                             std::vector<oci::Blob> layers, const std::string& created) {
-  return {std::string(type),
-          oci::build_referrer(type, subject, std::move(layers),
-                              {{std::string(oci::kAnnotationCreated), created}})};
-}
 
 }  // namespace
 
@@ -83,13 +77,12 @@ Result<Publication> prepare_publication(const runtime::Runtime& runtime,
     for (const auto& f : wit)
       layers.push_back(oci::make_blob(std::string(oci::kWitLayer), to_bytes(f.text),
                                       {{std::string(oci::kAnnotationTitle), f.name}}));
-    req.referrers.push_back(referrer(oci::kWitArtifact, subject, std::move(layers), meta.created));
+    req.referrers.push_back(
+        {std::string(oci::kWitArtifact),
+         oci::build_referrer(oci::kWitArtifact, subject, std::move(layers),
+                             {{std::string(oci::kAnnotationCreated), meta.created}})});
   }
-  std::vector<oci::Blob> tool_layers;
-  tool_layers.push_back(oci::make_blob(std::string(oci::kToolsLayer), to_bytes(tools),
-                                       {{std::string(oci::kAnnotationTitle), "tools.json"}}));
-  req.referrers.push_back(
-      referrer(oci::kToolsArtifact, subject, std::move(tool_layers), meta.created));
+  req.referrers.push_back(oci::tools_referrer(subject, tools, meta.created));
   return pub;
 }
 

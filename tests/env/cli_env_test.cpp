@@ -387,5 +387,207 @@ TEST_F(CliEnv, RunExecutesCommandComponentsWithTheirGrants) {
   EXPECT_NE(failed.err.find("exited with status 1"), std::string::npos) << failed.err;
 }
 
+// A draft takes a component file: checked, copied into the local store and pinned by its
+// digest, so the file can change (or vanish) without changing the environment until
+// `env update` or `env add` again. Everything runs offline.
+TEST_F(CliEnv, LocalComponentsArePinnedCopiesOfTheirFiles) {
+  test::TempDir work("cli-env-local");
+  auto copy = [&](const std::string& component, const std::string& as) {
+    fs::copy_file(test::component(component), work.path() / as,
+                  fs::copy_options::overwrite_existing);
+    return (work.path() / as).string();
+  };
+  std::string math = copy("compose-c-math.wasm", "math.wasm");
+  std::string text = copy("compose-js-text.wasm", "text.wasm");
+  ASSERT_EQ(run({"env", "init", "alice/local"}).exit_code, 0);
+  std::string empty = draft_text("alice/local");
+
+  // Bad files: one line each, nothing added to the draft or the store.
+  auto missing = run({"env", "add", "alice/local", "math", (work.path() / "nope.wasm").string()});
+  EXPECT_EQ(missing.exit_code, 14) << missing.err;
+  EXPECT_NE(missing.err.find("no component file"), std::string::npos) << missing.err;
+  std::ofstream(work.path() / "notes.wasm") << "not wasm at all";
+  auto not_wasm = run({"env", "add", "alice/local", "math", (work.path() / "notes.wasm").string()});
+  EXPECT_EQ(not_wasm.exit_code, 4) << not_wasm.err;
+  auto module = test::wat("(module)");
+  std::ofstream(work.path() / "core.wasm", std::ios::binary)
+      .write(reinterpret_cast<const char*>(module.data()),
+             static_cast<std::streamsize>(module.size()));
+  auto core = run({"env", "add", "alice/local", "math", (work.path() / "core.wasm").string()});
+  EXPECT_EQ(core.exit_code, 4) << core.err;
+  EXPECT_NE(core.err.find("component"), std::string::npos) << core.err;
+  for (const auto* r : {&missing, &not_wasm, &core})
+    EXPECT_EQ(std::count(r->err.begin(), r->err.end(), '\n'), 1) << r->err;
+  EXPECT_EQ(draft_text("alice/local"), empty);
+  EXPECT_EQ(json::parse(run({"ls", "--json"}).out)["components"], json::array());
+  auto typed = run({"env", "add", "alice/local", "math", "local:sha256:" + std::string(64, 'a')});
+  EXPECT_EQ(typed.exit_code, 2) << typed.err;
+
+  ASSERT_EQ(run({"env", "add", "alice/local", "math", math}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/local", "text", text}).exit_code, 0);
+  ASSERT_EQ(run({"env", "set-var", "alice/local", "UNIT", "metres"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "grant", "alice/local", "math", "--var", "UNIT"}).exit_code, 0);
+  auto inspect = run({"env", "inspect", "--json", "alice/local"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  auto m = json::parse(inspect.out)["components"]["math"];
+  EXPECT_EQ(m["local"], true);
+  EXPECT_EQ(m["path"], fs::absolute(math).lexically_normal().string());
+  std::string first = m["ref"];
+  ASSERT_EQ(first.rfind("local:sha256:", 0), 0u) << first;
+  // The store holds the file's bytes under their digest, and lists them.
+  EXPECT_EQ(slurp(home_.path() / "store" / "blobs" / "sha256" / first.substr(13)), slurp(math));
+  EXPECT_NE(run({"ls"}).out.find(first), std::string::npos);
+  auto shown = run({"env", "inspect", "alice/local"});
+  EXPECT_NE(shown.out.find("math: local sha256:"), std::string::npos) << shown.out;
+  EXPECT_NE(draft_text("alice/local").find("path = "), std::string::npos);
+
+  // Composed and called offline: JS -> C, both local.
+  auto sum = run({"env", "call", "--offline", "alice/local", "text", "text/summary", "2", "3"});
+  ASSERT_EQ(sum.exit_code, 0) << sum.err;
+  EXPECT_NE(sum.out.find('5'), std::string::npos) << sum.out;
+  EXPECT_EQ(run({"env", "call", "--offline", "alice/local", "math", "math/env", "UNIT"}).out,
+            "\"metres\"\n");
+  ASSERT_EQ(run({"env", "remove", "alice/local", "text"}).exit_code, 0);
+
+  // Rebuilding the file (here: another component in its place) changes nothing yet.
+  copy("command-hello.wasm", "math.wasm");
+  std::string pinned = draft_text("alice/local");
+  auto old = run({"env", "call", "--offline", "alice/local", "math", "math/add", "2", "3"});
+  EXPECT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(old.out, "5\n");
+  EXPECT_EQ(run({"env", "run", "--offline", "alice/local"}).exit_code, 14);
+  EXPECT_EQ(draft_text("alice/local"), pinned);
+
+  // `env update` takes the new build, keeping the component's grants.
+  auto updated = run({"env", "update", "alice/local"});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_NE(updated.out.find("math: " + first + " -> local:sha256:"), std::string::npos)
+      << updated.out;
+  auto hello = run({"env", "run", "--offline", "alice/local", "math"});
+  ASSERT_EQ(hello.exit_code, 0) << hello.err;
+  EXPECT_EQ(hello.out, "hello, nobody\n");
+  EXPECT_EQ(
+      run({"env", "call", "--offline", "alice/local", "math", "math/add", "2", "3"}).exit_code, 5);
+  auto again = run({"env", "update", "alice/local", "math"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("math: unchanged"), std::string::npos) << again.out;
+
+  // `env add` again does the same; a registry reference under a taken name is still refused.
+  copy("compose-c-math.wasm", "math.wasm");
+  auto readd = run({"env", "add", "alice/local", "math", math});
+  ASSERT_EQ(readd.exit_code, 0) << readd.err;
+  EXPECT_NE(readd.out.find("updated math"), std::string::npos) << readd.out;
+  auto back =
+      json::parse(run({"env", "inspect", "--json", "alice/local"}).out)["components"]["math"];
+  EXPECT_EQ(back["ref"], first);
+  EXPECT_EQ(back["vars"], json::array({"UNIT"}));
+  EXPECT_EQ(run({"env", "add", "alice/local", "math", host_ + "/alice/math:0.1.0"}).exit_code, 16);
+
+  // Bad updates change nothing: a file gone, an unknown or registry component.
+  fs::remove(math);
+  std::string before = draft_text("alice/local");
+  auto gone = run({"env", "update", "alice/local"});
+  EXPECT_EQ(gone.exit_code, 14) << gone.err;
+  EXPECT_NE(gone.err.find("component math: no component file"), std::string::npos) << gone.err;
+  EXPECT_EQ(run({"env", "update", "alice/local", "ghost"}).exit_code, 14);
+  publish("compose-c-math.wasm", "alice/math:0.1.0");
+  ASSERT_EQ(run({"env", "add", "alice/local", "reg", host_ + "/alice/math:0.1.0"}).exit_code, 0);
+  auto registry_member = run({"env", "update", "alice/local", "reg"});
+  EXPECT_EQ(registry_member.exit_code, 2) << registry_member.err;
+  ASSERT_EQ(run({"env", "remove", "alice/local", "reg"}).exit_code, 0);
+  EXPECT_EQ(draft_text("alice/local"), before);
+  // The draft still runs from its copy, the file being gone.
+  EXPECT_EQ(run({"env", "call", "--offline", "alice/local", "math", "math/add", "1", "2"}).out,
+            "3\n");
+
+  // A damaged copy is reported, never run.
+  fs::path blob = home_.path() / "store" / "blobs" / "sha256" / first.substr(13);
+  fs::permissions(blob, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(blob, std::ios::binary | std::ios::in | std::ios::out) << "XX";
+  auto damaged = run({"env", "call", "--offline", "alice/local", "math", "math/add", "1", "2"});
+  EXPECT_EQ(damaged.exit_code, 15) << damaged.err;
+  EXPECT_NE(damaged.err.find("env update"), std::string::npos) << damaged.err;
+  // `asterai rm` takes the copy as `asterai ls` names it; the draft then needs `env update`.
+  auto rm = run({"rm", first});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_FALSE(fs::exists(blob));
+  auto removed = run({"env", "call", "--offline", "alice/local", "math", "math/add", "1", "2"});
+  EXPECT_EQ(removed.exit_code, 14) << removed.err;
+  EXPECT_NE(removed.err.find("env update"), std::string::npos) << removed.err;
+}
+
+// Push publishes a draft's local components to the environment's registry first
+// (REGISTRY/NS/COMPONENT:VERSION), pins them there, and only then pushes the version, which
+// never names a local component; another machine runs it from the registry alone.
+TEST_F(CliEnv, PushPublishesLocalComponentsFirstAndPinsThem) {
+  test::TempDir work("cli-env-local-push");
+  fs::path math = work.path() / "math.wasm";
+  fs::copy_file(test::component("compose-c-math.wasm"), math);
+  ASSERT_EQ(run({"env", "init", "alice/dev"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/dev", "math", math.string()}).exit_code, 0);
+
+  auto no_registry = run({"env", "push", "alice/dev"});
+  EXPECT_EQ(no_registry.exit_code, 2) << no_registry.err;
+  EXPECT_NE(no_registry.err.find("local components"), std::string::npos) << no_registry.err;
+  EXPECT_NE(no_registry.err.find("--registry"), std::string::npos) << no_registry.err;
+  EXPECT_EQ(std::count(no_registry.err.begin(), no_registry.err.end(), '\n'), 1);
+  EXPECT_EQ(run({"tags", host_ + "/alice/math"}).exit_code, 14);
+
+  auto first = run({"env", "push", "--json", "alice/dev", "--registry", host_});
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  auto j = json::parse(first.out);
+  EXPECT_EQ(j["version"], "0.1.0");
+  ASSERT_EQ(j["published"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["published"][0]["ref"], host_ + "/alice/math:0.1.0");
+  std::string digest = j["published"][0]["digest"];
+  fs::path doc = work.path() / "pushed.toml";
+  ASSERT_EQ(run({"env", "pull", host_ + "/alice/dev:0.1.0", "-o", doc.string()}).exit_code, 0);
+  std::string pushed = slurp(doc);
+  EXPECT_NE(pushed.find("ref = \"" + host_ + "/alice/math@" + digest + "\""), std::string::npos)
+      << pushed;
+  EXPECT_EQ(pushed.find("local:"), std::string::npos) << pushed;
+  EXPECT_EQ(pushed.find("path"), std::string::npos) << pushed;
+  // The draft itself stays local.
+  EXPECT_NE(draft_text("alice/dev").find("local:sha256:"), std::string::npos);
+
+  // The same build again is no change; the text output names what it published.
+  auto same = run({"env", "push", "alice/dev", "--registry", host_});
+  EXPECT_EQ(same.exit_code, 16) << same.err << same.out;
+  EXPECT_NE(same.err.find("nothing changed"), std::string::npos) << same.err;
+
+  // A new build: published as the next version's tag, and a minor bump.
+  fs::copy_file(test::component("command-hello.wasm"), math, fs::copy_options::overwrite_existing);
+  ASSERT_EQ(run({"env", "update", "alice/dev"}).exit_code, 0);
+  // A version that exists is refused before anything is uploaded.
+  auto taken = run({"env", "push", "alice/dev", "--registry", host_, "--version", "0.1.0"});
+  EXPECT_EQ(taken.exit_code, 16) << taken.err;
+  auto tags_before = run({"tags", host_ + "/alice/math"}).out;
+  EXPECT_EQ(tags_before.find("0.2.0"), std::string::npos) << tags_before;
+  auto second = run({"env", "push", "alice/dev", "--registry", host_});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("published local component math as " + host_ + "/alice/math:0.2.0"),
+            std::string::npos)
+      << second.out;
+  EXPECT_NE(second.out.find("pushed " + host_ + "/alice/dev:0.2.0 (minor"), std::string::npos)
+      << second.out;
+
+  // A component repository whose next tag holds another component: refused, and the
+  // environment version is not pushed.
+  publish("kitchen-sink-c.wasm", "alice/math:0.3.0");
+  fs::copy_file(test::component("compose-c-math.wasm"), math, fs::copy_options::overwrite_existing);
+  ASSERT_EQ(run({"env", "update", "alice/dev"}).exit_code, 0);
+  auto clash = run({"env", "push", "alice/dev", "--registry", host_});
+  EXPECT_EQ(clash.exit_code, 16) << clash.err;
+  EXPECT_NE(clash.err.find(host_ + "/alice/math:0.3.0"), std::string::npos) << clash.err;
+  EXPECT_EQ(run({"tags", host_ + "/alice/dev"}).out.find("0.3.0"), std::string::npos);
+
+  // Another machine: a fresh home, nothing local; the version runs from the registry.
+  test::TempDir other("cli-env-other-home");
+  test::isolate_home(other.path());
+  auto remote = run({"env", "call", host_ + "/alice/dev:0.1.0", "math", "math/add", "2", "3"});
+  EXPECT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_EQ(remote.out, "5\n");
+}
+
 }  // namespace
 }  // namespace asterai

@@ -75,6 +75,21 @@ TEST(EnvDocument, RoundTripsToCanonicalBytes) {
   EXPECT_EQ(serialize_document(Document{}), "# asterai environment (docs/environments.md)\n");
 }
 
+TEST(EnvDocument, LocalComponentsKeepTheirFile) {
+  const std::string ref =
+      "local:sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  auto doc =
+      parse_document("[components.p]\nref = \"" + ref + "\"\npath = \"/src/p.wasm\"\n", "l.toml");
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_EQ(doc->components.at("p").ref, ref);
+  EXPECT_EQ(doc->components.at("p").path, "/src/p.wasm");
+  EXPECT_TRUE(has_local_components(*doc));
+  auto again = parse_document(serialize_document(*doc), "canonical.toml");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *doc);
+  EXPECT_FALSE(has_local_components(*parse_document(kFull, "env.toml")));
+}
+
 struct BadCase {
   const char* name;
   const char* toml;
@@ -86,11 +101,21 @@ const BadCase kBad[] = {
      "bad.toml:4: unknown key \"component\" in the environment (allowed: vars, secrets, "
      "components, wires)"},
     {"unknown component key", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nmemory = \"1MiB\"\n",
-     "bad.toml:3: unknown key \"memory\" in [components.x] (allowed: ref, vars, secrets, grants, "
-     "limits, allow-missing-imports)"},
+     "bad.toml:3: unknown key \"memory\" in [components.x] (allowed: ref, path, vars, secrets, "
+     "grants, limits, allow-missing-imports)"},
     {"allow-missing-imports not a boolean",
      "[components.x]\nref = \"h.io/a/b:1.0.0\"\nallow-missing-imports = \"yes\"\n",
      "bad.toml:3: components.x.allow-missing-imports must be true or false"},
+    {"path of a registry component",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\npath = \"/x.wasm\"\n",
+     "bad.toml:3: components.x.path is only for local components (ref = \"local:sha256:…\")"},
+    {"local component without path",
+     "[components.x]\nref = \"local:sha256:"
+     "0000000000000000000000000000000000000000000000000000000000000000\"\n",
+     "bad.toml:1: [components.x] is a local component and needs path = \"FILE.wasm\""},
+    {"bad local digest", "[components.x]\nref = \"local:sha256:abc\"\npath = \"/x.wasm\"\n",
+     "bad.toml:2: bad component reference \"local:sha256:abc\" (write REGISTRY/NS/NAME:VERSION or "
+     "REGISTRY/NS/NAME@sha256:…)"},
     {"unknown limit",
      "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[components.x.limits]\nmemory = 5\n",
      "bad.toml:4: unknown key \"memory\" in [components.x.limits] (allowed: timeout, max_memory, "

@@ -65,19 +65,25 @@ json call(int id, const std::string& tool, json arguments) {
   return mcp::test::request(id, "tools/call", {{"name", tool}, {"arguments", arguments}});
 }
 
+// The MCP handshake, then `requests`: the stdin of one `asterai serve` conversation.
+std::string conversation(const std::vector<json>& requests) {
+  std::string input =
+      mcp::test::request(0, "initialize",
+                         {{"protocolVersion", "2025-11-25"},
+                          {"capabilities", json::object()},
+                          {"clientInfo", {{"name", "t"}, {"version", "1"}}}})
+          .dump() +
+      "\n" + json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump() + "\n";
+  for (const auto& r : requests) input += r.dump() + "\n";
+  return input;
+}
+
 TEST_F(ServeEnv, ServesTheComponentsThroughTheComposition) {
   make_duo();
-  std::string input;
-  for (const json& m :
-       {mcp::test::request(0, "initialize",
-                           {{"protocolVersion", "2025-11-25"},
-                            {"capabilities", json::object()},
-                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}),
-        json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
-        mcp::test::request(1, "tools/list"), call(2, "text_text_summary", {{"a", 2}, {"b", 3}}),
-        call(3, "text_text_math-env", {{"name", "UNIT"}}),
-        call(4, "math_math_add", {{"a", 40}, {"b", 2}})})
-    input += m.dump() + "\n";
+  std::string input = conversation({mcp::test::request(1, "tools/list"),
+                                    call(2, "text_text_summary", {{"a", 2}, {"b", 3}}),
+                                    call(3, "text_text_math-env", {{"name", "UNIT"}}),
+                                    call(4, "math_math_add", {{"a", 40}, {"b", 2}})});
   auto r = test::run_asterai({"serve", "--environment", "alice/duo"}, input);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto o = responses(r.out);
@@ -106,15 +112,8 @@ TEST_F(ServeEnv, ServesTheComponentsThroughTheComposition) {
 TEST_F(ServeEnv, ServesRegistryReferences) {
   publish("compose-c-math.wasm", "alice/math:0.1.0");
   std::string ref = host_ + "/alice/math:0.1.0";
-  std::string input;
-  for (const json& m : {mcp::test::request(0, "initialize",
-                                           {{"protocolVersion", "2025-11-25"},
-                                            {"capabilities", json::object()},
-                                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}),
-                        json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},
-                        call(1, "math_math_add", {{"a", 40}, {"b", 2}}),
-                        call(2, "calc_math_add", {{"a", 1}, {"b", 2}})})
-    input += m.dump() + "\n";
+  std::string input = conversation({call(1, "math_math_add", {{"a", 40}, {"b", 2}}),
+                                    call(2, "calc_math_add", {{"a", 1}, {"b", 2}})});
 
   // Not in the local store yet: --offline refuses, naming the reference.
   auto offline = test::run_asterai({"serve", "--offline", ref}, input);
@@ -165,6 +164,34 @@ TEST_F(ServeEnv, BadEnvironmentsAndFlagsAreOneLineErrors) {
   EXPECT_EQ(unlinked.exit_code, 4) << unlinked.err;
   EXPECT_NE(unlinked.err.find("asterai:compose/math"), std::string::npos) << unlinked.err;
   EXPECT_TRUE(unlinked.out.empty()) << unlinked.out;
+}
+
+// A draft whose components were added from files is served offline, from the store's
+// copies: rebuilding a file changes nothing until `env update`.
+TEST_F(ServeEnv, ServesLocalComponentsOffline) {
+  test::TempDir work("serve-env-local");
+  auto math = work.path() / "math.wasm";
+  std::filesystem::copy_file(test::component("compose-c-math.wasm"), math);
+  ok({"env", "init", "alice/loc"});
+  ok({"env", "add", "alice/loc", "math", math.string()});
+  ok({"env", "add", "alice/loc", "text", test::component("compose-js-text.wasm").string()});
+  std::filesystem::copy_file(test::component("command-hello.wasm"), math,
+                             std::filesystem::copy_options::overwrite_existing);
+  std::string input = conversation({call(1, "math_math_add", {{"a", 40}, {"b", 2}}),
+                                    call(2, "text_text_summary", {{"a", 2}, {"b", 3}})});
+  auto r = test::run_asterai({"serve", "--offline", "--environment", "alice/loc"}, input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto o = responses(r.out);
+  EXPECT_EQ(o["1"]["result"]["structuredContent"]["result"], 42) << o["1"].dump();
+  auto summary = o["2"]["result"]["structuredContent"]["result"].get<std::string>();
+  EXPECT_NE(summary.find('5'), std::string::npos) << summary;
+
+  // After `env update`, math is the new build, which exports no math interface: the
+  // environment no longer links.
+  ok({"env", "update", "alice/loc"});
+  auto unlinked = test::run_asterai({"serve", "--offline", "--environment", "alice/loc"}, input);
+  EXPECT_EQ(unlinked.exit_code, 4) << unlinked.err;
+  EXPECT_NE(unlinked.err.find("asterai:compose/math"), std::string::npos) << unlinked.err;
 }
 
 }  // namespace

@@ -21,7 +21,10 @@ struct PushedEnvironment {
   std::string manifest_digest;
   std::string layer_digest;
 };
-// `ref` carries the version as its tag.
+// Whether `ref`'s tag is a semver version not pushed yet (conflict when it exists): checked
+// before anything of a push is uploaded.
+Result<void> check_version_free(oci::RegistryClient& client, const oci::Reference& ref);
+// `ref` carries the version as its tag. A document naming a local component is refused.
 Result<PushedEnvironment> push_environment(oci::RegistryClient& client, const oci::Reference& ref,
                                            const std::string& document);
 

@@ -39,8 +39,10 @@ struct ComponentPolicy {
 };
 
 struct ComponentEntry {
-  // REGISTRY/NS/NAME:TAG in a draft; REGISTRY/NS/NAME@sha256:… once pushed.
+  // REGISTRY/NS/NAME:TAG in a draft; REGISTRY/NS/NAME@sha256:… once pushed. In a draft also
+  // local:sha256:… (a component copied into the local store from a file).
   std::string ref;
+  std::string path;  // a local component's file, re-read by `env update`; empty otherwise
   std::vector<std::string> vars;     // names in [vars], handed over as environment variables
   std::vector<std::string> secrets;  // names in `secrets`, handed over the same way
   ComponentPolicy policy;
@@ -79,8 +81,11 @@ std::string serialize_document(const Document& doc);
 bool is_valid_component_name(std::string_view name);
 // Var and secret names are environment variable names: [A-Za-z_][A-Za-z0-9_]{0,127}.
 bool is_valid_var_name(std::string_view name);
-// A component reference: REGISTRY/NS/NAME with a tag or a digest; the message says why not.
+// A component reference: REGISTRY/NS/NAME with a tag or a digest, or local:sha256:…; the
+// message says why not.
 Result<void> validate_component_ref(std::string_view ref);
+// Whether any component is a local one (a pushed version never has one).
+bool has_local_components(const Document& doc);
 // "ns:pkg/iface" or "ns:pkg/iface@1.2.3".
 bool is_valid_interface_name(std::string_view name);
 // Checks one grant or limit value as the document would hold it (for the edit commands).

@@ -44,4 +44,12 @@ struct PublishResult {
 
 Result<PublishResult> publish(RegistryClient& client, const PublishRequest& request);
 
+// The tools referrer of a component: one layer, tools.json (docs/publishing.md).
+ReferrerToPush tools_referrer(const Descriptor& subject, const std::string& tools_json,
+                              const std::string& created);
+
+// The digest of the wasm layer a pushed manifest holds, or "" when it is not a component.
+Result<std::string> wasm_digest_of(RegistryClient& client, const std::string& repo,
+                                   const std::string& manifest_digest);
+
 }  // namespace asterai::oci

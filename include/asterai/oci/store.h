@@ -4,7 +4,8 @@
 //   store/
 //   ├── oci-layout            {"imageLayoutVersion": "1.0.0"}
 //   ├── index.json            one entry per pulled reference (ref.name annotation = the full
-//   │                         reference) and per stored referrer (io.asterai.subject)
+//   │                         reference), per stored referrer (io.asterai.subject) and per
+//   │                         local component (ref.name = local:sha256:<hex>, the wasm itself)
 //   ├── blobs/sha256/<hex>    manifests, configs, layers; each verified before it appears
 //   ├── tmp/                  downloads in progress (never visible under blobs/)
 //   ├── .lock                 flock: shared while writing blobs, exclusive for rm/gc
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,6 +31,10 @@
 namespace asterai::oci {
 
 inline constexpr std::string_view kAnnotationSubject = "io.asterai.subject";
+// A component added from a file rather than pulled (docs/environments.md, "Local
+// components"): named by the digest of its bytes, "local:sha256:<hex>".
+inline constexpr std::string_view kLocalRefPrefix = "local:";
+bool is_local_ref(std::string_view text);
 
 struct StoreEntry {
   std::string ref;      // full reference; empty for a referrer
@@ -111,9 +117,23 @@ class LocalStore {
   // every blob nothing references any more. not-found when nothing matched.
   Result<RemoveReport> remove(const Reference& ref);
 
+  // Stores a component's bytes as a blob with an index entry of its own (so garbage
+  // collection keeps it) and returns its name, "local:sha256:<hex>". Adding the same bytes
+  // again is a no-op.
+  Result<std::string> add_local(std::span<const uint8_t> wasm);
+  // The blob of a local component, verified against its digest (a changed or missing blob is
+  // reported, not used).
+  Result<std::filesystem::path> find_local(std::string_view local_ref) const;
+  // Removes a local component's entry and its blob (like remove; a draft naming it then
+  // needs `env update`).
+  Result<RemoveReport> remove_local(std::string_view local_ref);
+
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   Result<void> write_index(const std::vector<StoreEntry>& entries);
+  // Removes the named entries matching `matches` (`key` names them in the not-found error).
+  Result<RemoveReport> remove_where(const std::string& key,
+                                    const std::function<bool(const StoreEntry&)>& matches);
   RemoveReport collect_garbage(const std::vector<StoreEntry>& kept);
   std::filesystem::path root_;
 };
