@@ -2,12 +2,15 @@
 // editing drafts and looking at environments (`env update` is in env_cmd_update.cpp). Registry
 // commands are in env_cmd_registry.cpp, secrets in env_cmd_secret.cpp, call/run in env_cmd_run.cpp.
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "asterai/common/units.h"
 #include "asterai/runtime/sandbox.h"
 #include "commands.h"
 #include "env_cmd.h"
 #include "env_common.h"
+#include "env_composition.h"
 #include "output.h"
 
 namespace asterai::cli {
@@ -146,8 +149,27 @@ nlohmann::json component_json(const env::ComponentEntry& c) {
   return j;
 }
 
-int inspect(const LoadedEnv& e, bool json) {
+// Each member's imports and who provides them (the host, another member, nobody): the
+// environment is loaded and linked as `env call` would.
+using MemberImports = std::map<std::string, std::vector<runtime::ItemInfo>>;
+
+Result<MemberImports> member_imports(const std::string& env_arg, const EnvRegistryFlags& flags,
+                                     bool offline) {
+  EngineFlags engine;
+  auto loaded = ASTERAI_TRY(load_composition(env_arg, flags, offline, engine, false));
+  MemberImports out;
+  for (const auto& m : loaded.composition->members())
+    if (const auto* imports = loaded.composition->imports(m.name)) out[m.name] = *imports;
+  return out;
+}
+
+int inspect(const LoadedEnv& e, bool json, const MemberImports* imports) {
   const auto& d = e.doc;
+  auto imports_of = [&](const std::string& name) -> const std::vector<runtime::ItemInfo>* {
+    if (!imports) return nullptr;
+    auto it = imports->find(name);
+    return it == imports->end() ? nullptr : &it->second;
+  };
   if (json) {
     nlohmann::json j = {{"env", e.label},
                         {"source", e.source},
@@ -157,7 +179,13 @@ int inspect(const LoadedEnv& e, bool json) {
                         {"components", nlohmann::json::object()},
                         {"wires", nlohmann::json::array()}};
     if (!e.layer_digest.empty()) j["digest"] = e.layer_digest;
-    for (const auto& [name, c] : d.components) j["components"][name] = component_json(c);
+    for (const auto& [name, c] : d.components) {
+      j["components"][name] = component_json(c);
+      if (const auto* list = imports_of(name)) {
+        auto& out = j["components"][name]["imports"] = nlohmann::json::array();
+        for (const auto& i : *list) out.push_back(import_json(i));
+      }
+    }
     for (const auto& w : d.wires)
       j["wires"].push_back(
           {{"importer", w.importer}, {"interface", w.interface}, {"provider", w.provider}});
@@ -197,6 +225,10 @@ int inspect(const LoadedEnv& e, bool json) {
       std::cout << "    dir: " << dir.host << " -> " << dir.guest << " (" << dir.mode << ")\n";
     auto limits = component_json(c)["limits"];
     if (!limits.empty()) std::cout << "    limits: " << limits.dump() << "\n";
+    if (const auto* list = imports_of(name)) {
+      std::cout << "    imports:" << (list->empty() ? " none" : "") << "\n";
+      for (const auto& i : *list) std::cout << "      " << i.name << ": " << import_text(i) << "\n";
+    }
   }
   for (const auto& w : d.wires)
     std::cout << "wire: " << w.importer << " gets " << w.interface << " from " << w.provider
@@ -467,12 +499,15 @@ void add_env_commands(CLI::App& app, int& exit_code) {
   {
     struct A {
       std::string env;
-      bool json = false, offline = false;
+      bool json = false, offline = false, imports = false;
       EnvRegistryFlags registry;
     };
     auto a = std::make_shared<A>();
     auto* cmd = env->add_subcommand(
         "inspect", "Show an environment: components, vars, secret names, grants, limits");
+    cmd->add_flag("--imports", a->imports,
+                  "Also load and link the components and show who provides each import (the "
+                  "host, another component, or nobody)");
     cmd->add_option("env", a->env, "NS/NAME (draft), NS/NAME@VERSION or REGISTRY/NS/NAME:VERSION")
         ->required();
     cmd->add_flag("--json", a->json, "Print JSON");
@@ -480,7 +515,20 @@ void add_env_commands(CLI::App& app, int& exit_code) {
     a->registry.add_to(*cmd);
     cmd->callback([a, &exit_code] {
       auto e = load_env(a->env, a->registry, a->offline);
-      exit_code = e ? inspect(*e, a->json) : report(e.error());
+      if (!e) {
+        exit_code = report(e.error());
+        return;
+      }
+      std::optional<MemberImports> imports;
+      if (a->imports) {
+        auto found = member_imports(a->env, a->registry, a->offline);
+        if (!found) {
+          exit_code = report(found.error());
+          return;
+        }
+        imports = std::move(*found);
+      }
+      exit_code = inspect(*e, a->json, imports ? &*imports : nullptr);
     });
   }
   {

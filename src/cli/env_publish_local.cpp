@@ -18,7 +18,9 @@ std::string local_digest(const env::ComponentEntry& c) {
 Result<oci::PublishRequest> publish_request(const std::string& local_ref, const oci::Reference& ref,
                                             const runtime::Runtime& runtime) {
   auto store = ASTERAI_TRY(open_store());
-  publish::PublicationInputs in{.wasm = ASTERAI_TRY(store.find_local(local_ref)), .ref = ref};
+  publish::PublicationInputs in;
+  in.wasm = ASTERAI_TRY(store.find_local(local_ref));
+  in.ref = ref;
   auto publication = ASTERAI_TRY(publish::prepare_publication(runtime, in));
   publication.request.move_latest = false;
   return std::move(publication.request);

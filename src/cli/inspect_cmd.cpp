@@ -33,28 +33,6 @@ nlohmann::json function_json(const runtime::FunctionInfo& f) {
   return j;
 }
 
-// provided_by: "host" (resolves_to: the host's interface, e.g. the WASI version an import of
-// another 0.2.x resolved to), "component" (another member of an environment) or "none".
-nlohmann::json import_json(const runtime::ItemInfo& i) {
-  nlohmann::json j = {
-      {"name", i.name}, {"kind", i.kind}, {"provided_by", runtime::import_source_name(i.source)}};
-  if (i.source == runtime::ImportSource::host) j["resolves_to"] = i.provider;
-  if (i.source == runtime::ImportSource::member) j["component"] = i.provider;
-  return j;
-}
-
-std::string import_text(const runtime::ItemInfo& i) {
-  switch (i.source) {
-    case runtime::ImportSource::host:
-      return "provided by the host as " + i.provider;
-    case runtime::ImportSource::member:
-      return "provided by component `" + i.provider + "`";
-    case runtime::ImportSource::none:
-      break;
-  }
-  return "not provided: calls into it fail with missing-import";
-}
-
 int inspect(const InspectArgs& args) {
   auto rt = runtime::Runtime::create(args.engine.to_options(false));
   if (!rt) return report(rt.error());

@@ -64,4 +64,24 @@ std::string human_size(uint64_t bytes) {
   return buf;
 }
 
+nlohmann::json import_json(const runtime::ItemInfo& i) {
+  nlohmann::json j = {
+      {"name", i.name}, {"kind", i.kind}, {"provided_by", runtime::import_source_name(i.source)}};
+  if (i.source == runtime::ImportSource::host) j["resolves_to"] = i.provider;
+  if (i.source == runtime::ImportSource::member) j["component"] = i.provider;
+  return j;
+}
+
+std::string import_text(const runtime::ItemInfo& i) {
+  switch (i.source) {
+    case runtime::ImportSource::host:
+      return "provided by the host as " + i.provider;
+    case runtime::ImportSource::member:
+      return "provided by component `" + i.provider + "`";
+    case runtime::ImportSource::none:
+      break;
+  }
+  return "not provided: calls into it fail with missing-import";
+}
+
 }  // namespace asterai::cli

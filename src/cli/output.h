@@ -39,4 +39,11 @@ int report(const Error& error, bool as_json);
 // "45.2 KiB"
 std::string human_size(uint64_t bytes);
 
+// One import as `inspect` reports it. JSON: {"name", "kind", "provided_by": "host" (with
+// "resolves_to": the host's interface, e.g. the WASI version an import of another 0.2.x
+// resolved to) | "component" (with "component": the environment member) | "none"}.
+nlohmann::json import_json(const runtime::ItemInfo& i);
+// "provided by the host as …", "provided by component `…`" or "not provided: …".
+std::string import_text(const runtime::ItemInfo& i);
+
 }  // namespace asterai::cli

@@ -15,7 +15,6 @@ std::vector<uint8_t> to_bytes(const std::string& s) {
   return {s.begin(), s.end()};
 }
 
-
 }  // namespace
 
 Result<std::optional<project::Project>> project_of(const fs::path& wasm) {

@@ -320,6 +320,19 @@ TEST_F(CliEnv, ComponentsOfAnEnvironmentCallEachOtherAcrossLanguages) {
   ASSERT_EQ(run({"env", "set-var", "alice/duo", "UNIT", "metres"}).exit_code, 0);
   ASSERT_EQ(run({"env", "grant", "alice/duo", "math", "--var", "UNIT"}).exit_code, 0);
 
+  // Who provides each import: the math member for the text component's math interface.
+  auto shown = run({"env", "inspect", "--imports", "--json", "alice/duo"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  bool from_member = false;
+  auto inspected = json::parse(shown.out);
+  for (const auto& i : inspected["components"]["text"]["imports"]) {
+    if (i["name"].get<std::string>().rfind("asterai:compose/math", 0) == 0) {
+      from_member = i["provided_by"] == "component" && i["component"] == "math";
+    }
+  }
+  EXPECT_TRUE(from_member) << shown.out;
+  auto human = run({"env", "inspect", "--imports", "alice/duo"});
+  EXPECT_NE(human.out.find("provided by component `math`"), std::string::npos) << human.out;
   auto sum = run({"env", "call", "alice/duo", "text", "text/summary", "2", "3"});
   ASSERT_EQ(sum.exit_code, 0) << sum.err;
   EXPECT_NE(sum.out.find('5'), std::string::npos) << sum.out;
