@@ -24,7 +24,7 @@ cmake --build "$build" -j "$(nproc)" 2>&1 | awk '
   match($0, /^\[([0-9]+)\/([0-9]+)\]/) {
     split(substr($0, 2, RLENGTH - 2), n, "/")
     pct = int(100 * n[1] / n[2])
-    if (pct >= next_pct) { printf "asterai:   build %3d%% (%d/%d steps)\n", pct, n[1], n[2] > "/dev/stderr"; next_pct = pct - pct % 10 + 10 }
+    if (n[1] > 0 && pct >= next_pct) { printf "asterai:   build %3d%% (%d/%d steps)\n", pct, n[1], n[2] > "/dev/stderr"; next_pct = pct - pct % 10 + 10 }
     next
   }
   /^ninja: no work to do/ { print "asterai:   build up to date" > "/dev/stderr"; next }
