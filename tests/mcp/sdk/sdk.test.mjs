@@ -160,12 +160,12 @@ async function exerciseTools(client) {
   const spin = await client.callTool({ name: 'adv_spin', arguments: {} });
   assert.equal(spin.isError, true);
   assert.match(textOf(spin), /^timeout:/);
-  assert.ok(Date.now() - started < 10_000);
+  assert.ok(Date.now() - started < 30_000, "the 1 s timeout stopped the spin");
 
   await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), /unknown tool/);
 }
 
-function waitFor(predicate, what, ms = 10_000) {
+function waitFor(predicate, what, ms = 60_000) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = () => {
@@ -207,7 +207,8 @@ test('stdio: initialize, list, call, validate', { timeout: 300_000 }, async () =
     let changed = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
     process.kill(transport.pid, 'SIGHUP');
-    await waitFor(() => changed > 0, 'tools/list_changed');
+    // A reload reads and checks every component again: generous, for a loaded CI machine.
+    await waitFor(() => changed > 0, 'tools/list_changed', 120_000);
   } finally {
     await client.close();
   }
@@ -297,9 +298,11 @@ test('Streamable HTTP: initialize, list, call, validate; HTTP API', { timeout: 3
     let changed = 0;
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
     // The GET stream opens after initialize; SIGHUP until it has carried one notification.
-    for (let i = 0; i < 50 && changed === 0; i++) {
+    // Each reload reads every component again, so on a loaded machine one can take seconds.
+    const started = Date.now();
+    while (changed === 0 && Date.now() - started < 120_000) {
       child.kill('SIGHUP');
-      await new Promise((r) => setTimeout(r, 200));
+      for (let t = 0; t < 20 && changed === 0; t++) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(changed > 0, 'tools/list_changed over the GET stream');
 
@@ -329,7 +332,7 @@ test('Streamable HTTP: initialize, list, call, validate; HTTP API', { timeout: 3
     setTimeout(() => controller.abort('changed my mind'), 200);
     await assert.rejects(pending, /changed my mind/);
     let cancelled = '';
-    for (let i = 0; i < 200; i++) {  // until the spin has ended, one way or the other
+    for (let i = 0; i < 1200; i++) {  // until the spin has ended, one way or the other
       cancelled = await (await fetch(`${url}/metrics`)).text();
       if (/kind="cancelled"\} 1|kind="timeout"\} 2/.test(cancelled)) break;
       await new Promise((r) => setTimeout(r, 50));
