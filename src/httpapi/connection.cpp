@@ -114,14 +114,19 @@ class Connection {
       : routes_(routes), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
 
   awaitable<void> run() {
-    while (co_await serve_one()) {
+    // Not `while (co_await ...)`: GCC 12 miscompiles co_await in a loop condition.
+    for (;;) {
+      bool more = co_await serve_one();
+      if (!more) break;
     }
   }
 
  private:
   // Returns whether the connection stays open for another request.
   awaitable<bool> serve_one() {
-    if (!co_await conn_.next_request()) co_return false;
+    // Each awaited value is named before it is tested (see the registry's connection.cpp).
+    bool started = co_await conn_.next_request();
+    if (!started) co_return false;
     Parser parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(routes_.options.max_body);
@@ -129,7 +134,10 @@ class Connection {
     co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
     if (ec) co_return co_await malformed(ec);
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
-    if (wants_continue && !co_await conn_.send_continue()) co_return false;
+    if (wants_continue) {
+      bool sent = co_await conn_.send_continue();
+      if (!sent) co_return false;
+    }
     while (!parser.is_done()) {
       conn_.expect_body();  // each piece of the body within the body deadline
       co_await bhttp::async_read_some(stream_, buffer_, parser, with(ec));
@@ -139,7 +147,8 @@ class Connection {
     auto req = to_request(parser.get());
     auto resp = co_await route(req);
     bool closing = resp.status == 503;  // overloaded: the client retries on a new connection
-    co_return co_await write(req, resp, keep && !closing) && keep && !closing && !resp.stream;
+    bool written = co_await write(req, resp, keep && !closing);
+    co_return written&& keep && !closing && !resp.stream;
   }
 
   awaitable<HttpResponse> route(const HttpRequest& req) {

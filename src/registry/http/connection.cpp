@@ -76,7 +76,10 @@ class Connection {
       : registry_(registry), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
 
   awaitable<void> run() {
-    while (co_await serve_one()) {
+    // Not `while (co_await ...)`: GCC 12 miscompiles co_await in a loop condition.
+    for (;;) {
+      bool more = co_await serve_one();
+      if (!more) break;
     }
   }
 
@@ -85,7 +88,10 @@ class Connection {
 
   // Returns whether the connection stays open for another request.
   awaitable<bool> serve_one() {
-    if (!co_await conn_.next_request()) co_return false;
+    // Each awaited value is named before it is tested: GCC 12 miscompiles co_await in some
+    // conditions (a loop's, seen crashing here), so none is awaited inside one.
+    bool started = co_await conn_.next_request();
+    if (!started) co_return false;
     Parser parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed; handlers
                                                                    // enforce their own limits
@@ -101,7 +107,10 @@ class Connection {
     }
     Request req = make_request(parser);
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
-    if (wants_continue && !co_await conn_.send_continue()) co_return false;
+    if (wants_continue) {
+      bool sent = co_await conn_.send_continue();
+      if (!sent) co_return false;
+    }
     // The handler blocks (SQLite, storage): it runs on the pool, and pulls its body through
     // this connection's loop while this coroutine waits for it.
     auto executor = co_await asio::this_coro::executor;
@@ -115,8 +124,10 @@ class Connection {
       co_return false;
     }
     if (resp->status >= 500) spdlog::warn("{} {} -> {}", req.method, req.path, resp->status);
-    bool keep = parser.get().keep_alive() && co_await finish_body(parser);
-    co_return co_await write_response(req, *resp, keep) && keep;
+    bool keep = parser.get().keep_alive();
+    if (keep) keep = co_await finish_body(parser);
+    bool written = co_await write_response(req, *resp, keep);
+    co_return written&& keep;
   }
 
   Request make_request(Parser& parser) {
@@ -185,14 +196,19 @@ class Connection {
     conn_.expect_write();
     co_await bhttp::async_write_header(stream_, sr, with(ec));
     if (ec || req.method == "HEAD" || resp.head_length) co_return !ec;
-    if (resp.file) co_return co_await write_file(*resp.file, resp.file_offset, resp.file_length);
+    if (resp.file) {
+      bool sent = co_await write_file(*resp.file, resp.file_offset, resp.file_length);
+      co_return sent;
+    }
     co_await asio::async_write(stream_, asio::buffer(resp.body), with(ec));
     co_return !ec;
   }
 
   awaitable<bool> write_file(BlobReader& reader, uint64_t offset, uint64_t length) {
-    if (!stream_.is_tls() && reader.native_fd() >= 0)
-      co_return co_await send_file(reader.native_fd(), offset, length);
+    if (!stream_.is_tls() && reader.native_fd() >= 0) {
+      bool sent = co_await send_file(reader.native_fd(), offset, length);
+      co_return sent;
+    }
     std::vector<char> chunk(std::min<uint64_t>(kWriteChunk, length));
     while (length > 0) {
       auto piece = std::span<char>(chunk.data(), std::min<uint64_t>(chunk.size(), length));
