@@ -41,54 +41,9 @@ HttpResponse list_tools(mcp::Server& server, const HttpRequest& request) {
   return HttpResponse::json(200, mcp::jsonrpc::dump(body));
 }
 
-// Runs the call on the executor and waits: the worker pool, not the connection thread, bounds
-// how many calls run at once.
-std::optional<mcp::ToolCallResult> run_call(mcp::Server& server, mcp::ToolCall call) {
-  struct Wait {
-    std::mutex mutex;
-    std::condition_variable cv;
-    std::optional<mcp::ToolCallResult> result;
-  };
-  auto wait = std::make_shared<Wait>();
-  bool queued = server.executor().submit(std::move(call), [wait](mcp::ToolCallResult r) {
-    std::lock_guard lock(wait->mutex);
-    wait->result = std::move(r);
-    wait->cv.notify_all();
-  });
-  if (!queued) return std::nullopt;
-  std::unique_lock lock(wait->mutex);
-  wait->cv.wait(lock, [&] { return wait->result.has_value(); });
-  return std::move(wait->result);
-}
-
-HttpResponse call_tool(mcp::Server& server, const HttpRequest& request) {
-  if (!request.header("content-type").starts_with("application/json"))
-    return error_response(415, ErrorKind::invalid_input, "Content-Type must be application/json");
-  auto body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object())
-    return error_response(400, ErrorKind::invalid_input,
-                          "the body must be a JSON object {\"tool\", \"arguments\"}");
-  if (!body.contains("tool") || !body["tool"].is_string())
-    return error_response(400, ErrorKind::invalid_input, "\"tool\" must be a tool name");
-  json args = body.contains("arguments") ? body["arguments"] : json::object();
-  if (args.is_null()) args = json::object();
-  if (!args.is_object() && !args.is_array())
-    return error_response(400, ErrorKind::bad_arguments,
-                          "\"arguments\" must be an object of named parameters or an array");
-  auto catalog = server.catalog();
-  auto name = body["tool"].get<std::string>();
-  const mcp::Tool* tool = catalog->find(name);
-  if (!tool)
-    return error_response(404, ErrorKind::unknown_function,
-                          "unknown tool \"" + name + "\" (GET /v1/tools lists them)");
-  auto r = run_call(server, mcp::ToolCall{catalog, tool, std::move(args), nullptr});
-  if (!r) {
-    auto resp = error_response(503, ErrorKind::internal, "server busy: too many calls queued");
-    resp.headers.emplace_back("Retry-After", "1");
-    return resp;
-  }
-  const auto& o = r->outcome;
-  json out = {{"ok", o.ok()}, {"tool", tool->name}, {"metering", mcp::metering_json(o.stats)}};
+HttpResponse call_response(const std::string& tool, const mcp::ToolCallResult& r) {
+  const auto& o = r.outcome;
+  json out = {{"ok", o.ok()}, {"tool", tool}, {"metering", mcp::metering_json(o.stats)}};
   if (o.ok()) {
     out["result"] = o.result;
   } else {
@@ -103,6 +58,40 @@ HttpResponse call_tool(mcp::Server& server, const HttpRequest& request) {
   bool caller_error = !o.ok() && (o.error->kind == ErrorKind::bad_arguments ||
                                   o.error->kind == ErrorKind::unsupported_type);
   return HttpResponse::json(caller_error ? 400 : 200, mcp::jsonrpc::dump(out));
+}
+
+// Checks the request and queues the call on the executor: the worker pool, not the
+// connection, bounds how many calls run at once; `done` gets the response.
+void call_tool(mcp::Server& server, const HttpRequest& request,
+               const std::function<void(HttpResponse)>& done) {
+  if (!request.header("content-type").starts_with("application/json"))
+    return done(
+        error_response(415, ErrorKind::invalid_input, "Content-Type must be application/json"));
+  auto body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return done(error_response(400, ErrorKind::invalid_input,
+                               "the body must be a JSON object {\"tool\", \"arguments\"}"));
+  if (!body.contains("tool") || !body["tool"].is_string())
+    return done(error_response(400, ErrorKind::invalid_input, "\"tool\" must be a tool name"));
+  json args = body.contains("arguments") ? body["arguments"] : json::object();
+  if (args.is_null()) args = json::object();
+  if (!args.is_object() && !args.is_array())
+    return done(error_response(400, ErrorKind::bad_arguments,
+                               "\"arguments\" must be an object of named parameters or an array"));
+  auto catalog = server.catalog();
+  auto name = body["tool"].get<std::string>();
+  const mcp::Tool* tool = catalog->find(name);
+  if (!tool)
+    return done(error_response(404, ErrorKind::unknown_function,
+                               "unknown tool \"" + name + "\" (GET /v1/tools lists them)"));
+  bool queued = server.executor().submit(
+      mcp::ToolCall{catalog, tool, std::move(args), nullptr},
+      [done, name = tool->name](mcp::ToolCallResult r) { done(call_response(name, r)); });
+  if (!queued) {
+    auto resp = error_response(503, ErrorKind::internal, "server busy: too many calls queued");
+    resp.headers.emplace_back("Retry-After", "1");
+    done(std::move(resp));
+  }
 }
 
 }  // namespace
@@ -143,6 +132,24 @@ json tools_mcp(const mcp::Catalog& catalog) {
 }
 
 HttpResponse handle_api(mcp::Server& server, const HttpRequest& request) {
+  struct Wait {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::optional<HttpResponse> response;
+  };
+  auto wait = std::make_shared<Wait>();
+  handle_api_async(server, request, [wait](HttpResponse r) {
+    std::lock_guard lock(wait->mutex);
+    wait->response = std::move(r);
+    wait->cv.notify_all();
+  });
+  std::unique_lock lock(wait->mutex);
+  wait->cv.wait(lock, [&] { return wait->response.has_value(); });
+  return std::move(*wait->response);
+}
+
+void handle_api_async(mcp::Server& server, const HttpRequest& request,
+                      std::function<void(HttpResponse)> done) {
   const auto& path = request.path;
   bool get = request.method == "GET" || request.method == "HEAD";
   auto wrong_method = [](const char* allowed) {
@@ -152,26 +159,26 @@ HttpResponse handle_api(mcp::Server& server, const HttpRequest& request) {
     return r;
   };
   if (path == "/healthz") {
-    if (!get) return wrong_method("GET");
-    return HttpResponse::json(
-        200, json{{"status", "ok"}, {"tools", server.catalog()->tools().size()}}.dump());
+    if (!get) return done(wrong_method("GET"));
+    return done(HttpResponse::json(
+        200, json{{"status", "ok"}, {"tools", server.catalog()->tools().size()}}.dump()));
   }
   if (path == "/metrics") {
-    if (!get) return wrong_method("GET");
+    if (!get) return done(wrong_method("GET"));
     HttpResponse r;
     r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.body = prometheus_text(server.metrics().snapshot(), server.catalog()->tools().size());
-    return r;
+    return done(std::move(r));
   }
   if (path == "/v1/tools") {
-    if (!get) return wrong_method("GET");
-    return list_tools(server, request);
+    if (!get) return done(wrong_method("GET"));
+    return done(list_tools(server, request));
   }
   if (path == "/v1/call") {
-    if (request.method != "POST") return wrong_method("POST");
-    return call_tool(server, request);
+    if (request.method != "POST") return done(wrong_method("POST"));
+    return call_tool(server, request, done);
   }
-  return error_response(404, ErrorKind::not_found, "no such endpoint: " + path);
+  done(error_response(404, ErrorKind::not_found, "no such endpoint: " + path));
 }
 
 }  // namespace asterai::httpapi

@@ -1,26 +1,32 @@
 #include "connection.h"
 
 #include <openssl/crypto.h>
-#include <sys/socket.h>
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
 
 #include "asterai/httpapi/api.h"
+#include "asterai/net/async_call.h"
 
 namespace asterai::httpapi {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
+using asio::awaitable;
 
 namespace {
 
 using mcp::HttpRequest;
 using mcp::HttpResponse;
 using Parser = bhttp::request_parser<bhttp::string_body>;
+
+auto with(beast::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -95,131 +101,167 @@ std::optional<HttpResponse> refuse(const HttpRequest& req, const HttpOptions& op
   return std::nullopt;
 }
 
-HttpResponse route(const Routes& routes, const HttpRequest& req) {
-  if (auto refused = refuse(req, routes.options)) return std::move(*refused);
-  if (req.path == "/mcp") return routes.mcp.handle(req);
-  return handle_api(routes.server, req);
+HttpResponse busy() {
+  auto r = HttpResponse::json(
+      503, R"({"ok":false,"error":{"kind":"internal","message":"server busy, retry later"}})");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
 }
 
 class Connection {
  public:
-  Connection(const Routes& routes, tcp::socket& socket, ConnectionSlot& slot)
-      : routes_(routes), socket_(socket), slot_(slot) {}
+  Connection(const Routes& routes, net::Connection& conn)
+      : routes_(routes), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
 
-  void run() {
-    while (serve_one()) {
+  awaitable<void> run() {
+    // Not `while (co_await ...)`: GCC 12 miscompiles co_await in a loop condition.
+    for (;;) {
+      bool more = co_await serve_one();
+      if (!more) break;
     }
   }
 
  private:
   // Returns whether the connection stays open for another request.
-  bool serve_one() {
+  awaitable<bool> serve_one() {
+    // Each awaited value is named before it is tested (see the registry's connection.cpp).
+    bool started = co_await conn_.next_request();
+    if (!started) co_return false;
     Parser parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(routes_.options.max_body);
-    slot_.idle_for(routes_.options.idle_timeout_seconds);
     beast::error_code ec;
-    bhttp::read_header(socket_, buffer_, parser, ec);
-    if (ec) return malformed(ec);
-    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
+    co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
+    if (ec) co_return co_await malformed(ec);
+    bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
+    if (wants_continue) {
+      bool sent = co_await conn_.send_continue();
+      if (!sent) co_return false;
     }
-    bhttp::read(socket_, buffer_, parser, ec);
-    if (ec) return malformed(ec);
-    slot_.busy();
+    while (!parser.is_done()) {
+      conn_.expect_body();  // each piece of the body within the body deadline
+      co_await bhttp::async_read_some(stream_, buffer_, parser, with(ec));
+      if (ec) co_return co_await malformed(ec);
+    }
     bool keep = parser.get().keep_alive();
     auto req = to_request(parser.get());
-    auto resp = route(routes_, req);
-    return write(req, resp, keep) && keep && !resp.stream;
+    auto resp = co_await route(req);
+    bool closing = resp.status == 503;  // overloaded: the client retries on a new connection
+    bool written = co_await write(req, resp, keep && !closing);
+    co_return written&& keep && !closing && !resp.stream;
+  }
+
+  awaitable<HttpResponse> route(const HttpRequest& req) {
+    if (auto refused = refuse(req, routes_.options)) co_return std::move(*refused);
+    if (req.path == "/mcp") {
+      // A session waits for its tool calls: on the pool, not on this loop.
+      auto r = co_await conn_.pool().run([this, &req] { return routes_.mcp.handle(req); });
+      co_return r ? std::move(*r) : busy();
+    }
+    co_return co_await net::async_call<HttpResponse>(
+        [this, &req](std::function<void(HttpResponse)> done) {
+          handle_api_async(routes_.server, req, std::move(done));
+        });
   }
 
   // Answers what can be answered (4xx) and closes.
-  bool malformed(const beast::error_code& ec) {
+  awaitable<bool> malformed(const beast::error_code& ec) {
     if (ec == bhttp::error::body_limit) {
-      write_simple(413, R"({"ok":false,"error":{"kind":"too-large","message":"request body over )" +
-                            std::to_string(routes_.options.max_body) + R"( bytes"}})");
+      co_await write_simple(
+          413, R"({"ok":false,"error":{"kind":"too-large","message":"request body over )" +
+                   std::to_string(routes_.options.max_body) + R"( bytes"}})");
     } else if (ec == bhttp::error::header_limit) {
-      write_simple(431,
-                   R"({"ok":false,"error":{"kind":"too-large","message":"headers too large"}})");
+      co_await write_simple(
+          431, R"({"ok":false,"error":{"kind":"too-large","message":"headers too large"}})");
     } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof &&
                &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category()) {
-      write_simple(
+      co_await write_simple(
           400,
           R"({"ok":false,"error":{"kind":"invalid-input","message":"malformed HTTP request"}})");
     }
-    return false;
+    co_return false;
   }
 
-  void write_simple(unsigned status, const std::string& body) {
+  awaitable<void> write_simple(unsigned status, const std::string& body) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
     res.set(bhttp::field::content_type, "application/json");
     res.body() = body;
     res.prepare_payload();
     res.keep_alive(false);
     beast::error_code ec;
-    bhttp::write(socket_, res, ec);
+    conn_.expect_write();
+    co_await bhttp::async_write(stream_, res, with(ec));
   }
 
-  bool write(const HttpRequest& req, HttpResponse& resp, bool keep) {
+  awaitable<bool> write(const HttpRequest& req, HttpResponse& resp, bool keep) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
     res.set(bhttp::field::server, "asterai");
     for (auto& [k, v] : resp.headers) res.insert(k, v);
     beast::error_code ec;
+    conn_.expect_write();
     if (resp.stream) {
       res.chunked(true);
       res.keep_alive(false);
       bhttp::response_serializer<bhttp::string_body> sr{res};
-      bhttp::write_header(socket_, sr, ec);
-      if (ec) return false;
-      resp.stream([this](std::string_view chunk) { return write_chunk(chunk); });
+      co_await bhttp::async_write_header(stream_, sr, with(ec));
+      if (ec) co_return false;
+      co_await stream(resp);
       static constexpr std::string_view kLast = "0\r\n\r\n";
-      asio::write(socket_, asio::buffer(kLast.data(), kLast.size()), ec);
-      return false;
+      conn_.expect_write();
+      co_await asio::async_write(stream_, asio::buffer(kLast.data(), kLast.size()), with(ec));
+      co_return false;
     }
     res.keep_alive(keep);
     if (req.method == "HEAD") {
       res.content_length(resp.body.size());
       bhttp::response_serializer<bhttp::string_body> sr{res};
-      bhttp::write_header(socket_, sr, ec);
-      return !ec;
+      co_await bhttp::async_write_header(stream_, sr, with(ec));
+      co_return !ec;
     }
     res.body() = std::move(resp.body);
     res.prepare_payload();
-    bhttp::write(socket_, res, ec);
-    return !ec;
+    co_await bhttp::async_write(stream_, res, with(ec));
+    co_return !ec;
   }
 
-  bool write_chunk(std::string_view data) {
-    if (data.empty()) return true;
+  // An event stream waits on its session between events: the producer runs on the pool and
+  // writes each chunk through this loop (a chunk the client does not take within the write
+  // deadline ends the stream).
+  awaitable<void> stream(HttpResponse& resp) {
+    auto executor = co_await asio::this_coro::executor;
+    mcp::ChunkWriter writer = [this, executor](std::string_view chunk) {
+      return net::block_on<bool>(executor, [this, chunk] { return write_chunk(chunk); });
+    };
+    co_await conn_.pool().run([&resp, &writer] {
+      resp.stream(writer);
+      return true;
+    });
+  }
+
+  awaitable<bool> write_chunk(std::string_view data) {
+    if (data.empty()) co_return true;
     char size_line[32];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
     std::array<asio::const_buffer, 3> parts = {asio::buffer(size_line, static_cast<size_t>(n)),
                                                asio::buffer(data.data(), data.size()),
                                                asio::buffer("\r\n", 2)};
     beast::error_code ec;
-    asio::write(socket_, parts, ec);
-    return !ec;
+    conn_.expect_write();
+    co_await asio::async_write(stream_, parts, with(ec));
+    co_return !ec;
   }
 
   const Routes& routes_;
-  tcp::socket& socket_;
-  ConnectionSlot& slot_;
-  beast::flat_buffer buffer_;
+  net::Connection& conn_;
+  net::Stream& stream_;
+  beast::flat_buffer& buffer_;
 };
 
 }  // namespace
 
-void serve_connection(const Routes& routes, tcp::socket socket, ConnectionSlot& slot) {
-  try {
-    Connection(routes, socket, slot).run();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "asterai serve: connection error: %s\n", e.what());
-  }
-  beast::error_code ec;
-  socket.shutdown(tcp::socket::shutdown_both, ec);
-  slot.release();
-  socket.close(ec);
+awaitable<void> serve_connection(const Routes& routes, net::Connection& connection) {
+  Connection served(routes, connection);
+  co_await served.run();
 }
 
 }  // namespace asterai::httpapi

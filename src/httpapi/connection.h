@@ -1,16 +1,15 @@
 // One client connection of the HTTP listener: parse requests (keep-alive), check Origin and
-// token, route to /mcp or the API, write responses (whole, or streamed as chunks).
+// token, route to /mcp or the API, write responses (whole, or streamed as chunks). Parsing
+// and writing happen on the connection's event loop; a tool call is awaited without holding
+// a thread, MCP requests (whose sessions block) run on the listener's blocking pool.
 #pragma once
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include "asterai/httpapi/server.h"
 #include "asterai/mcp/streamable_http.h"
-#include "asterai/net/listener.h"
+#include "asterai/net/awaitable.h"
+#include "asterai/net/connection.h"
 
 namespace asterai::httpapi {
-
-using net::ConnectionSlot;
 
 struct Routes {
   mcp::Server& server;
@@ -18,7 +17,6 @@ struct Routes {
   const HttpOptions& options;
 };
 
-void serve_connection(const Routes& routes, boost::asio::ip::tcp::socket socket,
-                      ConnectionSlot& slot);
+boost::asio::awaitable<void> serve_connection(const Routes& routes, net::Connection& connection);
 
 }  // namespace asterai::httpapi

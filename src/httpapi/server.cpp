@@ -1,12 +1,10 @@
 #include "asterai/httpapi/server.h"
 
-#include <boost/asio/write.hpp>
+#include "asterai/net/listener.h"
 
 #include "connection.h"
 
 namespace asterai::httpapi {
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 struct HttpServer::Impl {
   mcp::Server& server;
@@ -31,20 +29,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(mcp::Server& server, HttpO
   listen.host = o.host;
   listen.port = o.port;
   listen.max_connections = o.max_connections;
-  listen.idle_timeout_seconds = o.idle_timeout_seconds;
+  listen.max_connections_per_client = o.max_connections_per_client;
+  listen.deadlines.idle = std::chrono::seconds(o.idle_timeout_seconds);
+  listen.deadlines.header = std::chrono::seconds(o.header_timeout_seconds);
+  listen.deadlines.body = std::chrono::seconds(o.body_timeout_seconds);
+  listen.deadlines.write = std::chrono::seconds(o.body_timeout_seconds);
   Routes* routes = &impl->routes;  // owned by impl, which outlives the listener
-  auto handler = [routes](tcp::socket socket, asio::ssl::context*, net::ConnectionSlot& slot) {
-    serve_connection(*routes, std::move(socket), slot);
+  auto handler = [routes](net::Connection& connection) {
+    return serve_connection(*routes, connection);
   };
-  auto overloaded = [](tcp::socket& socket) {
-    static constexpr std::string_view kBusy =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: "
-        "close\r\nContent-Length: 71\r\n\r\n{\"ok\":false,\"error\":{\"kind\":\"internal\","
-        "\"message\":\"too many clients\"}}";
-    boost::system::error_code ec;
-    asio::write(socket, asio::buffer(kBusy.data(), kBusy.size()), ec);
-  };
-  impl->listener = ASTERAI_TRY(net::Listener::start(listen, handler, overloaded));
+  net::Overloaded overloaded{
+      "application/json",
+      R"({"ok":false,"error":{"kind":"internal","message":"too many clients"}})"};
+  impl->listener = ASTERAI_TRY(net::Listener::start(listen, handler, std::move(overloaded)));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 

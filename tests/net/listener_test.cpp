@@ -1,159 +1,123 @@
-// The shared listener on its own, with plain sockets on 127.0.0.1: connections are handed to
-// the handler, the limit is enforced with the refuser's answer, idle connections are cut,
-// and stop() ends blocked handlers.
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <string>
-
+// The shared listener on its own, over real sockets on 127.0.0.1 with the small handler of
+// test_http.h: keep-alive, the caps and their 503 + Retry-After, the deadlines, stop(), the
+// open-file limit and bad options.
 #include "asterai/net/listener.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "test_http.h"
 
 namespace asterai::net {
 namespace {
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using test::Client;
 
-// A blocking client socket; reads give up after 20 s so a broken listener fails, not hangs.
-class Client {
- public:
-  explicit Client(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval tv{20, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~Client() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void send(const std::string& s) {
-    ASSERT_EQ(::write(fd_, s.data(), s.size()), ssize_t(s.size()));
-  }
-  // Everything until the peer closes (or the timeout: then `closed` stays false).
-  std::string read_all(bool* closed = nullptr) {
-    std::string out;
-    char buf[256];
-    for (;;) {
-      ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n > 0) {
-        out.append(buf, size_t(n));
-        continue;
-      }
-      if (closed) *closed = n == 0 || errno == ECONNRESET;
-      return out;
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
-ListenerOptions options(size_t max_connections = 8, int idle_seconds = 60) {
+ListenerOptions options() {
   ListenerOptions o;
-  o.host = "127.0.0.1";
-  o.port = 0;
-  o.max_connections = max_connections;
-  o.idle_timeout_seconds = idle_seconds;
+  o.threads = 2;
   return o;
 }
 
-// Echoes one line back upper-cased, then closes; or blocks reading until cut.
-void echo_line(tcp::socket socket, asio::ssl::context* tls, ConnectionSlot& slot) {
-  EXPECT_EQ(tls, nullptr);
-  std::string line;
-  char c;
-  boost::system::error_code ec;
-  while (asio::read(socket, asio::buffer(&c, 1), ec) == 1 && c != '\n') line += char(toupper(c));
-  if (!ec) asio::write(socket, asio::buffer(line + "\n"), ec);
-  slot.release();
-  socket.close(ec);
-}
-
-TEST(Listener, HandsEachConnectionToTheHandler) {
-  auto l = Listener::start(options(), echo_line, nullptr);
-  ASSERT_TRUE(l) << l.error().message;
-  ASSERT_NE((*l)->port(), 0);
-  for (int i = 0; i < 3; ++i) {
-    Client c((*l)->port());
-    ASSERT_TRUE(c.connected());
-    c.send("hello " + std::to_string(i) + "\n");
-    bool closed = false;
-    EXPECT_EQ(c.read_all(&closed), "HELLO " + std::to_string(i) + "\n");
-    EXPECT_TRUE(closed);
-  }
-}
-
-TEST(Listener, OverTheLimitGetsTheRefusersAnswer) {
-  auto l = Listener::start(options(/*max_connections=*/1), echo_line, [](tcp::socket& s) {
-    boost::system::error_code ec;
-    asio::write(s, asio::buffer(std::string("busy\n")), ec);
-  });
+TEST(Listener, ServesKeepAliveRequestsAndBlockingWork) {
+  auto l = test::start_test_listener(options());
   ASSERT_TRUE(l);
-  Client first((*l)->port());
-  first.send("x");  // the handler now waits for the rest of the line
-  Client second((*l)->port());
-  bool closed = false;
-  EXPECT_EQ(second.read_all(&closed), "busy\n");
-  EXPECT_TRUE(closed);
-  first.send("\n");
-  EXPECT_EQ(first.read_all(), "X\n");
+  ASSERT_NE(l->port(), 0);
+  Client c(l->port());
+  ASSERT_TRUE(c.connected());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.get("/"), "ok");
+  EXPECT_EQ(c.get("/block"), "ok");
+  EXPECT_EQ(c.get("/count"), "1");
 }
 
-TEST(Listener, IdleConnectionsAreCut) {
-  auto l = Listener::start(options(8, /*idle_seconds=*/1), echo_line, nullptr);
+TEST(Listener, OverTheCapIs503WithRetryAfterThenClosed) {
+  auto o = options();
+  o.max_connections = 2;
+  auto l = test::start_test_listener(o);
   ASSERT_TRUE(l);
-  Client idle((*l)->port());
-  ASSERT_TRUE(idle.connected());
-  bool closed = false;
-  EXPECT_EQ(idle.read_all(&closed), "");  // nothing sent: the reaper shuts it down
-  EXPECT_TRUE(closed);
+  Client a(l->port()), b(l->port());
+  EXPECT_EQ(a.get("/"), "ok");  // both admitted before the third arrives
+  EXPECT_EQ(b.get("/"), "ok");
+  Client third(l->port());
+  auto refused = third.read_response();
+  EXPECT_EQ(test::status_of(refused), 503) << refused;
+  EXPECT_EQ(test::header_of(refused, "retry-after"), "1");
+  EXPECT_EQ(test::header_of(refused, "connection"), "close");
+  EXPECT_TRUE(third.wait_closed());
+  EXPECT_EQ(a.get("/"), "ok");  // the admitted ones are unaffected
 }
 
-TEST(Listener, StopEndsBlockedHandlersAndRunsTheHook) {
-  std::atomic<int> served{0};
-  auto l = Listener::start(
-      options(),
-      [&](tcp::socket s, asio::ssl::context* tls, ConnectionSlot& slot) {
-        echo_line(std::move(s), tls, slot);
-        ++served;
-      },
-      nullptr);
+TEST(Listener, OneClientOverItsCapDoesNotAffectOthers) {
+  auto o = options();
+  o.max_connections_per_client = 2;
+  auto l = test::start_test_listener(o);
   ASSERT_TRUE(l);
-  Client a((*l)->port()), b((*l)->port());
-  a.send("partial");
-  b.send("partial");
-  // Both are accepted and blocked in read once the listener answers a third one.
-  {
-    Client c((*l)->port());
-    c.send("ping\n");
-    EXPECT_EQ(c.read_all(), "PING\n");
-  }
+  Client a(l->port(), "127.0.0.2"), b(l->port(), "127.0.0.2");
+  EXPECT_EQ(a.get("/"), "ok");
+  EXPECT_EQ(b.get("/"), "ok");
+  Client greedy(l->port(), "127.0.0.2");
+  EXPECT_EQ(test::status_of(greedy.read_response()), 503);
+  Client other(l->port(), "127.0.0.1");
+  EXPECT_EQ(other.get("/"), "ok");
+}
+
+TEST(Listener, SilentAndIdleConnectionsAreCut) {
+  auto o = options();
+  o.deadlines.header = 1s;
+  o.deadlines.idle = 1s;
+  auto l = test::start_test_listener(o);
+  ASSERT_TRUE(l);
+  Client silent(l->port());  // never sends a request: cut at the header deadline
+  Client idle(l->port());    // one request, then keep-alive idle: cut at the idle deadline
+  EXPECT_EQ(idle.get("/"), "ok");
+  EXPECT_TRUE(silent.wait_closed());
+  EXPECT_TRUE(idle.wait_closed());
+  Client fresh(l->port());
+  EXPECT_EQ(fresh.get("/count"), "1");
+}
+
+TEST(Listener, StopEndsWaitingHandlersAndRunsTheHook) {
+  auto l = test::start_test_listener(options());
+  ASSERT_TRUE(l);
+  Client a(l->port()), b(l->port());
+  a.send("GET / HTTP/1.1\r\n");  // both wait in the middle of their headers
+  b.send("GET / HTTP/1.1\r\n");
+  Client c(l->port());
+  EXPECT_EQ(c.get("/count"), "3");
   bool hook = false;
-  (*l)->stop([&] { hook = true; });
+  l->stop([&] { hook = true; });
   EXPECT_TRUE(hook);
-  EXPECT_EQ(served.load(), 3);
-  (*l)->stop();  // idempotent
+  EXPECT_TRUE(a.wait_closed());
+  EXPECT_TRUE(b.wait_closed());
+  EXPECT_EQ(l->open_connections(), 0u);
+  l->stop();  // idempotent
+}
+
+TEST(Listener, RaisesTheOpenFileLimitAndFitsTheCapUnderIt) {
+  auto o = options();
+  o.max_connections = 1'000'000;
+  auto l = test::start_test_listener(o);
+  ASSERT_TRUE(l);
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  EXPECT_EQ(limit.rlim_cur, limit.rlim_max);
+  EXPECT_LT(l->max_connections(), size_t(limit.rlim_cur));
 }
 
 TEST(Listener, BadAddressAndHalfTlsAreUsageErrors) {
+  auto handler = [](Connection&) -> boost::asio::awaitable<void> { co_return; };
   auto o = options();
   o.host = "not an address";
-  auto bad = Listener::start(o, echo_line, nullptr);
+  auto bad = Listener::start(o, handler);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, ErrorKind::usage);
   o = options();
   o.tls_cert = "cert.pem";
-  auto half = Listener::start(o, echo_line, nullptr);
+  auto half = Listener::start(o, handler);
   ASSERT_FALSE(half);
   EXPECT_EQ(half.error().kind, ErrorKind::usage);
 }

@@ -7,6 +7,7 @@
 //   GET  /metrics                               Prometheus text (prometheus.h)
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "asterai/mcp/catalog.h"
@@ -17,6 +18,10 @@ namespace asterai::httpapi {
 
 // Routes one request under /v1, /healthz or /metrics; 404 for other paths.
 mcp::HttpResponse handle_api(mcp::Server& server, const mcp::HttpRequest& request);
+// The same without waiting: `done` is called once, on this thread, or for a tool call on the
+// executor's worker when the call ends (so an event loop never waits for a call).
+void handle_api_async(mcp::Server& server, const mcp::HttpRequest& request,
+                      std::function<void(mcp::HttpResponse)> done);
 
 // The tool list in each format.
 nlohmann::json tools_asterai(const mcp::Catalog& catalog);

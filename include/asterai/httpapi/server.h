@@ -1,6 +1,7 @@
 // The HTTP listener of `asterai serve --listen`: MCP Streamable HTTP on /mcp and the plain
-// API (api.h) on the same port. Boost.Beast, one thread per connection (keep-alive; a
-// connection thread only parses and writes, tool calls run on the executor's workers).
+// API (api.h) on the same port. Boost.Beast on the asynchronous listener (net/listener.h):
+// connections live on event loops that only parse and write; tool calls run on the
+// executor's workers and resume the connection when they end.
 // Every request passes the Origin check (DNS-rebinding protection: browsers' cross-site
 // requests are refused) and, with a token, the bearer check.
 #pragma once
@@ -23,9 +24,12 @@ struct HttpOptions {
   // Origins allowed besides loopback ones (http://localhost:*, http://127.0.0.1:*,
   // http://[::1]:*), e.g. "https://app.example.com".
   std::vector<std::string> allowed_origins;
-  size_t max_body = 4 << 20;  // larger requests get 413
-  int idle_timeout_seconds = 60;
-  size_t max_connections = 512;
+  size_t max_body = 4 << 20;                 // larger requests get 413
+  int idle_timeout_seconds = 60;             // keep-alive wait for the next request
+  int header_timeout_seconds = 10;           // a request's headers must arrive within this
+  int body_timeout_seconds = 30;             // longest silence within a request body or a response
+  size_t max_connections = 16384;            // all clients; beyond: 503 + Retry-After
+  size_t max_connections_per_client = 1024;  // per client IP address
 };
 
 class HttpServer {

@@ -1,75 +1,67 @@
-// A TCP listener with one thread per connection (blocking I/O), shared by the registry and
-// the `serve` HTTP listener: the accept loop, a slot per connection with its idle deadline,
-// a reaper thread that cuts idle connections and joins finished ones, a connection limit and
-// optional TLS. What is spoken on a connection is the handler's business.
+// The TCP listener (optional TLS) under both HTTP servers, the registry's and the one of
+// `asterai serve --listen`: asynchronous, an event loop (io_context on its own thread) per
+// core, each connection a C++20 coroutine on one loop. Deadlines bound every wait on a
+// client (Connection::Deadlines), so a slow or silent client holds a descriptor, not a
+// thread. Connections are capped in total and per client IP address; one over a cap is
+// answered 503 with Retry-After and closed cleanly. Blocking work goes to a bounded
+// BlockingPool the listener owns. What is spoken on a connection is the handler's business.
 #pragma once
 
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <chrono>
+#include "asterai/net/awaitable.h"
+
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "asterai/common/error.h"
+#include "asterai/net/connection.h"
 
 namespace asterai::net {
-
-// Shared by a connection's thread and the reaper. The reaper only shuts the fd down (never
-// closes it), under `mutex`, while the connection still owns it, so a recycled descriptor
-// number is never touched.
-struct ConnectionSlot {
-  std::thread thread;
-  std::mutex mutex;
-  int fd = -1;
-  // When the reaper may cut the connection (ms on the steady clock).
-  std::atomic<int64_t> deadline{0};
-  std::atomic<bool> done{false};
-
-  static int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
-  void idle_for(int seconds) { deadline = now_ms() + int64_t{seconds} * 1000; }
-  // Never cut as idle (a long tool call or an event stream is being answered).
-  void busy() { deadline = INT64_MAX; }
-  void cut();      // shutdown(fd) if still owned
-  void release();  // the connection is about to close its fd
-};
 
 struct ListenerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;     // 0 = any free port
   std::string tls_cert;  // PEM chain; TLS is on when both are set
   std::string tls_key;
-  size_t max_connections = 1024;
-  int idle_timeout_seconds = 60;
+  // Open connections, all clients together; lowered to what RLIMIT_NOFILE allows (its soft
+  // limit is raised to the hard one at start).
+  size_t max_connections = 16384;
+  size_t max_connections_per_client = 1024;  // per client IP address
+  Deadlines deadlines;
+  unsigned threads = 0;       // event loops; 0 = one per core
+  size_t max_blocking = 256;  // BlockingPool threads
+  size_t max_blocking_queued = 4096;
+  int retry_after_seconds = 1;  // in the 503 over a cap
+};
+
+// The body of the 503 a server answers when over a cap (its own error format).
+struct Overloaded {
+  std::string content_type = "text/plain";
+  std::string body = "too many connections\n";
 };
 
 class Listener {
  public:
-  // Serves one connection on its own thread until it returns; `tls` is null for plain TCP.
-  using Handler = std::function<void(boost::asio::ip::tcp::socket socket,
-                                     boost::asio::ssl::context* tls, ConnectionSlot& slot)>;
-  // Answers a connection over the limit (e.g. 503) on the accept thread, then it is closed.
-  using Refuser = std::function<void(boost::asio::ip::tcp::socket& socket)>;
+  // Speaks the protocol on one connection; the listener closes it when this returns.
+  using Handler = std::function<boost::asio::awaitable<void>(Connection&)>;
 
-  // Binds, listens and starts the accept and reaper threads. The handlers must stay valid
-  // until stop() returns.
+  // Binds, listens and starts the event loops. The handler must stay valid until stop()
+  // returns.
   static Result<std::unique_ptr<Listener>> start(const ListenerOptions& options, Handler handler,
-                                                 Refuser overloaded);
+                                                 Overloaded overloaded = {});
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
 
   uint16_t port() const;
+  // The connection cap in force (max_connections, lowered to fit RLIMIT_NOFILE).
+  size_t max_connections() const;
+  size_t open_connections() const;
   // Stops accepting and cuts every connection; then `before_join` runs (to wake handlers
-  // blocked on something other than their socket), and every thread is joined. Idempotent.
+  // waiting on something other than their socket); then waits for every handler to return,
+  // and stops the loops and the pool. Idempotent.
   void stop(const std::function<void()>& before_join = {});
   // Blocks until stop() is called from another thread.
   void wait();
@@ -80,5 +72,8 @@ class Listener {
   explicit Listener(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Raises RLIMIT_NOFILE's soft limit to its hard limit; returns the soft limit now in force.
+size_t raise_open_file_limit();
 
 }  // namespace asterai::net

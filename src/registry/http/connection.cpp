@@ -1,15 +1,14 @@
 #include "http/connection.h"
 
-#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
-#include <sys/socket.h>
 
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <type_traits>
 
 #include "http/router.h"
 
@@ -18,11 +17,16 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using asio::awaitable;
 
 namespace {
 
 constexpr size_t kDrainLimit = 1024 * 1024;
 constexpr size_t kWriteChunk = 1024 * 1024;
+
+auto with(beast::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -66,14 +70,16 @@ void parse_target(std::string_view target, Request& req) {
   }
 }
 
-template <class Stream>
 class Connection {
  public:
-  Connection(Registry& registry, Stream& stream, ConnectionSlot& slot, int timeout, bool tls)
-      : registry_(registry), stream_(stream), slot_(slot), timeout_(timeout), tls_(tls) {}
+  Connection(Registry& registry, net::Connection& conn)
+      : registry_(registry), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
 
-  void run() {
-    while (serve_one()) {
+  awaitable<void> run() {
+    // Not `while (co_await ...)`: GCC 12 miscompiles co_await in a loop condition.
+    for (;;) {
+      bool more = co_await serve_one();
+      if (!more) break;
     }
   }
 
@@ -81,35 +87,54 @@ class Connection {
   using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
   // Returns whether the connection stays open for another request.
-  bool serve_one() {
+  awaitable<bool> serve_one() {
+    // Each awaited value is named before it is tested: GCC 12 miscompiles co_await in some
+    // conditions (a loop's, seen crashing here), so none is awaited inside one.
+    bool started = co_await conn_.next_request();
+    if (!started) co_return false;
     Parser parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are streamed; handlers
                                                                    // enforce their own limits
     parser.header_limit(32 * 1024);
     beast::error_code ec;
-    bhttp::read_header(stream_, buffer_, parser, ec);
+    co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
     if (ec) {
       bool malformed =
           ec != bhttp::error::end_of_stream &&
           &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
-      if (malformed) {
-        write_simple(400, "malformed HTTP request: " + ec.message());
-      }
-      return false;
+      if (malformed) co_await write_simple(400, "malformed HTTP request: " + ec.message());
+      co_return false;
     }
-    slot_.idle_for(timeout_);
     Request req = make_request(parser);
-    Response resp = dispatch(registry_, req);
-    if (resp.status >= 500) spdlog::warn("{} {} -> {}", req.method, req.path, resp.status);
-    bool keep = parser.get().keep_alive() && finish_body(parser);
-    return write_response(req, resp, keep) && keep;
+    bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
+    if (wants_continue) {
+      bool sent = co_await conn_.send_continue();
+      if (!sent) co_return false;
+    }
+    // The handler blocks (SQLite, storage): it runs on the pool, and pulls its body through
+    // this connection's loop while this coroutine waits for it.
+    auto executor = co_await asio::this_coro::executor;
+    req.body = [this, &parser, executor](std::span<char> out) -> Result<size_t> {
+      return net::block_on<Result<size_t>>(executor, [&] { return read_body(parser, out); });
+    };
+    auto resp = co_await conn_.pool().run([this, &req] { return dispatch(registry_, req); });
+    if (!resp) {
+      auto busy = overloaded_answer();
+      co_await write_simple(503, busy.body, busy.content_type, /*retry_later=*/true);
+      co_return false;
+    }
+    if (resp->status >= 500) spdlog::warn("{} {} -> {}", req.method, req.path, resp->status);
+    bool keep = parser.get().keep_alive();
+    if (keep) keep = co_await finish_body(parser);
+    bool written = co_await write_response(req, *resp, keep);
+    co_return written&& keep;
   }
 
   Request make_request(Parser& parser) {
     auto& msg = parser.get();
     Request req;
     req.method = std::string(msg.method_string());
-    req.tls = tls_;
+    req.tls = stream_.is_tls();
     parse_target(std::string_view(msg.target().data(), msg.target().size()), req);
     for (const auto& field : msg) {
       std::string name(field.name_string());
@@ -117,48 +142,39 @@ class Connection {
       req.headers[name] = std::string(field.value());
     }
     if (auto len = parser.content_length()) req.content_length = *len;
-    if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
-      // Clients wait for this before sending a large body.
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      beast::error_code ec;
-      asio::write(stream_, asio::buffer(kContinue.data(), kContinue.size()), ec);
-    }
-    req.body = [this, &parser](std::span<char> out) -> Result<size_t> {
-      return read_body(parser, out);
-    };
     return req;
   }
 
-  Result<size_t> read_body(Parser& parser, std::span<char> out) {
+  awaitable<Result<size_t>> read_body(Parser& parser, std::span<char> out) {
     while (!parser.is_done()) {
       parser.get().body().data = out.data();
       parser.get().body().size = out.size();
       beast::error_code ec;
-      bhttp::read(stream_, buffer_, parser, ec);
+      conn_.expect_body();
+      co_await bhttp::async_read(stream_, buffer_, parser, with(ec));
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec) return make_error(ErrorKind::network, "reading request body: " + ec.message());
-      slot_.idle_for(timeout_);
+      if (ec) co_return make_error(ErrorKind::network, "reading request body: " + ec.message());
       size_t n = out.size() - parser.get().body().size;
-      if (n > 0) return n;
+      if (n > 0) co_return n;
     }
-    return size_t{0};
+    co_return size_t{0};
   }
 
   // A handler may answer without reading the body (errors, auth challenges); a small rest
   // is drained to keep the connection, a large one closes it.
-  bool finish_body(Parser& parser) {
-    char sink[16 * 1024];
+  awaitable<bool> finish_body(Parser& parser) {
+    std::vector<char> sink(16 * 1024);
     size_t drained = 0;
     while (!parser.is_done()) {
-      auto n = read_body(parser, std::span<char>(sink, sizeof sink));
-      if (!n || *n == 0) return parser.is_done();
+      auto n = co_await read_body(parser, std::span<char>(sink.data(), sink.size()));
+      if (!n || *n == 0) co_return parser.is_done();
       drained += *n;
-      if (drained > kDrainLimit) return false;
+      if (drained > kDrainLimit) co_return false;
     }
-    return true;
+    co_return true;
   }
 
-  bool write_response(const Request& req, Response& resp, bool keep) {
+  awaitable<bool> write_response(const Request& req, Response& resp, bool keep) {
     bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(resp.status), 11};
     head.set(bhttp::field::server, "asterai-registry");
     head.set("Docker-Distribution-API-Version", "registry/2.0");
@@ -177,125 +193,97 @@ class Connection {
     head.keep_alive(keep);
     bhttp::response_serializer<bhttp::empty_body> sr{head};
     beast::error_code ec;
-    bhttp::write_header(stream_, sr, ec);
-    if (ec || req.method == "HEAD" || resp.head_length) return !ec;
-    if (resp.file) return write_file(*resp.file, resp.file_offset, resp.file_length);
-    asio::write(stream_, asio::buffer(resp.body), ec);
-    return !ec;
+    conn_.expect_write();
+    co_await bhttp::async_write_header(stream_, sr, with(ec));
+    if (ec || req.method == "HEAD" || resp.head_length) co_return !ec;
+    if (resp.file) {
+      bool sent = co_await write_file(*resp.file, resp.file_offset, resp.file_length);
+      co_return sent;
+    }
+    co_await asio::async_write(stream_, asio::buffer(resp.body), with(ec));
+    co_return !ec;
   }
 
-  bool write_file(BlobReader& reader, uint64_t offset, uint64_t length) {
-    if constexpr (std::is_same_v<Stream, tcp::socket>) {
-      if (reader.native_fd() >= 0) return send_file(reader.native_fd(), offset, length);
+  awaitable<bool> write_file(BlobReader& reader, uint64_t offset, uint64_t length) {
+    if (!stream_.is_tls() && reader.native_fd() >= 0) {
+      bool sent = co_await send_file(reader.native_fd(), offset, length);
+      co_return sent;
     }
     std::vector<char> chunk(std::min<uint64_t>(kWriteChunk, length));
     while (length > 0) {
-      auto n = reader.read_at(
-          offset, std::span<char>(chunk.data(), std::min<uint64_t>(chunk.size(), length)));
-      if (!n || *n == 0) return false;
+      auto piece = std::span<char>(chunk.data(), std::min<uint64_t>(chunk.size(), length));
+      // Storage may block (a remote driver, a cold disk): read on the pool.
+      auto n = co_await conn_.pool().run(
+          [&reader, offset, piece] { return reader.read_at(offset, piece); });
+      if (!n || !*n || **n == 0) co_return false;
       beast::error_code ec;
-      asio::write(stream_, asio::buffer(chunk.data(), *n), ec);
-      if (ec) return false;
-      slot_.idle_for(timeout_);
-      offset += *n;
-      length -= *n;
+      conn_.expect_write();
+      co_await asio::async_write(stream_, asio::buffer(chunk.data(), **n), with(ec));
+      if (ec) co_return false;
+      offset += **n;
+      length -= **n;
     }
-    return true;
+    co_return true;
   }
 
-  // Zero-copy path for plain TCP: the kernel moves file pages to the socket.
-  bool send_file(int file_fd, uint64_t offset, uint64_t length) {
-    int sock = stream_.native_handle();
+  // Zero-copy path for plain TCP: the kernel moves file pages to the (non-blocking) socket;
+  // when its buffer is full we wait for room, within the write deadline.
+  awaitable<bool> send_file(int file_fd, uint64_t offset, uint64_t length) {
+    auto& socket = stream_.socket();
+    socket.non_blocking(true);
+    asio::steady_timer deadline(socket.get_executor());
     auto off = static_cast<off_t>(offset);
     while (length > 0) {
-      ssize_t n = ::sendfile(sock, file_fd, &off, std::min<uint64_t>(length, 1 << 30));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN) {
-          pollfd p{sock, POLLOUT, 0};
-          ::poll(&p, 1, timeout_ * 1000);
-          continue;
-        }
-        return false;
+      ssize_t n =
+          ::sendfile(socket.native_handle(), file_fd, &off, std::min<uint64_t>(length, 1 << 30));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) {
+        beast::error_code ec;
+        deadline.expires_after(conn_.deadlines().write);
+        deadline.async_wait([&socket](beast::error_code e) {
+          if (!e) socket.cancel();  // the client stopped reading: give up
+        });
+        co_await socket.async_wait(tcp::socket::wait_write, with(ec));
+        deadline.cancel();
+        if (ec) co_return false;
+        continue;
       }
-      if (n == 0) return false;
-      slot_.idle_for(timeout_);
+      if (n <= 0) co_return false;
       length -= static_cast<uint64_t>(n);
     }
-    return true;
+    co_return true;
   }
 
-  void write_simple(unsigned status, const std::string& message) {
+  awaitable<void> write_simple(unsigned status, const std::string& message,
+                               const std::string& content_type = "text/plain",
+                               bool retry_later = false) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
-    res.set(bhttp::field::content_type, "text/plain");
+    res.set(bhttp::field::content_type, content_type);
+    if (retry_later) res.set(bhttp::field::retry_after, "1");
     res.body() = std::string(message);
     res.prepare_payload();
     res.keep_alive(false);
     beast::error_code ec;
-    bhttp::write(stream_, res, ec);
+    conn_.expect_write();
+    co_await bhttp::async_write(stream_, res, with(ec));
   }
 
   Registry& registry_;
-  Stream& stream_;
-  ConnectionSlot& slot_;
-  int timeout_;
-  bool tls_;
-  beast::flat_buffer buffer_;
+  net::Connection& conn_;
+  net::Stream& stream_;
+  beast::flat_buffer& buffer_;
 };
-
-// Lingering close: after answering a request whose body we did not read (413, 401 on an
-// upload), closing at once would reset the connection and the client could lose the
-// response. Drain what it still sends for a short, bounded time instead.
-void linger_close(tcp::socket& socket, ConnectionSlot& slot) {
-  slot.deadline = ConnectionSlot::now_ms() + 2000;  // the reaper cuts us off after this
-  char sink[64 * 1024];
-  beast::error_code ec;
-  for (size_t drained = 0; drained < (size_t{64} << 20);) {
-    size_t n = socket.read_some(asio::buffer(sink), ec);
-    if (ec) return;
-    drained += n;
-  }
-}
 
 }  // namespace
 
-void serve_connection(Registry& registry, asio::ssl::context* tls, tcp::socket socket,
-                      ConnectionSlot& slot, int timeout_seconds) {
-  try {
-    if (tls) {
-      asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
-      beast::error_code ec;
-      stream.handshake(asio::ssl::stream_base::server, ec);
-      if (!ec) {
-        Connection<asio::ssl::stream<tcp::socket>> conn(registry, stream, slot, timeout_seconds,
-                                                        true);
-        conn.run();
-        stream.shutdown(ec);
-      }
-      slot.release();
-      stream.lowest_layer().close(ec);
-    } else {
-      Connection<tcp::socket> conn(registry, socket, slot, timeout_seconds, false);
-      conn.run();
-      beast::error_code ec;
-      socket.shutdown(tcp::socket::shutdown_send, ec);
-      linger_close(socket, slot);
-      slot.release();
-      socket.close(ec);
-    }
-  } catch (const std::exception& e) {
-    spdlog::error("connection: {}", e.what());
-    slot.release();
-  }
+awaitable<void> serve_connection(Registry& registry, net::Connection& connection) {
+  Connection served(registry, connection);
+  co_await served.run();
 }
 
-void serve_overloaded(tcp::socket& socket) {
-  static constexpr std::string_view kBusy =
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-      "Content-Length: 68\r\n\r\n{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"too many "
-      "clients\"}]}";
-  beast::error_code ec;
-  asio::write(socket, asio::buffer(kBusy.data(), kBusy.size()), ec);
+net::Overloaded overloaded_answer() {
+  return {"application/json",
+          R"({"errors":[{"code":"TOOMANYREQUESTS","message":"too many clients"}]})"};
 }
 
 }  // namespace asterai::registry::http

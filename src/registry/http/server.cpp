@@ -1,16 +1,10 @@
 #include "asterai/registry/http/server.h"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-
 #include "asterai/net/listener.h"
 
 #include "http/connection.h"
 
 namespace asterai::registry::http {
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-
 struct Server::Impl {
   Registry& registry;
   ServerOptions options;
@@ -33,13 +27,15 @@ Result<std::unique_ptr<Server>> Server::start(Registry& registry, const ServerOp
   listen.tls_cert = options.tls_cert;
   listen.tls_key = options.tls_key;
   listen.max_connections = options.max_connections;
-  listen.idle_timeout_seconds = options.idle_timeout_seconds;
-  int timeout = options.idle_timeout_seconds;
-  auto handler = [&registry, timeout](tcp::socket socket, asio::ssl::context* tls,
-                                      net::ConnectionSlot& slot) {
-    serve_connection(registry, tls, std::move(socket), slot, timeout);
+  listen.max_connections_per_client = options.max_connections_per_client;
+  listen.deadlines.idle = std::chrono::seconds(options.idle_timeout_seconds);
+  listen.deadlines.header = std::chrono::seconds(options.header_timeout_seconds);
+  listen.deadlines.body = std::chrono::seconds(options.body_timeout_seconds);
+  listen.deadlines.write = std::chrono::seconds(options.body_timeout_seconds);
+  auto handler = [&registry](net::Connection& connection) {
+    return serve_connection(registry, connection);
   };
-  impl->listener = ASTERAI_TRY(net::Listener::start(listen, handler, serve_overloaded));
+  impl->listener = ASTERAI_TRY(net::Listener::start(listen, handler, overloaded_answer()));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

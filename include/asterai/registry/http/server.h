@@ -1,6 +1,6 @@
-// The registry's HTTP(S) server. One thread per connection with blocking I/O: blob
-// uploads and downloads stream straight between socket and file, and SQLite calls
-// block anyway; a reaper thread closes connections that make no progress.
+// The registry's HTTP(S) server on the asynchronous listener (net/listener.h): connections
+// live on event loops, each request's handler runs on the listener's blocking pool (SQLite
+// and storage block), blob uploads and downloads stream between socket and storage.
 #pragma once
 
 #include <cstdint>
@@ -16,8 +16,11 @@ struct ServerOptions {
   uint16_t port = 5000;  // 0 = any free port (tests)
   std::string tls_cert;  // PEM chain; TLS is on when both are set
   std::string tls_key;
-  size_t max_connections = 1024;
-  int idle_timeout_seconds = 60;
+  size_t max_connections = 16384;            // all clients; beyond: 503 + Retry-After
+  size_t max_connections_per_client = 1024;  // per client IP address
+  int idle_timeout_seconds = 60;             // keep-alive wait for the next request
+  int header_timeout_seconds = 10;           // a request's headers must arrive within this
+  int body_timeout_seconds = 30;             // longest silence within a request body or a response
 };
 
 class Server {

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The network layer under load, with wrk (Debian's; installed if missing) on loopback:
+#   bench/net/run.sh BUILD_DIR [--write-docs]
+# 1. `asterai serve --listen` with the C kitchen-sink component: GET /healthz (64
+#    connections) and POST /v1/call of `add` (4, 64 and 512 keep-alive connections).
+# 2. `asterai registry serve --no-auth`: GET /v2/ and GET of a 1 KiB blob (64 connections).
+# 3. 10,000 half-open connections (headers never finished, from 127.0.0.2-11) held against
+#    `serve` while wrk measures /healthz from 127.0.0.1; then whether the header deadline
+#    closed them.
+# Each wrk run lasts BENCH_NET_SECONDS (5) with 2 threads. With --write-docs the table
+# replaces the "## Network" section of docs/benchmarks.md.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+bench_args "bench/net/run.sh BUILD_DIR [--write-docs]" "$@"
+asterai="$build/src/asterai"
+component="$build/components/kitchen-sink-c.wasm"
+require_built "$asterai" "$component"
+seconds="${BENCH_NET_SECONDS:-5}"
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  apt-get install -y -qq wrk >/dev/null
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-net-bench.XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no server at $1" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"
+
+cat >"$work/call.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"tool":"ks_add","arguments":{"a":1,"b":2}}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+rows="$work/rows.jsonl"
+# run NAME CONNECTIONS URL [wrk args]: one wrk run, one JSON row.
+run() {
+  local name=$1 connections=$2 url=$3
+  shift 3
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" "$url" >"$work/wrk.txt" 2>&1 || true
+  python3 - "$name" "$connections" "$work/wrk.txt" >>"$rows" <<'PY'
+import json, re, sys
+name, connections, text = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    return float(m[1]) * {"us": 1e-3, "ms": 1, "s": 1e3}[m[2]] if m else None
+row = {"name": name, "connections": connections}
+m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+row["rps"] = float(m[1]) if m else 0
+for p in ("50", "90", "99"):
+    m = re.search(rf"^\s+{p}%\s+(\S+)", text, re.M)
+    row["p" + p] = ms(m[1]) if m else None
+m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+row["errors"] = sum(map(int, m.groups())) if m else 0
+m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+row["non2xx"] = int(m[1]) if m else 0
+print(json.dumps(row))
+PY
+  tail -1 "$rows" >&2
+}
+
+# --- asterai serve --listen -----------------------------------------------------------------
+"$asterai" call "$component" add 1 2 >/dev/null  # compiled once, into the cache
+"$asterai" serve --listen "127.0.0.1:0" "ks=$component" >"$work/serve.out" 2>"$work/serve.err" &
+pids+=($!)
+for _ in $(seq 1 200); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+serve=$(sed -n 's|.*listening on \(http://[^ ]*\).*|\1|p' "$work/serve.out")
+[ -n "$serve" ] || { echo "asterai serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
+wait_up "$serve/healthz"
+run "serve GET /healthz" 64 "$serve/healthz"
+for c in 4 64 512; do run "serve POST /v1/call (add)" "$c" "$serve/v1/call" -s "$work/call.lua"; done
+
+# --- 10,000 half-open connections against serve ---------------------------------------------
+port=${serve##*:}
+coproc HALF { python3 "$here/bench/net/half_open.py" "$port" 10000 1000; }
+read -r opened <&"${HALF[0]}"
+run "serve GET /healthz, 10,000 half-open held" 64 "$serve/healthz"
+echo >&"${HALF[1]}"
+read -r during <&"${HALF[0]}"
+sleep 12  # past the 10 s header deadline
+echo >&"${HALF[1]}"
+read -r after <&"${HALF[0]}"
+exec {HALF[1]}>&-
+python3 - "$opened" "$during" "$after" >"$work/half.json" <<'PY'
+import json, sys
+o, d, a = (json.loads(x) for x in sys.argv[1:])
+print(json.dumps({"opened": o["opened"], "held": d["open"], "after_deadline": a["open"]}))
+PY
+cat "$work/half.json" >&2
+
+# --- asterai registry serve -----------------------------------------------------------------
+reg="127.0.0.1:$(free_port)"
+"$asterai" registry --root "$work/registry" serve --listen "$reg" --no-auth >"$work/reg.log" 2>&1 &
+pids+=($!)
+wait_up "http://$reg/v2/"
+head -c 1024 /dev/urandom >"$work/blob"
+digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"
+loc=$(curl -sf -D - -o /dev/null -X POST "http://$reg/v2/bench/net/blobs/uploads/" | tr -d '\r' |
+  awk -F': ' 'tolower($1)=="location"{print $2}')
+[[ "$loc" == http* ]] || loc="http://$reg$loc"
+curl -sf -o /dev/null -X PUT -H "Content-Type: application/octet-stream" --data-binary @"$work/blob" \
+  "$loc$([[ "$loc" == *\?* ]] && echo '&' || echo '?')digest=$digest"
+run "registry GET /v2/" 64 "http://$reg/v2/"
+run "registry GET 1 KiB blob" 64 "http://$reg/v2/bench/net/blobs/$digest"
+
+python3 - "$rows" "$work/half.json" "$work/out.md" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
+  "$(date +%F)" "$seconds" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+half = json.load(open(sys.argv[2]))
+out, cores, load, day, seconds = sys.argv[3:]
+def f(v):
+    return "–" if v is None else f"{v:.2f} ms"
+with open(out, "w") as md:
+    md.write("## Network\n\n")
+    md.write(f"`bench/net/run.sh BUILD_DIR --write-docs` on {day}: wrk (Debian, 2 threads, {seconds} s per row)\n"
+             f"against `asterai serve --listen` (C kitchen-sink `add`) and `asterai registry serve --no-auth`\n"
+             f"on loopback. The machine has {cores} cores and wrk shares them with the server; load average\n"
+             f"{load} at the end of the run.\n\n")
+    md.write("| server, request | connections | req/s | p50 | p90 | p99 | socket errors | non-2xx |\n"
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    for r in rows:
+        md.write(f"| {r['name']} | {r['connections']} | {r['rps']:,.0f} | {f(r['p50'])} | {f(r['p90'])} | "
+                 f"{f(r['p99'])} | {r['errors']} | {r['non2xx']} |\n")
+    md.write(f"\nHalf-open: {half['opened']:,} connections sent a request line and one header and\n"
+             f"stopped; {half['held']:,} were still held when the wrk run beside them ended, and\n"
+             f"{half['after_deadline']:,} were left 12 s later (the 10 s header deadline closes them).\n")
+PY
+cat "$work/out.md"
+if [ "$write_docs" = "--write-docs" ]; then
+  python3 "$here/bench/write_section.py" "$here/docs/benchmarks.md" "Network" "$work/out.md"
+fi
