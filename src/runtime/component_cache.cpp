@@ -1,15 +1,75 @@
 #include "asterai/runtime/component_cache.h"
 
-#include <cstring>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <sstream>
 
 #include "asterai/common/files.h"
 #include "asterai/common/sha256.h"
 
 namespace asterai::runtime {
 namespace {
-constexpr std::string_view kMagic = "ASTERAI-CWASM-1\n";
+constexpr std::string_view kMagic = "ASTERAI-CWASM-2\n";
 constexpr size_t kDigestLen = 64;
-constexpr size_t kHeaderLen = kMagic.size() + kDigestLen + 1;
+// An artifact modified this recently may share its mtime with a later change (the file
+// system's clock is coarse): it is not marked checked until it is older.
+constexpr auto kSettled = std::chrono::seconds(1);
+
+// What identifies the artifact file's current contents without reading them.
+struct FileStamp {
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileStamp{static_cast<uint64_t>(st.st_size),
+                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   static_cast<uint64_t>(st.st_ino)};
+}
+
+struct CheckFile {
+  std::string digest;
+  std::optional<FileStamp> checked;
+};
+
+std::optional<CheckFile> read_check(const std::filesystem::path& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return std::nullopt;
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  if (!text.starts_with(kMagic) || text.size() < kMagic.size() + kDigestLen + 1)
+    return std::nullopt;
+  CheckFile check{std::string(text.substr(kMagic.size(), kDigestLen)), std::nullopt};
+  if (text[kMagic.size() + kDigestLen] != '\n') return std::nullopt;
+  std::istringstream rest(std::string(text.substr(kMagic.size() + kDigestLen + 1)));
+  std::string word;
+  FileStamp s;
+  if (rest >> word && word == "checked" && rest >> s.size >> s.mtime_ns >> s.inode)
+    check.checked = s;
+  return check;
+}
+
+Result<void> write_check(const std::filesystem::path& path, const CheckFile& check) {
+  std::string text(kMagic);
+  text += check.digest + "\n";
+  if (check.checked) {
+    text += "checked " + std::to_string(check.checked->size) + " " +
+            std::to_string(check.checked->mtime_ns) + " " + std::to_string(check.checked->inode) +
+            "\n";
+  }
+  return write_file_atomic(path,
+                           std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+bool settled(const FileStamp& s) {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::nanoseconds(s.mtime_ns) + kSettled <
+         std::chrono::duration_cast<std::chrono::nanoseconds>(now);
+}
 }  // namespace
 
 ComponentCache::ComponentCache(std::filesystem::path dir, std::string fingerprint)
@@ -19,30 +79,36 @@ std::filesystem::path ComponentCache::entry_path(std::string_view sha) const {
   return dir_ / (std::string(sha) + "-" + fingerprint_ + ".cwasm");
 }
 
-std::optional<std::vector<uint8_t>> ComponentCache::load(std::string_view sha) const {
-  auto bytes = read_file(entry_path(sha));
-  if (!bytes || bytes->size() < kHeaderLen) return std::nullopt;
-  if (std::memcmp(bytes->data(), kMagic.data(), kMagic.size()) != 0) return std::nullopt;
-  std::string_view digest(reinterpret_cast<const char*>(bytes->data()) + kMagic.size(), kDigestLen);
-  std::span<const uint8_t> payload(bytes->data() + kHeaderLen, bytes->size() - kHeaderLen);
-  if (sha256_hex(payload) != digest) return std::nullopt;
-  bytes->erase(bytes->begin(), bytes->begin() + kHeaderLen);
-  return std::move(*bytes);
+std::filesystem::path ComponentCache::check_path(std::string_view sha) const {
+  return dir_ / (std::string(sha) + "-" + fingerprint_ + ".check");
+}
+
+std::optional<std::filesystem::path> ComponentCache::find(std::string_view sha) const {
+  auto check = read_check(check_path(sha));
+  if (!check) return std::nullopt;
+  auto entry = entry_path(sha);
+  auto stamp = stamp_of(entry);
+  if (!stamp) return std::nullopt;
+  if (check->checked == stamp) return entry;  // the very file whose digest last matched
+  auto bytes = read_file(entry);
+  if (!bytes || sha256_hex(*bytes) != check->digest) return std::nullopt;
+  // Matched: remember this file, so the next load need not hash it (best effort: a
+  // read-only cache is hashed every time).
+  if (settled(*stamp) && stamp_of(entry) == stamp) {
+    check->checked = stamp;
+    (void)write_check(check_path(sha), *check);
+  }
+  return entry;
 }
 
 Result<void> ComponentCache::store(std::string_view sha, std::span<const uint8_t> artifact) const {
-  std::string header(kMagic);
-  header += sha256_hex(artifact);
-  header += "\n";
-  std::vector<uint8_t> entry;
-  entry.reserve(header.size() + artifact.size());
-  entry.insert(entry.end(), header.begin(), header.end());
-  entry.insert(entry.end(), artifact.begin(), artifact.end());
-  return write_file_atomic(entry_path(sha), entry);
+  ASTERAI_TRY(write_file_atomic(entry_path(sha), artifact));
+  return write_check(check_path(sha), CheckFile{sha256_hex(artifact), std::nullopt});
 }
 
 void ComponentCache::evict(std::string_view sha) const {
   std::error_code ec;
+  std::filesystem::remove(check_path(sha), ec);
   std::filesystem::remove(entry_path(sha), ec);
 }
 

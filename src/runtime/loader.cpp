@@ -59,9 +59,9 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
 
   wasmtime_component_t* raw = nullptr;
   if (impl_->cache) {
-    if (auto artifact = impl_->cache->load(c->sha256_)) {
-      if (auto* err =
-              wasmtime_component_deserialize(engine, artifact->data(), artifact->size(), &raw)) {
+    if (auto artifact = impl_->cache->find(c->sha256_)) {
+      // Wasmtime maps the artifact from its file: no copy into memory first.
+      if (auto* err = wasmtime_component_deserialize_file(engine, artifact->c_str(), &raw)) {
         // Stale (another Wasmtime) or otherwise unusable: rebuild below.
         wt::take_message(err);
         impl_->cache->evict(c->sha256_);

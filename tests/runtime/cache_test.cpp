@@ -1,7 +1,9 @@
 // The compile cache: a hit skips compilation; corrupt, truncated or foreign entries are
-// detected and rebuilt, never handed to the deserializer.
+// detected and rebuilt, never handed to the deserializer; an artifact whose digest matched
+// is not hashed again until its file changes.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "asterai/common/files.h"
@@ -38,11 +40,30 @@ void expect_callable(const fs::path& cache, const std::vector<uint8_t>& bytes) {
   EXPECT_EQ(outcome.result, 42);
 }
 
+// The one artifact in the cache (each has a .check file beside it).
 fs::path only_entry(const fs::path& dir) {
   std::vector<fs::path> entries;
-  for (const auto& e : fs::directory_iterator(dir)) entries.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".cwasm") entries.push_back(e.path());
   EXPECT_EQ(entries.size(), 1u);
   return entries.empty() ? fs::path() : entries[0];
+}
+
+std::string text_of(const fs::path& path) {
+  auto bytes = read_file(path);
+  return bytes ? std::string(bytes->begin(), bytes->end()) : std::string();
+}
+
+// Overwrites four bytes in the middle of a file, in place.
+void overwrite_middle(const fs::path& path) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(fs::file_size(path) / 2));
+  f.write("\xde\xad\xbe\xef", 4);
+}
+
+// Moves a file's modification time into the past, as if it had been written a minute ago.
+void age(const fs::path& path) {
+  fs::last_write_time(path, fs::last_write_time(path) - std::chrono::minutes(1));
 }
 
 TEST(CompileCache, SecondLoadIsAHit) {
@@ -58,15 +79,51 @@ TEST(CompileCache, CorruptEntryIsDetectedAndRebuilt) {
   auto bytes = component_bytes();
   load(dir.path(), bytes);
   auto entry = only_entry(dir.path());
-  {
-    // Flip bytes deep inside the compiled code: only the digest can notice this.
-    std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(fs::file_size(entry) / 2));
-    f.write("\xde\xad\xbe\xef", 4);
-  }
+  // Bytes flipped deep inside the compiled code: only the digest can notice this.
+  overwrite_middle(entry);
   EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
   EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
   expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, AnArtifactIsMarkedCheckedOnlyOnceItHasSettled) {
+  test::TempDir dir("cache-checked");
+  auto bytes = component_bytes();
+  load(dir.path(), bytes);
+  auto entry = only_entry(dir.path());
+  auto check = fs::path(entry).replace_extension(".check");
+  // Just written: its mtime could be shared with a change in the same clock tick.
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  EXPECT_EQ(text_of(check).find("checked "), std::string::npos) << text_of(check);
+  age(entry);
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  EXPECT_NE(text_of(check).find("checked "), std::string::npos) << text_of(check);
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, AChangeAfterTheCheckIsStillDetected) {
+  test::TempDir dir("cache-changed");
+  auto bytes = component_bytes();
+  load(dir.path(), bytes);
+  auto entry = only_entry(dir.path());
+  age(entry);
+  load(dir.path(), bytes);  // hashed, matched, marked checked
+  ASSERT_NE(text_of(fs::path(entry).replace_extension(".check")).find("checked "),
+            std::string::npos);
+  overwrite_middle(entry);  // in place: same size and inode, a new mtime
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
+  expect_callable(dir.path(), bytes);
+}
+
+TEST(CompileCache, AnArtifactWithoutItsCheckFileIsAMiss) {
+  test::TempDir dir("cache-nocheck");
+  auto bytes = component_bytes();
+  load(dir.path(), bytes);
+  fs::remove(fs::path(only_entry(dir.path())).replace_extension(".check"));
+  EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
+  EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
 }
 
 TEST(CompileCache, TruncatedAndEmptyEntriesAreRebuilt) {

@@ -1,12 +1,20 @@
 // On-disk cache of compiled (serialized) components, keyed by the component's sha256 and
 // the engine fingerprint (Wasmtime version + settings that change generated code).
-// Each entry carries a sha256 of its payload: a truncated or corrupted entry is detected
-// and rebuilt instead of being handed to the deserializer.
 //
-// Layout:
-//   <dir>/
-//     <component-sha256>-<fingerprint>.cwasm   "ASTERAI-CWASM-1\n" + sha256(payload) hex + "\n" +
-//     payload
+// Layout, per entry:
+//   <dir>/<component-sha256>-<fingerprint>.cwasm   the artifact exactly as Wasmtime wrote
+//                                                  it, so Wasmtime maps it from the file
+//   <dir>/<component-sha256>-<fingerprint>.check   "ASTERAI-CWASM-2\n" + sha256(artifact)
+//                                                  hex + "\n" [+ "checked SIZE MTIME_NS INO\n"]
+//
+// The integrity check hashes the whole artifact only when the file is not known to be the
+// one that was last hashed: the "checked" line records the size, modification time and inode
+// the artifact had when its digest last matched. A load whose file still has them skips the
+// hash. Any write to the file changes its mtime, so a change is noticed; an artifact
+// modified within a second of being hashed is not marked checked (a coarse clock could hide
+// the change), and is hashed again next time. What this does not notice is a change that
+// restores all three (deliberate tampering by the cache's owner) or corruption below the
+// file system; docs/policy.md says why that is enough for a cache the user owns.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +33,11 @@ class ComponentCache {
   ComponentCache(std::filesystem::path dir, std::string fingerprint);
 
   std::filesystem::path entry_path(std::string_view component_sha256) const;
-  // The cached artifact when present and intact; nullopt when missing or corrupt.
-  std::optional<std::vector<uint8_t>> load(std::string_view component_sha256) const;
-  // Atomically writes the entry (temp file + rename), so concurrent processes never see
-  // a partial entry.
+  std::filesystem::path check_path(std::string_view component_sha256) const;
+  // The entry's artifact file when present and intact; nullopt when missing or corrupt.
+  std::optional<std::filesystem::path> find(std::string_view component_sha256) const;
+  // Atomically writes the artifact, then its check file (temp file + rename each), so
+  // concurrent processes never see a partial entry: an artifact without its check is a miss.
   Result<void> store(std::string_view component_sha256, std::span<const uint8_t> artifact) const;
   void evict(std::string_view component_sha256) const;
 
