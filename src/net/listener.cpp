@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -228,6 +229,10 @@ Result<std::unique_ptr<Listener>> Listener::start(const ListenerOptions& options
   if (ec) return make_error(ErrorKind::usage, "invalid listen address \"" + options.host + "\"");
   if (options.tls_cert.empty() != options.tls_key.empty())
     return make_error(ErrorKind::usage, "TLS needs both --tls-cert and --tls-key");
+  // A client that leaves mid-response makes the next write fail with EPIPE. Beast's writes
+  // pass MSG_NOSIGNAL, but sendfile(2) (the registry's blobs) cannot, and SIGPIPE's default
+  // action would end the whole server: it is ignored process-wide.
+  std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>(options, std::move(handler), overloaded);
   if (!options.tls_cert.empty()) {
     impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);

@@ -4,9 +4,11 @@
 #include "asterai/net/listener.h"
 
 #include <gtest/gtest.h>
+
 #include <sys/resource.h>
 
 #include <chrono>
+#include <csignal>
 #include <memory>
 #include <vector>
 
@@ -106,6 +108,15 @@ TEST(Listener, RaisesTheOpenFileLimitAndFitsTheCapUnderIt) {
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
   EXPECT_EQ(limit.rlim_cur, limit.rlim_max);
   EXPECT_LT(l->max_connections(), size_t(limit.rlim_cur));
+}
+
+TEST(Listener, AWriteToAClientThatLeftCannotKillTheServer) {
+  // sendfile(2) has no MSG_NOSIGNAL: the listener makes SIGPIPE harmless for the process.
+  // Without it, `asterai registry serve` died under wrk when wrk closed mid-blob.
+  auto before = std::signal(SIGPIPE, SIG_DFL);
+  auto l = test::start_test_listener({});
+  ASSERT_TRUE(l);
+  EXPECT_EQ(std::signal(SIGPIPE, before), SIG_IGN);
 }
 
 TEST(Listener, BadAddressAndHalfTlsAreUsageErrors) {

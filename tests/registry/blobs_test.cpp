@@ -1,8 +1,13 @@
 // Blob push/pull over HTTP: monolithic and chunked uploads, digest verification, Range,
-// mount, status, cancel and delete.
+// mount, status, cancel and delete, and a client that goes away in the middle of a blob.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "asterai/registry/digest.h"
 #include "test_server.h"
@@ -148,6 +153,54 @@ TEST(Blobs, UploadSessionsSurviveRestart) {
   std::string digest = digest_of("part one part two").to_string();
   EXPECT_EQ(c.send({"PUT", loc + "?digest=" + digest, "part two"}).status, 201);
   EXPECT_EQ(c.get("/v2/a/b/blobs/" + digest).body, "part one part two");
+}
+
+// A raw connection to the registry, to leave in the middle of a response.
+int connect_to(const TestRegistry& t) {
+  auto url = t.base_url();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1))));
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends a GET and returns the first bytes of the answer ("" when the connection failed).
+std::string raw_get(int fd, const std::string& path) {
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size()))
+    return "";
+  char some[4096];
+  ssize_t n = ::recv(fd, some, sizeof some, 0);
+  return n > 0 ? std::string(some, static_cast<size_t>(n)) : "";
+}
+
+// A client that resets the connection while a blob is still being sent: the server's next
+// write fails; it ends that response and serves on. (SIGPIPE, which an EPIPE from
+// sendfile(2) would raise, is covered by net_tests Listener.AWriteToAClientThatLeft...)
+TEST(Blobs, AClientThatResetsMidBlobDoesNotStopTheServer) {
+  TestRegistry t;
+  std::string digest = push_blob(t.client(), "alice/big", std::string(16 << 20, 'x'));
+  int fd = connect_to(t);
+  ASSERT_GE(fd, 0);
+  ASSERT_NE(raw_get(fd, "/v2/alice/big/blobs/" + digest), "");  // the response has begun
+  linger reset{1, 0};                                           // close with RST, not FIN
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  ::close(fd);
+  // The server's next write fails at once; it keeps answering on new connections meanwhile.
+  for (int i = 0; i < 50; ++i) {
+    int next = connect_to(t);
+    ASSERT_GE(next, 0) << "the registry is gone";
+    EXPECT_EQ(raw_get(next, "/v2/").rfind("HTTP/1.1 200", 0), 0u);
+    ::close(next);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace
