@@ -22,17 +22,7 @@ namespace asterai::net {
 namespace {
 using namespace std::chrono_literals;
 using test::Client;
-
-// Polls `target` on `client` until it answers `expected`; bounded, so a failure is a failure.
-bool eventually(Client& client, const std::string& target, const std::string& expected,
-                std::chrono::seconds within = 30s) {
-  auto until = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < until) {
-    if (client.get(target) == expected) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
+using test::eventually;
 
 // A non-blocking connect to the listener, left idle.
 int open_idle(uint16_t port) {

@@ -168,4 +168,14 @@ std::string header_of(const std::string& response, const std::string& name) {
   return "";
 }
 
+bool eventually(Client& client, const std::string& target, const std::string& expected,
+                std::chrono::seconds within) {
+  auto until = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < until) {
+    if (client.get(target) == expected) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 }  // namespace asterai::net::test

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +45,11 @@ class Client {
   bool connected_ = false;
   std::string pending_;
 };
+
+// Polls `target` on `client` until it answers `expected` (the listener's bookkeeping runs
+// just after a connection is closed); bounded, so a failure is a failure.
+bool eventually(Client& client, const std::string& target, const std::string& expected,
+                std::chrono::seconds within = std::chrono::seconds(30));
 
 // "GET target HTTP/1.1" with a Host header.
 std::string get_request(const std::string& target);
