@@ -63,10 +63,7 @@ std::string read_line_from_terminal(const char* prompt, bool hidden) {
 }
 
 int login(const LoginArgs& a) {
-  auto fail = [&](const Error& e) {
-    if (a.json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
-    return report(e);
-  };
+  auto fail = [&](const Error& e) { return report(e, a.json); };
   auto host = registry_host(a.registry);
   if (!host) return fail(host.error());
   bool tty = isatty(STDIN_FILENO);

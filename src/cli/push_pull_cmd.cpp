@@ -87,10 +87,7 @@ const char* wit_source_name(publish::WitSource s) {
 }
 
 int push(const PushArgs& a) {
-  auto fail = [&](const Error& e) {
-    if (a.json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
-    return report(e);
-  };
+  auto fail = [&](const Error& e) { return report(e, a.json); };
   if (a.is_public && a.is_private)
     return fail({ErrorKind::usage, "--public or --private, not both", {}});
   auto project = current_project();
@@ -177,10 +174,7 @@ struct PullArgs {
 };
 
 int pull(const PullArgs& a) {
-  auto fail = [&](const Error& e) {
-    if (a.json) std::cout << json{{"error", error_json(e)}}.dump() << "\n";
-    return report(e);
-  };
+  auto fail = [&](const Error& e) { return report(e, a.json); };
   auto ref = parse_ref(a.ref);
   if (!ref) return fail(ref.error());
   auto store = open_store();
