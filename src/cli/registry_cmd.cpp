@@ -14,6 +14,7 @@
 #include "asterai/registry/http/server.h"
 #include "asterai/registry/names.h"
 #include "asterai/registry/registry.h"
+#include "connection_flags.h"
 
 namespace asterai::cli {
 namespace {
@@ -76,10 +77,8 @@ void add_serve(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_c
     bool no_auth = false, public_default = false;
     int64_t token_ttl = 300;
     int idle_timeout = 60;
-    int header_timeout = 10;
     int body_timeout = 30;
-    size_t max_connections = 16384;
-    size_t max_client_connections = 1024;
+    ConnectionFlags connections;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = reg.add_subcommand("serve", "Run the OCI registry server");
@@ -98,22 +97,11 @@ void add_serve(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_c
                   "Seconds a keep-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
-  cmd->add_option("--header-timeout", o->header_timeout,
-                  "Seconds a request's headers may take to arrive")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
   cmd->add_option("--body-timeout", o->body_timeout,
                   "Seconds a request or response body may stall before the connection is closed")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
-  cmd->add_option("--max-connections", o->max_connections,
-                  "Open connections, all clients together; more get 503 + Retry-After")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-client-connections", o->max_client_connections,
-                  "Open connections from one client IP address")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_connection_flags(cmd, o->connections);
   cmd->callback([shared, o, &exit_code] {
     auto listen = parse_listen(o->listen);
     if (!listen) return fail(exit_code, listen.error());
@@ -137,10 +125,10 @@ void add_serve(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_c
     options.tls_cert = o->tls_cert;
     options.tls_key = o->tls_key;
     options.idle_timeout_seconds = o->idle_timeout;
-    options.header_timeout_seconds = o->header_timeout;
+    options.header_timeout_seconds = o->connections.header_timeout;
     options.body_timeout_seconds = o->body_timeout;
-    options.max_connections = o->max_connections;
-    options.max_connections_per_client = o->max_client_connections;
+    options.max_connections = o->connections.max_connections;
+    options.max_connections_per_client = o->connections.max_client_connections;
     auto server = registry::http::Server::start(**reg, options);
     if (!server) return fail(exit_code, server.error());
     std::printf("asterai registry listening on %s://%s:%u (root %s, auth %s)\n",

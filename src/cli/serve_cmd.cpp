@@ -23,6 +23,7 @@
 #include "asterai/mcp/wit_docs.h"
 #include "asterai/oci/reference.h"
 #include "commands.h"
+#include "connection_flags.h"
 #include "env_common.h"
 #include "env_source.h"
 #include "output.h"
@@ -51,9 +52,7 @@ struct ServeArgs {
   std::vector<std::string> wit;
   size_t workers = 0;
   std::string max_request = "4MiB";
-  size_t max_connections = 16384;
-  size_t max_client_connections = 1024;
-  int header_timeout = 10;
+  ConnectionFlags connections;  // HTTP only
   size_t page_size = 100;
   bool watch = false;
   SandboxFlags sandbox;
@@ -205,9 +204,9 @@ int serve(const ServeArgs& a) {
     http_options.port = listen->second;
     http_options.allowed_origins = a.allowed_origins;
     http_options.max_body = *max_request;
-    http_options.max_connections = a.max_connections;
-    http_options.max_connections_per_client = a.max_client_connections;
-    http_options.header_timeout_seconds = a.header_timeout;
+    http_options.max_connections = a.connections.max_connections;
+    http_options.max_connections_per_client = a.connections.max_client_connections;
+    http_options.header_timeout_seconds = a.connections.header_timeout;
     if (!a.token_file.empty()) {
       auto token = read_token(a.token_file);
       if (!token) return report(token.error());
@@ -360,18 +359,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--workers", a->workers, "Calls run in parallel (default: one per core)");
   cmd->add_option("--max-request-size", a->max_request,
                   "Largest request (MCP message or HTTP body), e.g. 4MiB (the default)");
-  cmd->add_option("--max-connections", a->max_connections,
-                  "HTTP: open connections, all clients together; more get 503 + Retry-After")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-client-connections", a->max_client_connections,
-                  "HTTP: open connections from one client IP address")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--header-timeout", a->header_timeout,
-                  "HTTP: seconds a request's headers may take to arrive")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
+  add_connection_flags(cmd, a->connections, "HTTP: ");
   cmd->add_option("--page-size", a->page_size, "Tools per tools/list page (default 100)")
       ->check(CLI::Range(1, 10000));
   a->sandbox.add_to(*cmd);
