@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "asterai/runtime/runtime.h"
+#include "wasmtime_ext.h"
 #include "wasmtime_handles.h"
 
 namespace asterai::runtime {
@@ -17,6 +18,11 @@ struct Component::Impl {
   // those imports defined to fail (missing_imports.h). Null otherwise: calls use the runtime's
   // shared linker, and the per-call path is the same as before.
   wt::LinkerPtr linker;
+  // The component pre-instantiated against that linker (or the shared one): a call resolves
+  // no import by name. Null when pre-instantiation failed; calls then report the link error.
+  wt::Owned<asterai_instance_pre_t, asterai_component_instance_pre_delete> pre;
+  // Whether it exports wasi:http/incoming-handler (a proxy component: Runtime::handle_http).
+  bool http_handler = false;
 };
 
 }  // namespace asterai::runtime

@@ -149,7 +149,8 @@ class ScopedCallDeadline {
 
  private:
   static void set(Clock::time_point at) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at - Clock::now());
+    // Rounded up: a deadline passed as whole milliseconds must not end a wait early.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(at - Clock::now());
     asterai_call_deadline_set(std::max<int64_t>(0, left.count()));
   }
   static thread_local std::optional<Clock::time_point> current_;
@@ -276,11 +277,18 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
   }
 
   wasmtime_component_instance_t instance;
-  const wasmtime_component_linker_t* linker = call.linker;
-  if (!linker)
-    linker = component.impl_->linker ? component.impl_->linker.get() : impl_->linker.get();
-  if (auto* err = wasmtime_component_linker_instantiate(
-          linker, ctx, component.impl_->component.get(), &instance)) {
+  wasmtime_error_t* inst_err = nullptr;
+  if (!call.linker && component.impl_->pre) {
+    inst_err =
+        asterai_component_instance_pre_instantiate(component.impl_->pre.get(), ctx, &instance);
+  } else {
+    const wasmtime_component_linker_t* linker = call.linker;
+    if (!linker)
+      linker = component.impl_->linker ? component.impl_->linker.get() : impl_->linker.get();
+    inst_err = wasmtime_component_linker_instantiate(linker, ctx, component.impl_->component.get(),
+                                                     &instance);
+  }
+  if (auto* err = inst_err) {
     std::string message = wt::take_message(err);
     if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
     if (message.find("wasm backtrace") == std::string::npos &&

@@ -114,6 +114,13 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
     c->impl_->linker = ASTERAI_TRY(new_host_linker(engine));
     ASTERAI_TRY(define_missing_imports(c->impl_->linker.get(), missing));
   }
+  asterai_instance_pre_t* pre = nullptr;
+  const auto* linker = c->impl_->linker ? c->impl_->linker.get() : impl_->linker.get();
+  if (auto* err = asterai_component_instance_pre_new(linker, raw, &pre)) {
+    wt::take_message(err);  // the call reports it, as instantiation did before
+  } else {
+    c->impl_->pre.reset(pre);
+  }
   for (const auto& f : c->functions_) {
     wt::ExportIndexPtr parent;
     if (!f.interface.empty()) {

@@ -53,4 +53,67 @@ void asterai_call_deadline_set(int64_t timeout_ms);
 // The WIT of the component in `bytes` (with the docs of its asterai-wit-docs section) as
 // UTF-8 text in `out` (free it with wasm_byte_vec_delete), or an error.
 wasmtime_error_t* asterai_component_wit(const uint8_t* bytes, size_t len, wasm_byte_vec_t* out);
+
+// A component pre-instantiated against a linker (imports resolved once).
+typedef struct asterai_instance_pre_t asterai_instance_pre_t;
+wasmtime_error_t* asterai_component_instance_pre_new(const wasmtime_component_linker_t* linker,
+                                                     const wasmtime_component_t* component,
+                                                     asterai_instance_pre_t** out);
+wasmtime_error_t* asterai_component_instance_pre_instantiate(
+    const asterai_instance_pre_t* pre, wasmtime_context_t* context,
+    wasmtime_component_instance_t* instance_out);
+void asterai_component_instance_pre_delete(asterai_instance_pre_t* pre);
+
+// Incoming HTTP (deps/wasmtime-capi/src/incoming.rs).
+struct asterai_http_field_t {
+  const uint8_t* name;
+  size_t name_len;
+  const uint8_t* value;
+  size_t value_len;
+};
+
+// Fills `buf` with up to `cap` body bytes: how many, 0 at the end, or a negative code.
+typedef int64_t (*asterai_http_read_t)(void* data, uint8_t* buf, size_t cap);
+#define ASTERAI_HTTP_READ_CLOSED (-1)     // the client left or broke the framing
+#define ASTERAI_HTTP_READ_TIMEOUT (-2)    // the next piece did not come in time
+#define ASTERAI_HTTP_READ_TOO_LARGE (-3)  // the body went past the size limit
+
+struct asterai_http_request_t {
+  const uint8_t* method;
+  size_t method_len;
+  bool https;
+  const uint8_t* authority;
+  size_t authority_len;
+  const uint8_t* path_with_query;
+  size_t path_with_query_len;
+  const asterai_http_field_t* headers;
+  size_t header_count;
+  asterai_http_read_t read;  // NULL: no body; must stay usable until the store is deleted
+  void* read_data;
+};
+
+// Called from any thread when a response's head or body may have progressed; never after
+// asterai_http_response_delete returned. It must not call into the response itself.
+typedef void (*asterai_http_wake_t)(void* data);
+typedef struct asterai_http_response_t asterai_http_response_t;
+asterai_http_response_t* asterai_http_response_new(asterai_http_wake_t wake, void* data);
+void asterai_http_response_delete(asterai_http_response_t* response);
+// 0 pending, 1 set (status filled in), 2 the guest set an error code, 3 never set.
+int32_t asterai_http_response_head(const asterai_http_response_t* response, uint16_t* status);
+// Header `index` of a set response; false past the last. Valid until delete.
+bool asterai_http_response_field(const asterai_http_response_t* response, size_t index,
+                                 asterai_http_field_t* out);
+// The reason of head 2 or body poll 3; valid until the next call on the response.
+void asterai_http_response_error(const asterai_http_response_t* response, const uint8_t** text,
+                                 size_t* len);
+// 0 nothing yet (wake follows), 1 a chunk in data/len (valid until the next poll), 2 end,
+// 3 broken.
+int32_t asterai_http_response_body_poll(const asterai_http_response_t* response,
+                                        const uint8_t** data, size_t* len);
+
+// Runs the instance's wasi:http/incoming-handler.handle; an error is a trap.
+wasmtime_error_t* asterai_http_handle(wasmtime_context_t* context,
+                                      const wasmtime_component_instance_t* instance,
+                                      const asterai_http_request_t* request,
+                                      const asterai_http_response_t* response);
 }

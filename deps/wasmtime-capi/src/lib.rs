@@ -15,10 +15,17 @@
 //! - `asterai_component_wit`: the WIT a component carries in its type information, with the
 //!   docs of its `asterai-wit-docs` section (what `asterai push` attaches when no WIT folder
 //!   applies).
+//! - `asterai_component_instance_pre_*`: a component pre-instantiated against a linker, so a
+//!   call resolves no import by name.
+//! - `asterai_http_handle` + `asterai_http_response_*`: one incoming request handed to a
+//!   component's `wasi:http/incoming-handler`, the body pulled from the server as the guest
+//!   reads it and the response read by the server without blocking as the guest writes it.
 
 pub use wasmtime_c_api::*;
 
 mod deadline;
 mod http_filter;
+mod incoming;
+mod instance_pre;
 mod limiter;
 mod wit_text;
