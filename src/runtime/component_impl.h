@@ -21,8 +21,6 @@ struct Component::Impl {
   // The component pre-instantiated against that linker (or the shared one): a call resolves
   // no import by name. Null when pre-instantiation failed; calls then report the link error.
   wt::Owned<asterai_instance_pre_t, asterai_component_instance_pre_delete> pre;
-  // Whether it exports wasi:http/incoming-handler (a proxy component: Runtime::handle_http).
-  bool http_handler = false;
 };
 
 }  // namespace asterai::runtime

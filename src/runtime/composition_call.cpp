@@ -39,7 +39,8 @@ std::string ms_text(std::chrono::milliseconds ms) {
 CallOutcome Composition::Impl::run(size_t member, size_t function,
                                    std::span<const wasmtime_component_val_t> args,
                                    OwnedVal* raw_result,
-                                   std::shared_ptr<const std::atomic<bool>> cancel) const {
+                                   std::shared_ptr<const std::atomic<bool>> cancel,
+                                   const InvocationEntry& entry) const {
   const Member& m = self->members_[member];
   CallLimits limits = m.limits;
   if (!t_frames.empty()) cancel = t_frames.back()->cancel;
@@ -72,7 +73,7 @@ CallOutcome Composition::Impl::run(size_t member, size_t function,
   {
     FramePush push(&frame);
     outcome = self->runtime_->invoke(Runtime::Invocation{
-        *m.component, function, args, limits, m.grants, linkers[member].get(), raw_result});
+        *m.component, function, args, limits, m.grants, linkers[member].get(), raw_result, entry});
   }
   if (!outcome.ok()) {
     if (frame.provider_error) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "asterai/runtime/composition.h"
+#include "invoke.h"
 #include "values.h"
 #include "wasmtime_handles.h"
 
@@ -41,9 +42,10 @@ struct Composition::Impl {
   // Runs `function` of member `member` with the member's grants and limits, inside the
   // deadline of the call that is running on this thread (if any).
   // `cancel` stops the outermost call; nested calls inherit the running call's flag.
+  // With `entry`, that runs instead of the function (an HTTP request, Invocation::entry).
   CallOutcome run(size_t member, size_t function, std::span<const wasmtime_component_val_t> args,
-                  OwnedVal* raw_result,
-                  std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
+                  OwnedVal* raw_result, std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
+                  const InvocationEntry& entry = nullptr) const;
   // Index of the member named `name`, or members().size().
   size_t index_of(std::string_view name) const;
 };

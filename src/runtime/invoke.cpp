@@ -209,7 +209,8 @@ CallOutcome Runtime::call(const Component& component, const FunctionInfo& functi
   raw_args.reserve(bound->size());
   for (auto& v : *bound) raw_args.push_back(v.raw);  // borrowed: the call copies them
 
-  CallOutcome called = invoke(Invocation{component, index, raw_args, limits, grants});
+  CallOutcome called =
+      invoke(Invocation{component, index, raw_args, limits, grants, nullptr, nullptr, nullptr});
   // Binding is part of the call's wall time.
   called.stats.wall_ms = ms_since(start);
   return called;
@@ -226,7 +227,6 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
     return std::move(outcome);
   };
   const Component& component = call.component;
-  const FunctionInfo& function = component.functions()[call.function];
   const CallLimits& limits = call.limits;
   const Grants& grants = call.grants;
   size_t index = call.function;
@@ -300,18 +300,23 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
     }
     return fail(classify_call_error(message));
   }
+  // The typed export the call runs, unless an entry point replaces it.
+  const FunctionInfo* function = call.entry ? nullptr : &component.functions()[index];
   wasmtime_component_func_t func;
-  if (!wasmtime_component_instance_get_func(&instance, ctx,
-                                            component.impl_->export_indices[index].get(), &func)) {
+  if (function && !wasmtime_component_instance_get_func(
+                      &instance, ctx, component.impl_->export_indices[index].get(), &func)) {
     return fail(
-        Error{ErrorKind::internal, "export " + function.qualified_name() + " not found", {}});
+        Error{ErrorKind::internal, "export " + function->qualified_name() + " not found", {}});
   }
   outcome.stats.instantiate_ms = ms_since(inst_start);
 
   OwnedVal result;  // initialised (bool) as the call overwrites and drops the old value
+  bool has_result = function && function->result;
   auto run_start = Clock::now();
-  wasmtime_error_t* call_err = wasmtime_component_func_call(
-      &func, ctx, call.args.data(), call.args.size(), &result.raw, function.result ? 1 : 0);
+  wasmtime_error_t* call_err =
+      function ? wasmtime_component_func_call(&func, ctx, call.args.data(), call.args.size(),
+                                              &result.raw, has_result ? 1 : 0)
+               : call.entry(ctx, &instance);
   outcome.stats.run_ms = ms_since(run_start);
   if (options_.fuel) {
     uint64_t left = 0;
@@ -347,11 +352,11 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
 
   if (exited) {
     // exit(0) is a command's normal end: `run` returns `ok`.
-    outcome.result = function.result ? nlohmann::json{{"ok", nullptr}} : nlohmann::json();
+    outcome.result = has_result ? nlohmann::json{{"ok", nullptr}} : nlohmann::json();
   } else if (call.raw_result) {
     *call.raw_result = std::move(result);
-  } else if (function.result) {
-    outcome.result = val_to_json(*function.result, result.raw);
+  } else if (has_result) {
+    outcome.result = val_to_json(*function->result, result.raw);
   }
   http_meter.read_into(outcome.stats);
   outcome.stats.wall_ms = ms_since(start);

@@ -2,6 +2,7 @@
 // values in and out, a linker that also holds the member's imports). Private to src/runtime.
 #pragma once
 
+#include <functional>
 #include <span>
 
 #include "asterai/runtime/runtime.h"
@@ -9,6 +10,10 @@
 #include "wasmtime_handles.h"
 
 namespace asterai::runtime {
+
+// A guest entry point run on a fresh instance (see Invocation::entry).
+using InvocationEntry =
+    std::function<wasmtime_error_t*(wasmtime_context_t*, const wasmtime_component_instance_t*)>;
 
 struct Runtime::Invocation {
   const Component& component;
@@ -22,6 +27,9 @@ struct Runtime::Invocation {
   const wasmtime_component_linker_t* linker = nullptr;
   // When set, the result is left here as a component value and CallOutcome::result stays null.
   OwnedVal* raw_result = nullptr;
+  // When set, runs in place of the function (which is then ignored): a guest entry point
+  // other than a typed export, e.g. wasi:http/incoming-handler. An error it returns is a trap.
+  InvocationEntry entry = nullptr;
 };
 
 }  // namespace asterai::runtime

@@ -96,6 +96,9 @@ Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> 
   c->imports_ = std::move(reflection.imports);
   c->exports_ = std::move(reflection.exports);
   c->functions_ = std::move(reflection.functions);
+  c->http_handler_ = std::any_of(c->exports_.begin(), c->exports_.end(), [](const ItemInfo& e) {
+    return e.name.starts_with("wasi:http/incoming-handler@0.2.");
+  });
   // Imports the host does not provide are defined in a linker of the component's own, to
   // fail only when called: the rest of the component still works.
   std::vector<ImportedItem> missing;

@@ -66,6 +66,12 @@ class Composition {
                    const nlohmann::json& args,
                    std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
 
+  // Runs one HTTP request through the member's wasi:http/incoming-handler with its grants
+  // and limits (Runtime::handle_http); its imports reach the other members as in call().
+  CallOutcome handle_http(std::string_view member, const IncomingRequest& request,
+                          HttpResponse& response,
+                          std::shared_ptr<const std::atomic<bool>> cancel = nullptr) const;
+
   struct Impl;  // the linked state (private to src/runtime)
 
  private:

@@ -82,6 +82,8 @@ struct CallOutcome {
 };
 
 class Runtime;
+struct IncomingRequest;
+class HttpResponse;
 
 // A compiled component and what it imports and exports. Immutable and shareable.
 class Component {
@@ -99,6 +101,8 @@ class Component {
   const std::vector<ItemInfo>& imports() const { return imports_; }
   const std::vector<ItemInfo>& exports() const { return exports_; }
   const std::vector<FunctionInfo>& functions() const { return functions_; }
+  // Exports wasi:http/incoming-handler (a proxy component), so Runtime::handle_http serves it.
+  bool http_handler() const { return http_handler_; }
 
   // Resolves a user-given function name: `iface/func`, `ns:pkg/iface@ver#func` (or `/func`),
   // `ns:pkg/iface#func` without version, or a bare name when exactly one export has it.
@@ -116,6 +120,7 @@ class Component {
   bool from_cache_ = false;
   double load_ms_ = 0;
   size_t size_bytes_ = 0;
+  bool http_handler_ = false;
   std::vector<ItemInfo> imports_;
   std::vector<ItemInfo> exports_;
   std::vector<FunctionInfo> functions_;
@@ -138,6 +143,14 @@ class Runtime {
   CallOutcome call(const Component& component, const FunctionInfo& function,
                    const nlohmann::json& args, const CallLimits& limits = {},
                    const Grants& grants = {}) const;
+
+  // Runs one HTTP request through a proxy component's wasi:http/incoming-handler in a fresh
+  // instance (asterai/runtime/http_handler.h); the answer streams into `response`, read by
+  // another thread while this one runs the guest. The outcome carries the call's error
+  // (trap, timeout, limits) and stats; `result` stays null.
+  CallOutcome handle_http(const Component& component, const IncomingRequest& request,
+                          HttpResponse& response, const CallLimits& limits = {},
+                          const Grants& grants = {}) const;
 
   const EngineOptions& options() const { return options_; }
   // Identifies the engine settings compiled code depends on (part of the cache key).
