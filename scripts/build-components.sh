@@ -6,7 +6,9 @@
 #   compose-*.wasm: components that import each other (C, JavaScript, Python) and an agent
 #   importing the host API asterai:host/registry (wit/asterai-host), for composition tests;
 #   missing-imports.wasm (imports interfaces nobody provides) and wasi-env-0.2.0.wasm,
-#   wasi-env-0.2.3.wasm (bound to older WASI 0.2.x releases).
+#   wasi-env-0.2.3.wasm (bound to older WASI 0.2.x releases); http-probe.wasm (a
+#   wasi:http/proxy handler, one route per behaviour, good or bad, for the HTTP serving
+#   tests).
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -32,7 +34,6 @@ components=tests/components
 kitchen_sink=$components/kitchen-sink
 wit=$kitchen_sink/wit
 world=kitchen-sink
-probe=$components/sandbox-probe
 capi_lock=deps/wasmtime-capi/Cargo.lock
 
 die() {
@@ -210,40 +211,36 @@ print(next(p["manifest_path"] for p in json.load(open(sys.argv[1]))["packages"]
   echo "$(dirname "$manifest")/wit/deps"
 }
 
-build_probe() {
-  local output=$out/sandbox-probe.wasm src=$probe
-  up_to_date "$output" "$src" "$script" "$capi_lock" "$wasm_tools" "$wit_bindgen" \
-    "$reactor_adapter" && return 0
-  need_command clang-19 "clang-19 for wasm32-wasi"
+# Makes $scratch/LABEL-wit: WORLD_FILE next to the WASI WIT packages it binds, as the binding
+# tools expect them. Every wasi: package the world names must be in the version the runtime's
+# Wasmtime provides: another one would fail later, in the binding generator or when linking.
+wasi_world() { # label world-file
+  local label=$1 world_file=$2 dir=$scratch/$1-wit ref package version provided
   need_command cargo "cargo (Rust)"
   need_command python3 "Python 3"
-  need "$wasm_tools" wasm-tools
-  need "$wit_bindgen" wit-bindgen
-  need "$reactor_adapter" "the WASI preview 1 reactor adapter (npm @bytecodealliance/jco)"
+  [ -n "$wasi_deps" ] || wasi_deps=$(wasi_wit_deps)
+  for ref in $(grep -o 'wasi:[a-z-]*/[a-z-]*@[0-9.]*[0-9]' "$world_file" | sort -u); do
+    package=${ref%%/*}
+    version=${ref##*@}
+    grep -rqs "^package $package@$version;" "$wasi_deps" && continue
+    provided=$( (grep -rhos "^package $package@[0-9.]*" "$wasi_deps" || true) | sed -n '1s/.*@//p')
+    die "$label binds $package@$version but the runtime's Wasmtime provides" \
+      "$package@${provided:-nothing}: update the versions in $world_file"
+  done
+  mkdir -p "$dir"
+  cp "$world_file" "$dir/"
+  ln -s "$wasi_deps" "$dir/deps"
+}
+wasi_deps=
 
-  local deps wanted provided
-  deps=$(wasi_wit_deps)
-  wanted=$( (grep -o 'wasi:http/[a-z-]*@[0-9.]*' "$src/wit/world.wit" || true) | sed -n '1s/.*@//p')
-  provided=$( (grep -rhos '^package wasi:http@[0-9.]*;' "$deps" || true) | sed -n '1s/.*@\(.*\);/\1/p')
-  [ "$wanted" = "$provided" ] ||
-    die "sandbox-probe binds wasi:http@$wanted but the runtime's Wasmtime provides" \
-      "wasi:http@$provided: update the versions in $src/wit/world.wit"
-  # The probe's world next to the WASI packages it imports, as wit-bindgen expects them.
-  mkdir -p "$scratch/probe-wit"
-  cp "$src/wit/world.wit" "$scratch/probe-wit/"
-  ln -s "$deps" "$scratch/probe-wit/deps"
-
-  local gen=$out/sandbox-probe-bindings
-  rm -rf "$gen"
-  run "sandbox-probe: wit-bindgen" "$wit_bindgen" c --world sandbox-probe --out-dir "$gen" \
-    "$scratch/probe-wit"
-  run "sandbox-probe: clang-19" clang-19 --target=wasm32-wasi --sysroot=/usr -mexec-model=reactor \
-    -O2 -Wl,--strip-debug -Wall -Wextra -Werror -I"$gen" -o "$scratch/probe-core.wasm" \
-    "$src"/c/*.c "$gen"/*.c "$gen"/*_component_type.o
-  run "sandbox-probe: wasm-tools component new" "$wasm_tools" component new \
-    --adapt "wasi_snapshot_preview1=$reactor_adapter" -o "$scratch/probe.wasm" \
-    "$scratch/probe-core.wasm"
-  mv "$scratch/probe.wasm" "$output"
+# NAME.wasm from tests/components/NAME: a C component (wit/world.wit, world NAME; c/*.c)
+# binding WASI interfaces directly.
+build_wasi_probe() { # name
+  local name=$1 output=$out/$1.wasm src=$components/$1
+  up_to_date "$output" "$src" "$script" "$capi_lock" "$wasm_tools" "$wit_bindgen" \
+    "$reactor_adapter" && return 0
+  wasi_world "$name" "$src/wit/world.wit"
+  build_c_reactor "$name" "$name" "$scratch/$name-wit" "$src/c" "$output"
 }
 
 build_js() {
@@ -259,13 +256,17 @@ build_js() {
   mv "$scratch/js.wasm" "$output"
 }
 
+# componentize-py is optional: without it the Python components are skipped, with a warning.
+have_componentize_py() { # output-name
+  [ -x "$componentize_py" ] && return 0
+  echo "build-components: warning: no componentize-py (scripts/install-guest-tools.sh" \
+    "installs it), skipping $1" >&2
+  return 1
+}
+
 build_py() {
   local output=$out/kitchen-sink-py.wasm src=$kitchen_sink/python
-  if [ ! -x "$componentize_py" ]; then
-    echo "build-components: warning: no componentize-py (scripts/install-guest-tools.sh" \
-      "installs it), skipping kitchen-sink-py.wasm" >&2
-    return 0
-  fi
+  have_componentize_py kitchen-sink-py.wasm || return 0
   up_to_date "$output" "$src" "$wit" "$script" "$componentize_py" "$wasm_tools" && return 0
   # From a copy: componentize-py's embedded CPython writes __pycache__ next to the sources.
   cp -R "$src" "$scratch/python"
@@ -316,11 +317,7 @@ build_compose_js() {
 
 build_compose_py() {
   local output=$out/compose-py-report.wasm src=$compose/py-report
-  if [ ! -x "$componentize_py" ]; then
-    echo "build-components: warning: no componentize-py (scripts/install-guest-tools.sh" \
-      "installs it), skipping compose-py-report.wasm" >&2
-    return 0
-  fi
+  have_componentize_py compose-py-report.wasm || return 0
   up_to_date "$output" "$src" "$compose/wit" "$host_wit" "$script" "$componentize_py" && return 0
   cp -R "$src" "$scratch/py-report"
   run "compose-py-report: componentize-py" "$componentize_py" -d "$(compose_wit)" -w py-report \
@@ -370,7 +367,7 @@ build_c
 build_missing_imports
 for version in 0.2.0 0.2.3; do build_wasi_version "$version"; done
 build_command
-build_probe
+for name in sandbox-probe http-probe; do build_wasi_probe "$name"; done
 build_js
 build_py
 for name in c-math c-cycle c-resource c-mismatch c-agent; do build_compose_c "$name"; done
