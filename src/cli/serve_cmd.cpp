@@ -52,6 +52,8 @@ struct ServeArgs {
   std::vector<std::string> wit;
   size_t workers = 0;
   std::string max_request = "4MiB";
+  std::string http_max_body = "16MiB";
+  bool no_access_log = false;
   ConnectionFlags connections;  // HTTP only
   size_t page_size = 100;
   bool watch = false;
@@ -195,6 +197,8 @@ int serve(const ServeArgs& a) {
     return report(Error{ErrorKind::usage, "--token-file and --allow-origin need --listen", {}});
   auto max_request = parse_size(a.max_request, "--max-request-size");
   if (!max_request) return report(max_request.error());
+  auto http_max_body = parse_size(a.http_max_body, "--http-max-body");
+  if (!http_max_body) return report(http_max_body.error());
 
   httpapi::HttpOptions http_options;
   if (http) {
@@ -204,6 +208,8 @@ int serve(const ServeArgs& a) {
     http_options.port = listen->second;
     http_options.allowed_origins = a.allowed_origins;
     http_options.max_body = *max_request;
+    http_options.http_max_body = *http_max_body;
+    http_options.access_log = !a.no_access_log;
     http_options.max_connections = a.connections.max_connections;
     http_options.max_connections_per_client = a.connections.max_client_connections;
     http_options.header_timeout_seconds = a.connections.header_timeout;
@@ -270,6 +276,17 @@ int serve(const ServeArgs& a) {
   for (const auto& skipped : s.catalog()->skipped())
     std::fprintf(stderr, "asterai serve: skipping %s (unsupported in a tool signature)\n",
                  skipped.c_str());
+  for (const auto& route : s.catalog()->routes()) {
+    if (http) {
+      std::fprintf(stderr, "asterai serve: %s handles HTTP at %s (wasi:http/incoming-handler)\n",
+                   route.component_name.c_str(), route.prefix.c_str());
+    } else {
+      std::fprintf(stderr,
+                   "asterai serve: %s is an HTTP handler (wasi:http/incoming-handler); serve it "
+                   "with --listen HOST:PORT\n",
+                   route.component_name.c_str());
+    }
+  }
   auto on_reload = [&s] {
     if (auto r = s.reload(); !r)
       std::fprintf(stderr, "asterai serve: reload failed, keeping the old tools: %s\n",
@@ -323,7 +340,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
       "serve",
-      "Serve components' functions as tools: MCP on stdio, or MCP + HTTP API with --listen");
+      "Serve components' functions as tools: MCP on stdio, or MCP + HTTP API with --listen; "
+      "with --listen, components exporting wasi:http/incoming-handler also answer HTTP (one "
+      "alone at /, several at /NAME)");
   cmd->add_option(
       "components", a->targets,
       "Components, as path.wasm or a registry reference REGISTRY/NS/NAME:VERSION (pulled "
@@ -359,6 +378,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--workers", a->workers, "Calls run in parallel (default: one per core)");
   cmd->add_option("--max-request-size", a->max_request,
                   "Largest request (MCP message or HTTP body), e.g. 4MiB (the default)");
+  cmd->add_option("--http-max-body", a->http_max_body,
+                  "HTTP: largest request body an HTTP handler (a component exporting "
+                  "wasi:http/incoming-handler) takes, e.g. 16MiB (the default); larger gets 413");
+  cmd->add_flag("--no-access-log", a->no_access_log,
+                "HTTP: no JSON line on stderr per request to an HTTP handler");
   add_connection_flags(cmd, a->connections, "HTTP: ");
   cmd->add_option("--page-size", a->page_size, "Tools per tools/list page (default 100)")
       ->check(CLI::Range(1, 10000));

@@ -1,4 +1,5 @@
 #include "connection.h"
+#include "proxy_route.h"
 
 #include <openssl/crypto.h>
 
@@ -133,6 +134,12 @@ class Connection {
     beast::error_code ec;
     co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
     if (ec) co_return co_await malformed(ec);
+    // A proxy component's route takes the request as it is: its body streams to the guest.
+    auto catalog = routes_.server.catalog();
+    std::string_view target(parser.get().target().data(), parser.get().target().size());
+    if (const auto* route = catalog->route_for(target.substr(0, target.find('?')))) {
+      co_return co_await serve_proxy_route(routes_, conn_, parser, *route, std::move(catalog));
+    }
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
     if (wants_continue) {
       bool sent = co_await conn_.send_continue();

@@ -29,6 +29,52 @@ void header(std::string& out, const char* name, const char* type, const char* he
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 
+// Per proxy-component route: requests by status, errors by kind, and what they used.
+void http_routes(std::string& out, const mcp::MetricsSnapshot& m) {
+  if (m.http.empty()) return;
+  auto labels = [](const std::pair<std::string, std::string>& key) {
+    return "member=\"" + label(key.first) + "\",route=\"" + label(key.second) + "\"";
+  };
+  header(out, "asterai_http_requests_total", "counter",
+         "Requests served by proxy components, by member, route and status.");
+  for (const auto& [key, t] : m.http)
+    for (const auto& [status, n] : t.requests_by_status)
+      out += "asterai_http_requests_total{" + labels(key) + ",status=\"" + std::to_string(status) +
+             "\"} " + std::to_string(n) + "\n";
+  header(out, "asterai_http_request_errors_total", "counter",
+         "Requests whose handler failed (trap, timeout, limits), by error kind.");
+  for (const auto& [key, t] : m.http)
+    for (const auto& [kind, n] : t.errors_by_kind)
+      out += "asterai_http_request_errors_total{" + labels(key) + ",kind=\"" + label(kind) +
+             "\"} " + std::to_string(n) + "\n";
+  struct Series {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::string (*value)(const mcp::HttpRouteTotals&);
+  };
+  static const Series series[] = {
+      {"asterai_http_request_seconds_total", "counter", "Wall time of handler calls.",
+       [](const mcp::HttpRouteTotals& t) { return number(t.seconds); }},
+      {"asterai_http_fuel_consumed_total", "counter", "Fuel used by handler calls.",
+       [](const mcp::HttpRouteTotals& t) { return std::to_string(t.fuel); }},
+      {"asterai_http_peak_memory_bytes", "gauge", "Largest linear memory a request reached.",
+       [](const mcp::HttpRouteTotals& t) { return std::to_string(t.peak_memory_bytes); }},
+      {"asterai_http_request_body_bytes_total", "counter", "Request body bytes given to handlers.",
+       [](const mcp::HttpRouteTotals& t) { return std::to_string(t.request_bytes); }},
+      {"asterai_http_response_body_bytes_total", "counter", "Response body bytes written.",
+       [](const mcp::HttpRouteTotals& t) { return std::to_string(t.response_bytes); }},
+      {"asterai_http_outgoing_requests_total", "counter",
+       "Outgoing wasi:http requests handlers sent.",
+       [](const mcp::HttpRouteTotals& t) { return std::to_string(t.outgoing_requests); }},
+  };
+  for (const auto& s : series) {
+    header(out, s.name, s.type, s.help);
+    for (const auto& [key, t] : m.http)
+      out += std::string(s.name) + "{" + labels(key) + "} " + s.value(t) + "\n";
+  }
+}
+
 }  // namespace
 
 std::string prometheus_text(const mcp::MetricsSnapshot& m, size_t tool_count) {
@@ -63,6 +109,7 @@ std::string prometheus_text(const mcp::MetricsSnapshot& m, size_t tool_count) {
   header(out, "asterai_tool_calls_rejected_total", "counter",
          "Tool calls refused because the queue was full.");
   out += "asterai_tool_calls_rejected_total " + std::to_string(m.rejected_busy) + "\n";
+  http_routes(out, m);
   header(out, "asterai_tools", "gauge", "Tools served.");
   out += "asterai_tools " + std::to_string(tool_count) + "\n";
   return out;

@@ -21,13 +21,21 @@ Executor::~Executor() {
 }
 
 bool Executor::submit(ToolCall call, Done done) {
+  return enqueue(Job{std::move(call), std::move(done), nullptr});
+}
+
+bool Executor::submit_task(std::function<void()> task) {
+  return enqueue(Job{{}, nullptr, std::move(task)});
+}
+
+bool Executor::enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) {
       metrics_.rejected_busy();
       return false;
     }
-    queue_.push_back(Job{std::move(call), std::move(done)});
+    queue_.push_back(std::move(job));
     ++queued_;
   }
   // A spinning worker takes it without a wake-up; see work().
@@ -61,7 +69,11 @@ void Executor::work() {
       queue_.pop_front();
       --queued_;
     }
-    job.done(run(job.call));
+    if (job.task) {
+      job.task();
+    } else {
+      job.done(run(job.call));
+    }
   }
 }
 

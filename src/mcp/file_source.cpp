@@ -1,5 +1,7 @@
 #include "asterai/mcp/file_source.h"
 
+#include <algorithm>
+
 #include <set>
 
 #include "asterai/common/files.h"
@@ -73,6 +75,18 @@ Result<ToolSource> file_source(std::shared_ptr<const runtime::Runtime> runtime,
       docs.add_missing(wit_docs);  // the component's own docs win
       out.push_back(
           ServedComponent{f.name, std::move(component), policy, std::move(docs), nullptr});
+    }
+    // One HTTP handler is served at / (as `wasmtime serve` does); several at /NAME each.
+    auto handlers = std::count_if(out.begin(), out.end(), [](const ServedComponent& c) {
+      return c.component->http_handler();
+    });
+    for (auto& c : out) {
+      if (!c.component->http_handler()) continue;
+      c.http_route = handlers == 1 ? "/" : "/" + c.name;
+      if (auto ok = check_http_route(c.http_route); !ok) {
+        return make_error(ErrorKind::usage, c.name + ": " + ok.error().message +
+                                                "; give it another name with NAME=path.wasm");
+      }
     }
     return out;
   });

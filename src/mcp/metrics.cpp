@@ -1,5 +1,7 @@
 #include "asterai/mcp/metrics.h"
 
+#include <algorithm>
+
 namespace asterai::mcp {
 
 void Metrics::call_started() {
@@ -28,6 +30,20 @@ void Metrics::call_finished(const std::string& tool, const std::string& error_ki
 void Metrics::rejected_busy() {
   std::lock_guard lock(mutex_);
   ++data_.rejected_busy;
+}
+
+void Metrics::http_finished(const HttpSample& sample) {
+  std::lock_guard lock(mutex_);
+  auto& t = data_.http[{sample.member, sample.route}];
+  ++t.requests_by_status[sample.status];
+  if (!sample.error_kind.empty()) ++t.errors_by_kind[sample.error_kind];
+  t.seconds += sample.wall_seconds;
+  if (sample.fuel) t.fuel += *sample.fuel;
+  t.peak_memory_bytes = std::max(t.peak_memory_bytes, sample.peak_memory_bytes);
+  t.request_bytes += sample.request_bytes;
+  t.response_bytes += sample.response_bytes;
+  t.outgoing_requests += sample.outgoing_requests;
+  if (sample.instantiated) ++data_.instances;
 }
 
 MetricsSnapshot Metrics::snapshot() const {

@@ -81,6 +81,8 @@ HttpResponse::Chunk HttpResponse::next(std::string_view* data) {
   }
 }
 
+void HttpResponse::abandon() { asterai_http_response_body_abandon(impl_->raw); }
+
 namespace {
 
 CallOutcome not_a_handler(const Component& component) {

@@ -111,6 +111,9 @@ void asterai_http_response_error(const asterai_http_response_t* response, const 
 int32_t asterai_http_response_body_poll(const asterai_http_response_t* response,
                                         const uint8_t** data, size_t* len);
 
+// Drops the body unread, so the guest's next write fails instead of waiting for a reader.
+void asterai_http_response_body_abandon(const asterai_http_response_t* response);
+
 // Runs the instance's wasi:http/incoming-handler.handle; an error is a trap.
 wasmtime_error_t* asterai_http_handle(wasmtime_context_t* context,
                                       const wasmtime_component_instance_t* instance,

@@ -24,7 +24,11 @@ struct HttpOptions {
   // Origins allowed besides loopback ones (http://localhost:*, http://127.0.0.1:*,
   // http://[::1]:*), e.g. "https://app.example.com".
   std::vector<std::string> allowed_origins;
-  size_t max_body = 4 << 20;                 // larger requests get 413
+  size_t max_body = 4 << 20;  // larger requests get 413 (the API and /mcp)
+  // Largest request body a proxy component's route takes, unless the route sets its own.
+  uint64_t http_max_body = 16 << 20;
+  // One JSON line per request to a proxy component's route, on stderr.
+  bool access_log = true;
   int idle_timeout_seconds = 60;             // keep-alive wait for the next request
   int header_timeout_seconds = 10;           // a request's headers must arrive within this
   int body_timeout_seconds = 30;             // longest silence within a request body or a response

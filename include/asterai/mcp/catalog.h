@@ -52,7 +52,31 @@ struct ServedComponent {
   // `name`, which runs with the member's own policy; `policy` mirrors it for annotations), so
   // its imports reach the other members. Null for a component file: a plain Runtime::call.
   std::shared_ptr<const runtime::Composition> composition;
+  // For a proxy component (one exporting wasi:http/incoming-handler): where `serve --listen`
+  // mounts it ("/" or "/a/b"; empty: "/<name>") and the largest request body it takes
+  // (0: the server's default).
+  std::string http_route = {};
+  uint64_t http_max_body = 0;
 };
+
+// A proxy component's mount point: requests at `prefix` or under it go to its
+// wasi:http/incoming-handler, which sees the path with the prefix removed.
+struct HttpRoute {
+  std::string prefix;  // "/" or "/a/b", no trailing slash
+  std::string component_name;
+  std::shared_ptr<const runtime::Component> component;
+  runtime::Policy policy;
+  std::shared_ptr<const runtime::Composition> composition;  // see ServedComponent
+  uint64_t max_body = 0;
+};
+
+// Paths the server answers itself; no route may be at or under them.
+const std::vector<std::string>& reserved_http_paths();
+// Checks a route's form ("/" or "/seg/seg", segments of [A-Za-z0-9._~-]) and that it is not
+// reserved; the message says what is wrong.
+Result<void> check_http_route(std::string_view prefix);
+// The path a route's handler sees for `path` (which route_for matched), "/" at least.
+std::string path_under_route(std::string_view prefix, std::string_view path);
 
 // Produces the components to serve; called at start and on every reload.
 using ToolSource = std::function<Result<std::vector<ServedComponent>>()>;
@@ -85,8 +109,14 @@ class Catalog {
   const Tool* find(std::string_view name) const;
   // Functions skipped because their signature cannot be a tool ("<component>: <func>: why").
   const std::vector<std::string>& skipped() const { return skipped_; }
+  // Proxy components' routes, longest prefix first.
+  const std::vector<HttpRoute>& routes() const { return routes_; }
+  // The route a request path belongs to (the longest prefix ending at a segment boundary),
+  // or null. Reserved paths are never a route's.
+  const HttpRoute* route_for(std::string_view path) const;
 
  private:
+  std::vector<HttpRoute> routes_;
   std::vector<Tool> tools_;
   std::map<std::string, size_t, std::less<>> by_name_;
   std::vector<std::string> skipped_;

@@ -51,6 +51,9 @@ class Executor {
   // Queues the call; `done` runs on a worker thread. False (and `done` not called) when the
   // queue is full.
   bool submit(ToolCall call, Done done);
+  // Queues other work that runs a guest (an HTTP request to a proxy component) on the same
+  // workers and under the same bound; false (and `task` not run) when the queue is full.
+  bool submit_task(std::function<void()> task);
   size_t workers() const { return threads_.size(); }
   const runtime::Runtime& runtime() const { return *runtime_; }
 
@@ -58,7 +61,9 @@ class Executor {
   struct Job {
     ToolCall call;
     Done done;
+    std::function<void()> task;  // set instead of call/done by submit_task
   };
+  bool enqueue(Job job);
   void work();
   // Handing a call to a sleeping thread costs a wake-up (tens of microseconds on an idle
   // virtual machine), as much as a small tool's whole call; so one idle worker at a time

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace asterai::mcp {
 
@@ -17,7 +18,35 @@ inline constexpr std::array<double, 16> kLatencyBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
     0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
+// One request served by a proxy component's route.
+struct HttpSample {
+  std::string member;  // the component's name
+  std::string route;   // its prefix
+  unsigned status = 0;
+  std::string error_kind;  // empty when the guest ran without error
+  double wall_seconds = 0;
+  std::optional<uint64_t> fuel;
+  uint64_t peak_memory_bytes = 0;
+  uint64_t request_bytes = 0;   // body bytes the guest was given
+  uint64_t response_bytes = 0;  // body bytes written to the client
+  uint64_t outgoing_requests = 0;
+  bool instantiated = false;
+};
+
+// Totals per (member, route).
+struct HttpRouteTotals {
+  std::map<unsigned, uint64_t> requests_by_status;
+  std::map<std::string, uint64_t> errors_by_kind;
+  double seconds = 0;
+  uint64_t fuel = 0;
+  uint64_t peak_memory_bytes = 0;  // the largest any request reached
+  uint64_t request_bytes = 0;
+  uint64_t response_bytes = 0;
+  uint64_t outgoing_requests = 0;
+};
+
 struct MetricsSnapshot {
+  std::map<std::pair<std::string, std::string>, HttpRouteTotals> http;
   std::map<std::string, uint64_t> calls_by_tool;
   std::map<std::string, uint64_t> errors_by_kind;
   std::array<uint64_t, kLatencyBuckets.size()> latency_buckets{};  // non-cumulative
@@ -36,6 +65,7 @@ class Metrics {
   void call_finished(const std::string& tool, const std::string& error_kind, double wall_seconds,
                      std::optional<uint64_t> fuel, bool instantiated);
   void rejected_busy();
+  void http_finished(const HttpSample& sample);
   MetricsSnapshot snapshot() const;
 
  private:

@@ -64,6 +64,9 @@ class HttpResponse {
     broken,  // the body was cut (a trap, an abort); error() says why
   };
   Chunk next(std::string_view* data);
+  // The client is gone: drop the rest of the body, so the guest's next write fails and the
+  // call ends instead of waiting for a reader until its timeout.
+  void abandon();
 
  private:
   friend class Runtime;
