@@ -322,6 +322,15 @@ pub extern "C" fn asterai_http_response_body_poll(
     }
 }
 
+/// Drops the body unread: the guest's next write fails (the client is gone), so a call does
+/// not keep producing a body nobody takes until its timeout.
+#[unsafe(no_mangle)]
+pub extern "C" fn asterai_http_response_body_abandon(response: &asterai_http_response_t) {
+    let mut state = lock(&response.0.body);
+    state.body = None;
+    state.chunk = Bytes::new();
+}
+
 fn build_request(r: &asterai_http_request_t) -> Result<http::Request<RequestBody>> {
     let method = http::Method::from_bytes(bytes(r.method, r.method_len))?;
     let path = std::str::from_utf8(bytes(r.path_with_query, r.path_with_query_len))?;
