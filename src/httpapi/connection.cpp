@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 #include <cstdio>
+#include <limits>
 
 #include "asterai/httpapi/api.h"
 #include "asterai/net/async_call.h"
@@ -130,7 +131,10 @@ class Connection {
     if (!started) co_return false;
     Parser parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(routes_.options.max_body);
+    // No limit while the headers are read: a proxy component's route has its own (Beast
+    // checks Content-Length against it as soon as the header is parsed). Not boost::none:
+    // this Beast compares a Content-Length against an empty limit as exceeding it.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec;
     co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
     if (ec) co_return co_await malformed(ec);
@@ -140,6 +144,9 @@ class Connection {
     if (const auto* route = catalog->route_for(target.substr(0, target.find('?')))) {
       co_return co_await serve_proxy_route(routes_, conn_, parser, *route, std::move(catalog));
     }
+    if (parser.content_length() && *parser.content_length() > routes_.options.max_body)
+      co_return co_await malformed(bhttp::error::body_limit);
+    parser.body_limit(routes_.options.max_body);
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
     if (wants_continue) {
       bool sent = co_await conn_.send_continue();

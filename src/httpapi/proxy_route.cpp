@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -26,6 +27,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
+
+// How much of a request body one socket read may take.
+constexpr size_t kReadAhead = 64 * 1024;
+// Response chunks the guest has written are gathered into writes of up to this size.
+constexpr size_t kWriteGather = 64 * 1024;
 
 auto with(beast::error_code& ec) {
   return asio::redirect_error(asio::use_awaitable, ec);
@@ -63,7 +69,7 @@ class Signal : public std::enable_shared_from_this<Signal> {
 // Headers the server frames itself (hop by hop): a handler's values are not passed on.
 bool hop_by_hop(beast::string_view name) {
   for (beast::string_view h : {"connection", "keep-alive", "transfer-encoding", "te", "trailer",
-                             "upgrade", "proxy-connection"})
+                               "upgrade", "proxy-connection"})
     if (beast::iequals(name, h)) return true;
   return false;
 }
@@ -168,6 +174,9 @@ class ProxyExchange {
     }
     if (route_.prefix != "/") r.headers.push_back({"x-forwarded-prefix", route_.prefix});
     if (parser_.is_done()) return;  // no body
+    // Reads size themselves by the buffer's free space: after the headers that is a few
+    // hundred bytes, and a body would arrive in pieces that small.
+    buffer_.reserve(kReadAhead);
     // Called on the worker: each piece is read through this connection's loop.
     r.read_body = [this, executor](uint8_t* buf, size_t cap) -> int64_t {
       return net::block_on<int64_t>(executor, [this, buf, cap] { return read_piece(buf, cap); });
@@ -275,30 +284,36 @@ class ProxyExchange {
   // Streams the body as the guest writes it; a body cut by a trap or short of its declared
   // length ends the connection without the final chunk, so the client sees it incomplete.
   awaitable<bool> write_body() {
-    bool complete = false;
-    for (;;) {
-      std::string_view chunk;
-      auto c = ex_->response->next(&chunk);
-      if (c == runtime::HttpResponse::Chunk::pending) {
-        co_await signal_->wait();
-        continue;
+    bool complete = false, ended = false;
+    std::string gathered;
+    while (!ended) {
+      // Everything the guest has written by now goes out in one write (up to kWriteGather).
+      auto c = runtime::HttpResponse::Chunk::pending;
+      for (;;) {
+        std::string_view chunk;
+        c = ex_->response->next(&chunk);
+        if (c != runtime::HttpResponse::Chunk::data) break;
+        if (!no_body_) gathered.append(chunk);
+        if (gathered.size() >= kWriteGather) break;
       }
-      if (c == runtime::HttpResponse::Chunk::end) {
-        complete = true;
-        break;
+      if (c == runtime::HttpResponse::Chunk::end) complete = ended = true;
+      if (c == runtime::HttpResponse::Chunk::broken) ended = true;
+      if (!gathered.empty()) {
+        bool written = co_await write_chunk(gathered);
+        gathered.clear();
+        if (!written) {
+          ex_->response->abandon();
+          co_return false;
+        }
       }
-      if (c == runtime::HttpResponse::Chunk::broken) break;
-      if (no_body_) continue;
-      bool written = co_await write_chunk(chunk);
-      if (!written) {
-        ex_->response->abandon();
-        co_return false;
-      }
+      if (c == runtime::HttpResponse::Chunk::pending) co_await signal_->wait();
     }
     // The body ends when the guest finishes it or its store is dropped: only a call that
     // returned without error makes it a complete response.
     co_await wait_done();
-    if (!complete || !ex_->outcome.ok()) co_return false;
+    // A request body that broke (too large, the client gone) leaves the guest with a partial
+    // one: what it answered is not presented as complete either.
+    if (!complete || !ex_->outcome.ok() || closed_) co_return false;
     if (content_length_ && response_bytes_ != *content_length_) co_return false;
     if (chunked_) {
       static constexpr std::string_view kLast = "0\r\n\r\n";
@@ -409,7 +424,7 @@ awaitable<bool> serve_proxy_route(const Routes& routes, net::Connection& conn,
                                   std::shared_ptr<const mcp::Catalog> catalog) {
   // The body goes to the guest piece by piece: its own limit, not the API's.
   BodyParser parser(std::move(header));
-  parser.body_limit(boost::none);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   ProxyExchange exchange(routes, conn, parser, route, std::move(catalog));
   co_return co_await exchange.run();
 }
