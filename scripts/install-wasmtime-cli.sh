@@ -4,6 +4,7 @@
 # `wasmtime serve` parity test measure asterai against: `run` (--invoke) and `serve`
 # (wasi:http/proxy). Idempotent and quiet when it is there; the first build takes about
 # 15 minutes on 2 cores. The cache entry is keyed by the version and the feature list.
+# With --print-path it only prints where the binary is (or will be), building nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache_root="${ASTERAI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asterai}"
@@ -12,6 +13,10 @@ version=$(grep -A1 'name = "wasmtime-c-api-impl"' "$here/deps/wasmtime-capi/Carg
 features=run,serve,compile,cache,cranelift,component-model,component-model-async,pooling-allocator,parallel-compilation,wat
 key=$(echo "$features" | sha256sum | cut -c1-8)
 root="$cache_root/tools/wasmtime-cli-$version-$key"
+if [ "${1:-}" = --print-path ]; then
+  echo "$root/bin/wasmtime"
+  exit 0
+fi
 if [ ! -x "$root/bin/wasmtime" ]; then
   mkdir -p "$cache_root/tools"
   exec 9>"$cache_root/tools/.wasmtime-cli.lock"

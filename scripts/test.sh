@@ -5,5 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${ASTERAI_BUILD_DIR:-$here/build}"
 bash "$here/scripts/build.sh" "$@"
+# The peer some tests compare against (wasmtime serve): built once into the cache.
+bash "$here/scripts/install-wasmtime-cli.sh" >/dev/null
 cd "$build"
 ctest --output-on-failure -j "$(nproc)" --timeout 600

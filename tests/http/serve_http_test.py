@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""`asterai serve --listen` with proxy components, end to end against the real binaries:
+the same requests answered the same by asterai and by `wasmtime serve` (of the Wasmtime
+version asterai embeds), the access log line, the command's errors, and the webhook examples
+with signed and forged deliveries.
+
+usage: serve_http_test.py ASTERAI WASMTIME COMPONENTS_DIR SOURCE_DIR
+"""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ASTERAI, WASMTIME, COMPONENTS, SOURCE = sys.argv[1:5]
+PROBE = os.path.join(COMPONENTS, "http-probe.wasm")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, what):
+    deadline = time.time() + 120  # a loaded machine compiles the component first
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"{what} did not listen on {port}")
+
+
+class Served:
+    """A server process on loopback; stopped (SIGTERM, then waited for) on exit."""
+
+    def __init__(self, argv, port=None, env=None):
+        self.log = tempfile.NamedTemporaryFile(prefix="serve-http-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log, env=env,
+                                     text=True)
+        try:
+            if port is None:
+                # asterai prints "listening on http://127.0.0.1:PORT (...)" once bound.
+                line = self.proc.stdout.readline()
+                if "http://" not in line:
+                    raise AssertionError(f"no listening line: {line!r}: {self.stderr()}")
+                port = int(line.split("http://", 1)[1].split(" ", 1)[0].rsplit(":", 1)[1])
+            self.port = port
+            wait_for_port(port, self.proc, argv[0])
+        except BaseException:
+            self.close()
+            raise
+
+    def stderr(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, r.getheader("content-type"), data
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.log.close()
+        os.unlink(self.log.name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def asterai_serve(*args, env=None):
+    return Served([ASTERAI, "serve", "--listen", "127.0.0.1:0", *args], env=env)
+
+
+class SameAnswersAsWasmtimeServe(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(WASMTIME, os.X_OK):
+            raise AssertionError(f"{WASMTIME} is missing: run scripts/install-wasmtime-cli.sh")
+        cls.asterai = asterai_serve(PROBE)
+        port = free_port()
+        cls.wasmtime = Served([WASMTIME, "serve", "-Scli", f"--addr=127.0.0.1:{port}", PROBE],
+                              port=port)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.asterai.close()
+        cls.wasmtime.close()
+
+    def same(self, method, path, body=None, headers=None):
+        ours = self.asterai.request(method, path, body, headers)
+        theirs = self.wasmtime.request(method, path, body, headers)
+        self.assertEqual(ours, theirs, f"{method} {path}")
+        return ours
+
+    def test_hello(self):
+        status, ctype, body = self.same("GET", "/hello")
+        self.assertEqual((status, ctype, body), (200, "text/plain", b"hello, world\n"))
+
+    def test_status_query_and_not_found(self):
+        self.assertEqual(self.same("GET", "/status?code=418")[0], 418)
+        self.assertEqual(self.same("DELETE", "/status?code=202")[0], 202)
+        self.assertEqual(self.same("GET", "/nowhere")[0], 404)
+
+    def test_echo_of_a_body(self):
+        data = bytes(range(256)) * 4096  # 1 MiB
+        status, ctype, body = self.same("POST", "/echo", data,
+                                        {"content-type": "application/x-test"})
+        self.assertEqual((status, ctype, body), (200, "application/x-test", data))
+
+    def test_the_request_seen_by_the_guest(self):
+        ours = json.loads(self.asterai.request("PUT", "/info?a=1", b"x", {"x-k": "v"})[2])
+        theirs = json.loads(self.wasmtime.request("PUT", "/info?a=1", b"x", {"x-k": "v"})[2])
+        for key in ("method", "path", "query"):
+            self.assertEqual(ours[key], theirs[key], key)
+        self.assertEqual(ours["headers"]["x-k"], "v")
+        self.assertEqual(theirs["headers"]["x-k"], "v")
+
+    def test_a_trap_and_no_answer_are_server_errors_for_both(self):
+        for path in ("/trap", "/drop"):
+            self.assertEqual(self.asterai.request("GET", path)[0], 500, path)
+            self.assertEqual(self.wasmtime.request("GET", path)[0], 500, path)
+        self.assertEqual(self.asterai.request("GET", "/hello")[0], 200)
+
+    def test_each_request_is_logged_as_one_json_line(self):
+        self.asterai.request("GET", "/status?code=207")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            lines = [json.loads(l) for l in self.asterai.stderr().splitlines()
+                     if l.startswith("{")]
+            hits = [l for l in lines if l.get("target") == "/status?code=207"]
+            if hits:
+                line = hits[-1]
+                self.assertEqual(line["event"], "http")
+                self.assertEqual(line["status"], 207)
+                self.assertEqual(line["member"], "http-probe")
+                self.assertIn("ms", line)
+                self.assertIn("peak_memory", line)
+                return
+            time.sleep(0.05)
+        self.fail("no access log line: " + self.asterai.stderr())
+
+
+class CommandErrors(unittest.TestCase):
+    def run_asterai(self, *args):
+        return subprocess.run([ASTERAI, *args], capture_output=True, text=True, timeout=120)
+
+    def test_a_bad_body_limit_is_a_usage_error(self):
+        r = self.run_asterai("serve", "--listen", "127.0.0.1:0", "--http-max-body", "lots", PROBE)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--http-max-body", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_a_handler_named_like_a_reserved_path_is_refused(self):
+        r = self.run_asterai("serve", "--listen", "127.0.0.1:0", f"mcp={PROBE}", f"b={PROBE}")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("/mcp is the server's own", r.stderr)
+
+
+class Webhooks(unittest.TestCase):
+    SEND = os.path.join(SOURCE, "examples", "webhook", "send.py")
+
+    def deliver(self, server, secret, *extra):
+        r = subprocess.run([sys.executable, self.SEND, f"http://127.0.0.1:{server.port}/", secret,
+                            *extra], capture_output=True, text=True, timeout=120)
+        return r.stdout
+
+    def check(self, component):
+        env = dict(os.environ, WEBHOOK_SECRET="It's a Secret to Everybody")
+        with asterai_serve("--env", "WEBHOOK_SECRET", component, env=env) as s:
+            self.assertIn("200", self.deliver(s, "It's a Secret to Everybody"))
+            self.assertIn("401", self.deliver(s, "It's a Secret to Everybody", "--forge"))
+            self.assertIn("401", self.deliver(s, "another secret"))
+        # Not granted: the handler does not see the host's variable.
+        with asterai_serve(component, env=env) as s:
+            self.assertIn("500", self.deliver(s, "It's a Secret to Everybody"))
+
+    def test_c(self):
+        self.check(os.path.join(COMPONENTS, "webhook-c.wasm"))
+
+    def test_python(self):
+        self.check(os.path.join(COMPONENTS, "webhook-py.wasm"))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
