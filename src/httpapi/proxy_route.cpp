@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "asterai/common/http_route.h"
 #include "asterai/net/async_call.h"
 #include "asterai/runtime/composition.h"
 #include "asterai/runtime/http_handler.h"
@@ -164,8 +165,8 @@ class ProxyExchange {
     r.authority = std::string(msg[bhttp::field::host]);
     auto q = target_.find('?');
     std::string path = target_.substr(0, q);
-    r.path_with_query = mcp::path_under_route(route_.prefix, path) +
-                        (q == std::string::npos ? "" : target_.substr(q));
+    r.path_with_query =
+        path_under_route(route_.prefix, path) + (q == std::string::npos ? "" : target_.substr(q));
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -1,5 +1,7 @@
 #include "asterai/mcp/file_source.h"
 
+#include "asterai/common/http_route.h"
+
 #include <algorithm>
 
 #include <set>

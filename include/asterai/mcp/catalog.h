@@ -70,14 +70,6 @@ struct HttpRoute {
   uint64_t max_body = 0;
 };
 
-// Paths the server answers itself; no route may be at or under them.
-const std::vector<std::string>& reserved_http_paths();
-// Checks a route's form ("/" or "/seg/seg", segments of [A-Za-z0-9._~-]) and that it is not
-// reserved; the message says what is wrong.
-Result<void> check_http_route(std::string_view prefix);
-// The path a route's handler sees for `path` (which route_for matched), "/" at least.
-std::string path_under_route(std::string_view prefix, std::string_view path);
-
 // Produces the components to serve; called at start and on every reload.
 using ToolSource = std::function<Result<std::vector<ServedComponent>>()>;
 
