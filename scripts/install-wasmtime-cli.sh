@@ -9,7 +9,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cache_root="${ASTERAI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/asterai}"
 version=$(grep -A1 'name = "wasmtime-c-api-impl"' "$here/deps/wasmtime-capi/Cargo.lock" |
   sed -n 's/version = "\(.*\)"/\1/p')
-features=run,serve,compile,cache,cranelift,component-model,pooling-allocator,parallel-compilation,wat
+# serve needs component-model-async: wasmtime-cli 48's serve.rs uses its P3 types and the
+# futures crate unconditionally, and does not compile without it.
+features=run,serve,compile,cache,cranelift,component-model,component-model-async,pooling-allocator,parallel-compilation,wat
 key=$(echo "$features" | sha256sum | cut -c1-8)
 root="$cache_root/tools/wasmtime-cli-$version-$key"
 if [ ! -x "$root/bin/wasmtime" ]; then
