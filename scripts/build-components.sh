@@ -8,7 +8,8 @@
 #   missing-imports.wasm (imports interfaces nobody provides) and wasi-env-0.2.0.wasm,
 #   wasi-env-0.2.3.wasm (bound to older WASI 0.2.x releases); http-probe.wasm (a
 #   wasi:http/proxy handler, one route per behaviour, good or bad, for the HTTP serving
-#   tests).
+#   tests); webhook-c.wasm and webhook-py.wasm (examples/webhook, when componentize-py is
+#   installed for the second).
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -51,13 +52,13 @@ need_command() { # command what (system packages come from scripts/setup.sh)
 
 # True when OUTPUT exists and is newer than every file under each INPUT (files or folders);
 # a missing input (a tool not installed yet) means "rebuild", so need() can name it.
-# Python byte-code caches are not inputs.
+# Linked files count by their targets. Python byte-code caches are not inputs.
 up_to_date() { # output input...
   local output=$1 input
   shift
   [ -f "$output" ] || return 1
   for input; do [ -e "$input" ] || return 1; done
-  [ -z "$(find "$@" -name __pycache__ -prune -o -newer "$output" -print -quit)" ]
+  [ -z "$(find -L "$@" -name __pycache__ -prune -o -newer "$output" -print -quit)" ]
 }
 
 # Runs a build step with its output captured; shows it only when the step fails.
@@ -362,6 +363,32 @@ build_wasi_version() { # version
   build_c_reactor "wasi-env-$version" wasi-env "$wit" "$src" "$output" no-adapter
 }
 
+# --- examples/webhook: wasi:http/proxy handlers that `asterai build` builds as well ----------
+
+webhook=examples/webhook
+
+# The same pipeline as `asterai build examples/webhook/c`, without docs; its SHA-256 is the
+# http-fetch example's (src/sha256.* are links to it).
+build_webhook_c() {
+  local output=$out/webhook-c.wasm
+  up_to_date "$output" "$webhook/c/src" "$webhook/wit" "$script" "$capi_lock" "$wasm_tools" \
+    "$wit_bindgen" "$reactor_adapter" && return 0
+  wasi_world webhook-c "$webhook/wit/world.wit"
+  build_c_reactor webhook-c webhook "$scratch/webhook-c-wit" "$webhook/c/src" "$output"
+}
+
+build_webhook_py() {
+  local output=$out/webhook-py.wasm
+  have_componentize_py webhook-py.wasm || return 0
+  up_to_date "$output" "$webhook/python/src" "$webhook/wit" "$script" "$capi_lock" \
+    "$componentize_py" && return 0
+  wasi_world webhook-py "$webhook/wit/world.wit"
+  cp -R "$webhook/python/src" "$scratch/webhook-py"
+  run "webhook-py: componentize-py" "$componentize_py" -d "$scratch/webhook-py-wit" -w webhook \
+    componentize -p "$scratch/webhook-py" -o "$scratch/webhook-py.wasm" app
+  mv "$scratch/webhook-py.wasm" "$output"
+}
+
 build_core_module
 build_c
 build_missing_imports
@@ -373,3 +400,5 @@ build_py
 for name in c-math c-cycle c-resource c-mismatch c-agent; do build_compose_c "$name"; done
 build_compose_js
 build_compose_py
+build_webhook_c
+build_webhook_py

@@ -1,0 +1,1 @@
+../../../http-fetch/c/src/sha256.h
