@@ -146,6 +146,8 @@ nlohmann::json component_json(const env::ComponentEntry& c) {
       {"grants", {{"env", c.policy.env}, {"dirs", dirs}, {"allow_hosts", c.policy.allow_hosts}}},
       {"limits", limits}};
   if (!c.path.empty()) j["path"] = c.path;
+  if (!c.http.empty()) j["http"] = c.http;
+  if (c.http_max_body) j["http_max_body"] = *c.http_max_body;
   return j;
 }
 
@@ -225,6 +227,8 @@ int inspect(const LoadedEnv& e, bool json, const MemberImports* imports) {
       std::cout << "    dir: " << dir.host << " -> " << dir.guest << " (" << dir.mode << ")\n";
     auto limits = component_json(c)["limits"];
     if (!limits.empty()) std::cout << "    limits: " << limits.dump() << "\n";
+    if (!c.http.empty()) std::cout << "    http route: " << c.http << "\n";
+    if (c.http_max_body) std::cout << "    http max body: " << *c.http_max_body << "\n";
     if (const auto* list = imports_of(name)) {
       std::cout << "    imports:" << (list->empty() ? " none" : "") << "\n";
       for (const auto& i : *list) std::cout << "      " << i.name << ": " << import_text(i) << "\n";

@@ -1,6 +1,8 @@
 #include "env_source.h"
 
 #include "asterai/common/files.h"
+#include "asterai/common/http_route.h"
+#include "asterai/common/units.h"
 #include "asterai/mcp/wit_docs.h"
 #include "env_composition.h"
 
@@ -19,8 +21,27 @@ mcp::ToolSource env_tool_source(std::string env_arg, EnvRegistryFlags flags, boo
       runtime::Policy policy;
       policy.grants = m.grants;
       policy.limits = m.limits;
-      out.push_back(mcp::ServedComponent{m.name, m.component, std::move(policy), std::move(docs),
-                                         loaded.composition});
+      mcp::ServedComponent served{m.name, m.component, std::move(policy), std::move(docs),
+                                  loaded.composition};
+      const auto& entry = loaded.env.doc.components.at(m.name);
+      if (m.component->http_handler()) {
+        served.http_route = entry.http.empty() ? "/" + m.name : entry.http;
+        if (entry.http_max_body)
+          served.http_max_body = ASTERAI_TRY(parse_size(*entry.http_max_body, "http-max-body"));
+        // A default route is checked here, where it is known the member handles HTTP.
+        if (auto ok = check_http_route(served.http_route); !ok)
+          return make_error(ErrorKind::invalid_input, loaded.env.source + ": [components." +
+                                                          m.name + "] " + ok.error().message +
+                                                          "; set http = \"/another/path\"");
+        for (const auto& other : out) {
+          if (other.component->http_handler() && other.http_route == served.http_route)
+            return make_error(ErrorKind::invalid_input,
+                              loaded.env.source + ": " + m.name + " and " + other.name +
+                                  " both handle HTTP at " + served.http_route +
+                                  "; set http = \"/another/path\" on one");
+        }
+      }
+      out.push_back(std::move(served));
     }
     return out;
   };

@@ -3,9 +3,12 @@
 #include <regex>
 
 #include "asterai/common/files.h"
+#include "asterai/common/http_route.h"
 #include "asterai/common/toml_reader.h"
 #include "asterai/common/units.h"
 #include "asterai/env/document.h"
+
+#include "asterai/common/http_route.h"
 #include "asterai/oci/reference.h"
 #include "asterai/oci/store.h"
 #include "asterai/runtime/sandbox.h"
@@ -100,9 +103,10 @@ Result<void> parse_component(const Context& cx, const Document& doc, const std::
     return cx.error(
         node, "bad component name \"" + name + "\" (use lower-case letters, digits, '-' and '_')");
   const auto* t = ASTERAI_TRY(cx.table(node, where));
-  ASTERAI_TRY(cx.only_keys(
-      *t, {"ref", "path", "vars", "secrets", "grants", "limits", "allow-missing-imports"},
-      "[" + where + "]"));
+  ASTERAI_TRY(cx.only_keys(*t,
+                           {"ref", "path", "vars", "secrets", "grants", "limits",
+                            "allow-missing-imports", "http", "http-max-body"},
+                           "[" + where + "]"));
   const auto* ref = t->get("ref");
   if (!ref) return cx.error(node, "[" + where + "] needs ref = \"REGISTRY/NS/NAME:VERSION\"");
   c.ref = ASTERAI_TRY(cx.string(*ref, where + ".ref"));
@@ -125,6 +129,22 @@ Result<void> parse_component(const Context& cx, const Document& doc, const std::
     const auto* value = allow->as_boolean();
     if (!value) return cx.error(*allow, where + ".allow-missing-imports must be true or false");
     c.allow_missing_imports = value->get();
+  }
+  if (const auto* http = t->get("http")) {
+    c.http = ASTERAI_TRY(cx.string(*http, where + ".http"));
+    if (auto ok = check_http_route(c.http); !ok)
+      return cx.error(*http, where + ".http: " + ok.error().message);
+    for (const auto& [other, entry] : doc.components) {
+      if (other != name && entry.http == c.http)
+        return cx.error(*http,
+                        where + ".http: the route " + c.http + " is already " + other + "'s");
+    }
+  }
+  if (const auto* n = t->get("http-max-body")) {
+    auto text = ASTERAI_TRY(cx.unit_text(*n, where + ".http-max-body"));
+    if (auto size = parse_size(text, where + ".http-max-body"); !size)
+      return cx.error(*n, size.error().message);
+    c.http_max_body = text;
   }
   if (const auto* g = t->get("grants"))
     ASTERAI_TRY(parse_grants(cx, *ASTERAI_TRY(cx.table(*g, where + ".grants")), where + ".grants",

@@ -62,6 +62,8 @@ std::string serialize_document(const Document& doc) {
     if (!c.vars.empty()) out += "vars = " + list(c.vars) + "\n";
     if (!c.secrets.empty()) out += "secrets = " + list(c.secrets) + "\n";
     if (c.allow_missing_imports) out += "allow-missing-imports = true\n";
+    if (!c.http.empty()) out += "http = " + quote(c.http) + "\n";
+    if (c.http_max_body) out += "http-max-body = " + quote(*c.http_max_body) + "\n";
     const auto& p = c.policy;
     if (!p.env.empty() || !p.allow_hosts.empty()) {
       out += "\n[" + t + ".grants]\n";

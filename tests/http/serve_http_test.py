@@ -203,5 +203,79 @@ class Webhooks(unittest.TestCase):
         self.check(os.path.join(COMPONENTS, "webhook-py.wasm"))
 
 
+class EnvironmentRoutes(unittest.TestCase):
+    """Members of an environment that handle HTTP, mounted by the document, next to tools."""
+
+    def setUp(self):
+        self.home = tempfile.TemporaryDirectory(prefix="serve-http-env-")
+        self.env = dict(os.environ, ASTERAI_HOME=self.home.name)
+        self.env.pop("ASTERAI_SECRET_KEY", None)
+
+    def tearDown(self):
+        self.home.cleanup()
+
+    def asterai(self, *args, stdin=None):
+        r = subprocess.run([ASTERAI, *args], input=stdin, capture_output=True, text=True,
+                           timeout=300, env=self.env)
+        self.assertEqual(r.returncode, 0, f"{args}: {r.stderr}")
+        return r
+
+    def draft(self):
+        return os.path.join(self.home.name, "envs", "drafts", "alice", "hooks.toml")
+
+    def make_env(self, extra_for_github=""):
+        self.asterai("env", "init", "alice/hooks")
+        self.asterai("env", "add", "alice/hooks", "github", os.path.join(COMPONENTS, "webhook-c.wasm"))
+        self.asterai("env", "add", "alice/hooks", "probe", PROBE)
+        self.asterai("env", "add", "alice/hooks", "ks", os.path.join(COMPONENTS, "kitchen-sink-c.wasm"))
+        self.asterai("env", "secret", "set", "WEBHOOK_SECRET", stdin="hush")
+        self.asterai("env", "grant", "alice/hooks", "github", "--secret", "WEBHOOK_SECRET")
+        if extra_for_github:
+            with open(self.draft(), encoding="utf-8") as f:
+                text = f.read()
+            text = text.replace("[components.github]\n", "[components.github]\n" + extra_for_github, 1)
+            with open(self.draft(), "w", encoding="utf-8") as f:
+                f.write(text)
+
+    def test_members_answer_at_their_routes_with_their_secrets(self):
+        self.make_env('http = "/hooks/github"\nhttp-max-body = "2KiB"\n')
+        with Served([ASTERAI, "serve", "--environment", "alice/hooks", "--listen", "127.0.0.1:0"],
+                    env=self.env) as s:
+            url = f"http://127.0.0.1:{s.port}/hooks/github"
+            good = subprocess.run([sys.executable, Webhooks.SEND, url, "hush"],
+                                  capture_output=True, text=True, timeout=120).stdout
+            self.assertIn("200", good)
+            forged = subprocess.run([sys.executable, Webhooks.SEND, url, "hush", "--forge"],
+                                    capture_output=True, text=True, timeout=120).stdout
+            self.assertIn("401", forged)
+            # The member's own body limit, from the document.
+            status, _, body = s.request("POST", "/hooks/github", b"x" * 4096)
+            self.assertEqual(status, 413, body)
+            # The probe at its default route, /probe; the tool member is still a tool.
+            self.assertEqual(s.request("GET", "/probe/hello")[2], b"hello, world\n")
+            self.assertEqual(s.request("GET", "/probe/env?name=WEBHOOK_SECRET")[0], 404)
+            status, _, body = s.request(
+                "POST", "/v1/call", json.dumps({"tool": "ks_add", "arguments": {"a": 1, "b": 2}}),
+                {"content-type": "application/json"})
+            self.assertEqual(status, 200, body)
+            self.assertEqual(json.loads(body)["result"], 3)
+
+    def test_a_reserved_or_taken_route_is_a_document_error_with_its_line(self):
+        self.make_env('http = "/metrics/x"\n')
+        r = subprocess.run([ASTERAI, "env", "inspect", "alice/hooks"], capture_output=True, text=True,
+                           timeout=120, env=self.env)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertRegex(r.stderr, r"hooks\.toml:\d+: .*/metrics is the server's own")
+        with open(self.draft(), encoding="utf-8") as f:
+            text = f.read().replace('http = "/metrics/x"', 'http = "/probe"')
+        with open(self.draft(), "w", encoding="utf-8") as f:
+            f.write(text)
+        r = subprocess.run([ASTERAI, "serve", "--environment", "alice/hooks", "--listen",
+                            "127.0.0.1:0"], capture_output=True, text=True, timeout=120,
+                           env=self.env)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("both handle HTTP at /probe", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

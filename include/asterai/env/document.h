@@ -48,6 +48,10 @@ struct ComponentEntry {
   ComponentPolicy policy;
   // `allow-missing-imports = true`: link it even when nothing provides some of its imports.
   bool allow_missing_imports = false;
+  // For a proxy component (wasi:http/incoming-handler): `http = "/hooks/github"` mounts it
+  // there (empty: at /NAME), `http-max-body = "1MiB"` bounds its request bodies.
+  std::string http;
+  std::optional<std::string> http_max_body;
   bool operator==(const ComponentEntry&) const = default;
 };
 
