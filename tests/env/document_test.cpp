@@ -37,6 +37,8 @@ fuel = 1000000
 [components.calc]
 ref = "127.0.0.1:5000/alice/calc@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 allow-missing-imports = true
+http = "/hooks/calc"
+http-max-body = "1MiB"
 
 [[wires]]
 importer = "probe"
@@ -60,6 +62,9 @@ TEST(EnvDocument, ParsesEveryField) {
   EXPECT_EQ(p.policy.fuel, 1000000u);
   EXPECT_FALSE(p.allow_missing_imports);
   EXPECT_TRUE(doc->components.at("calc").allow_missing_imports);
+  EXPECT_EQ(doc->components.at("calc").http, "/hooks/calc");
+  EXPECT_EQ(doc->components.at("calc").http_max_body, "1MiB");
+  EXPECT_TRUE(p.http.empty());
   ASSERT_EQ(doc->wires.size(), 1u);
   EXPECT_EQ(doc->wires[0].provider, "calc");
 }
@@ -102,7 +107,7 @@ const BadCase kBad[] = {
      "components, wires)"},
     {"unknown component key", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nmemory = \"1MiB\"\n",
      "bad.toml:3: unknown key \"memory\" in [components.x] (allowed: ref, path, vars, secrets, "
-     "grants, limits, allow-missing-imports)"},
+     "grants, limits, allow-missing-imports, http, http-max-body)"},
     {"allow-missing-imports not a boolean",
      "[components.x]\nref = \"h.io/a/b:1.0.0\"\nallow-missing-imports = \"yes\"\n",
      "bad.toml:3: components.x.allow-missing-imports must be true or false"},
@@ -167,6 +172,17 @@ const BadCase kBad[] = {
      "\"h.io/a/c:1.0.0\"\n[[wires]]\n"
      "importer = \"x\"\ninterface = \"calc\"\nprovider = \"y\"\n",
      "bad.toml:5: bad interface \"calc\" (write ns:pkg/iface or ns:pkg/iface@1.2.3)"},
+    {"http route without a slash", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nhttp = \"hooks\"\n",
+     "bad.toml:3: components.x.http: bad HTTP route \"hooks\": it must start with /"},
+    {"reserved http route", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nhttp = \"/v1/hooks\"\n",
+     "bad.toml:3: components.x.http: bad HTTP route \"/v1/hooks\": /v1 is the server's own "
+     "(reserved)"},
+    {"http route taken",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\nhttp = \"/h\"\n[components.y]\nref = "
+     "\"h.io/a/c:1.0.0\"\nhttp = \"/h\"\n",
+     "bad.toml:6: components.y.http: the route /h is already x's"},
+    {"bad http body limit", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nhttp-max-body = \"big\"\n",
+     "bad.toml:3: "},
     {"var not a string", "[vars]\nA = 1\n", "bad.toml:2: vars.A must be a string"},
     {"toml syntax", "[vars\nA = \"1\"\n", "bad.toml:1: "},
 };
