@@ -1,5 +1,6 @@
 #include "proxy_route.h"
 
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,8 +47,12 @@ class Signal : public std::enable_shared_from_this<Signal> {
   explicit Signal(const asio::any_io_executor& executor)
       : timer_(executor, asio::steady_timer::time_point::max()) {}
 
+  // Any thread. Wakes that come while one is still queued are one wake: the coroutine
+  // looks at everything once it runs (each post is a thread wake-up on an idle loop).
   void notify() {
+    if (queued_.exchange(true)) return;
     asio::post(timer_.get_executor(), [self = shared_from_this()] {
+      self->queued_ = false;
       self->fired_ = true;
       self->timer_.cancel();
     });
@@ -65,6 +70,7 @@ class Signal : public std::enable_shared_from_this<Signal> {
  private:
   asio::steady_timer timer_;
   bool fired_ = false;
+  std::atomic<bool> queued_{false};
 };
 
 // Headers the server frames itself (hop by hop): a handler's values are not passed on.

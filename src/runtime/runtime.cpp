@@ -48,6 +48,11 @@ void configure_pooling(wasm_config_t* config) {
   wasmtime_pooling_allocation_config_max_memory_size_set(pool, size_t{4} << 30);
   // Keep freed slots warm so the next instantiation of the same component reuses them.
   wasmtime_pooling_allocation_config_max_unused_warm_slots_set(pool, 128);
+  // A slot's first pages are zeroed in place when it is freed rather than returned to the
+  // kernel: a small instance then neither faults them in again on its next use nor makes
+  // the kernel interrupt every other core to flush their TLBs (madvise in a threaded server).
+  wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pool, size_t{1} << 20);
+  wasmtime_pooling_allocation_config_table_keep_resident_set(pool, size_t{64} << 10);
   wasmtime_pooling_allocation_strategy_set(config, pool);
   wasmtime_pooling_allocation_config_delete(pool);
 }
