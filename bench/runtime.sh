@@ -8,7 +8,7 @@
 #    cache, against `wasmtime run --invoke 'add(1, 2)'` with its cache warm, precompiled
 #    (.cwasm), and with its cache off.
 # With --write-docs the tables replace the "## Runtime" and "## Limits" sections of
-# docs/benchmarks.md. wasmtime-cli is built once into the cache (cargo, about 10 minutes).
+# docs/benchmarks.md. The wasmtime CLI comes from scripts/install-wasmtime-cli.sh.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_args "bench/runtime.sh BUILD_DIR [--write-docs]" "$@"
@@ -21,16 +21,9 @@ js="$build/components/kitchen-sink-js.wasm"
 require_built "$asterai" "$bench" "$c" "$js"
 command -v hyperfine >/dev/null || { echo "hyperfine is missing: run scripts/setup.sh" >&2; exit 1; }
 
-# The peer: wasmtime-cli of exactly the version asterai embeds, with the features `run` needs.
-version=$(grep -A1 'name = "wasmtime-c-api-impl"' "$here/deps/wasmtime-capi/Cargo.lock" |
-  sed -n 's/version = "\(.*\)"/\1/p')
-wt_root="$cache_root/tools/wasmtime-cli-$version"
-wasmtime="$wt_root/bin/wasmtime"
-if [ ! -x "$wasmtime" ]; then
-  echo "building wasmtime-cli $version into the cache (first time only)" >&2
-  cargo install --quiet --locked --root "$wt_root" "wasmtime-cli@$version" --no-default-features \
-    --features run,compile,cache,cranelift,component-model,pooling-allocator,parallel-compilation,wat >&2
-fi
+# The peer: the wasmtime CLI of exactly the version asterai embeds (built once into the cache).
+wasmtime=$(bash "$here/scripts/install-wasmtime-cli.sh")
+version=$("$wasmtime" --version | cut -d' ' -f2)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-runtime-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -84,7 +77,7 @@ day = datetime.date.today().isoformat()
 rt = [
     "## Runtime", "",
     f"`bench/runtime.sh` on {day}, {cores} cores, Wasmtime {version} inside asterai and as the",
-    f"wasmtime CLI {version} (built from crates.io with `run,compile,cache,cranelift,component-model,...`).",
+    f"wasmtime CLI {version} (scripts/install-wasmtime-cli.sh: crates.io, `run,serve,compile,cache,cranelift,...`).",
     "Medians. In process: Google Benchmark, 5 repetitions; whole process: hyperfine, 40 runs warm and",
     "5 cold. The kitchen-sink components come from `tests/components` (C: wasi-libc + wit-bindgen,",
     "JavaScript: componentize-js).", "",
