@@ -1,6 +1,8 @@
 # Shared by the benchmark scripts: `source "$(dirname "$0")/.../bench/lib.sh"`.
 # bench_args USAGE "$@"  sets here (repo root), build (absolute BUILD_DIR) and write_docs.
 # require_built FILE...  stops with one line naming the first missing build output.
+# wrk_bench_setup NAME   installs wrk if missing, makes $work (removed on exit, with the
+#                        servers whose pids are in $pids) and defines free_port and wait_up.
 bench_args() {
   local usage=$1
   shift
@@ -43,4 +45,29 @@ row["non2xx"] = int(m[1]) if m else 0
 print(json.dumps(row))
 PY
   tail -1 "$rows" >&2
+}
+
+wrk_bench_setup() {
+  if ! command -v wrk >/dev/null; then
+    echo "installing wrk (Debian package)" >&2
+    apt-get install -y -qq wrk >/dev/null
+  fi
+  work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-$1-bench.XXXXXX")
+  pids=()
+  trap wrk_bench_cleanup EXIT
+}
+
+wrk_bench_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_up URL: until the server answers (a minute at most: a first start compiles).
+wait_up() {
+  for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "no server at $1" >&2
+  exit 1
 }

@@ -17,20 +17,7 @@ probe="$build/components/http-probe.wasm"
 require_built "$asterai" "$probe"
 wasmtime=$(bash "$here/scripts/install-wasmtime-cli.sh")
 seconds="${BENCH_HTTP_SECONDS:-5}"
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)" >&2
-  apt-get install -y -qq wrk >/dev/null
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/asterai-http-bench.XXXXXX")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no server at $1" >&2; exit 1; }
+wrk_bench_setup http
 rows="$work/rows.jsonl"
 head -c $((256 << 20)) /dev/zero >"$work/body"
 

@@ -22,13 +22,11 @@ using asio::awaitable;
 
 namespace {
 
+using net::with;
+
 using mcp::HttpRequest;
 using mcp::HttpResponse;
 using Parser = bhttp::request_parser<bhttp::string_body>;
-
-auto with(beast::error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -27,6 +27,8 @@ using asio::awaitable;
 
 namespace {
 
+using net::with;
+
 using Clock = std::chrono::steady_clock;
 using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
 
@@ -34,10 +36,6 @@ using BodyParser = bhttp::request_parser<bhttp::buffer_body>;
 constexpr size_t kReadAhead = 64 * 1024;
 // Response chunks the guest has written are gathered into writes of up to this size.
 constexpr size_t kWriteGather = 64 * 1024;
-
-auto with(beast::error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
 
 // Wakes the connection's coroutine from any thread. A wake that comes while the coroutine is
 // not waiting is remembered, so none is lost. Shared: a wake may still be queued on the loop
@@ -86,8 +84,7 @@ struct Exchange {
   runtime::IncomingRequest request;
   std::unique_ptr<runtime::HttpResponse> response;
   runtime::CallOutcome outcome;
-  bool started = false;  // the worker took it (else the queue was full)
-  bool done = false;     // set on the loop once the call returned
+  bool done = false;  // set on the loop once the call returned
   // Request body, counted on the loop.
   uint64_t request_bytes = 0;
   bool too_large = false;
@@ -154,10 +151,7 @@ class ProxyExchange {
     }
     bool keep = co_await answer();
     // The guest may still be reading the body or writing: never leave before it returned.
-    for (;;) {
-      if (ex_->done) break;
-      co_await signal_->wait();
-    }
+    co_await wait_done();
     record();
     co_return keep&& keep_&& parser_.is_done() && !closed_;
   }

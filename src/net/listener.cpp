@@ -37,10 +37,6 @@ constexpr size_t kMaxRefusing = 1024;
 constexpr std::chrono::seconds kCloseGrace{2};
 constexpr size_t kMaxDrain = size_t{64} << 20;
 
-auto with(boost::system::error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
-
 std::string client_of(const tcp::socket& socket) {
   boost::system::error_code ec;
   auto address = socket.remote_endpoint(ec).address();

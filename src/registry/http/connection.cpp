@@ -21,12 +21,10 @@ using asio::awaitable;
 
 namespace {
 
+using net::with;
+
 constexpr size_t kDrainLimit = 1024 * 1024;
 constexpr size_t kWriteChunk = 1024 * 1024;
-
-auto with(beast::error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
