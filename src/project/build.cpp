@@ -11,6 +11,7 @@
 #include "asterai/common/sha256.h"
 #include "js_builder.h"
 #include "package_docs.h"
+#include "pipelines.h"
 #include "toolchain.h"
 #include "wasi_wit.h"
 
@@ -93,10 +94,23 @@ class Builder {
         componentize_py_ = ASTERAI_TRY(tools_.componentize_py());
         used_ = {componentize_py_};
         break;
+      case Language::rust:
+        rust_ = ASTERAI_TRY(tools_.rust());
+        sysroot_ = ASTERAI_TRY(tools_.sysroot());
+        used_ = {rust_.rustc, rust_.cargo, rust_.std_source / "Cargo.lock"};
+        ASTERAI_TRY(lock_rust_dependencies(p_, rust_, step_runner()));
+        break;
       case Language::go:
-        return make_error(ErrorKind::toolchain_missing,
-                          "Go components cannot be built yet: wit-bindgen-go's bindings need "
-                          "TinyGo, which is not available here (docs/authoring.md, \"Go\")");
+        go_.go = ASTERAI_TRY(tools_.go());
+        go_.wit_bindgen = ASTERAI_TRY(tools_.wit_bindgen());
+        go_.wasm_tools = wasm_tools_ = ASTERAI_TRY(tools_.wasm_tools());
+        go_.adapter = ASTERAI_TRY(tools_.wasi_adapter());
+        used_ = {go_.go.go, go_.go.wit_pkg / "go.mod", go_.wit_bindgen, wasm_tools_, go_.adapter};
+        if (p_.preinit) {
+          go_.wizer = ASTERAI_TRY(tools_.wizer());
+          used_.push_back(go_.wizer);
+        }
+        break;
     }
     // A world importing wasi: interfaces its wit/deps lacks gets the runtime's own packages.
     if (!missing_wasi_packages(p_.wit_dir).empty()) {
@@ -118,6 +132,7 @@ class Builder {
   std::string fingerprint() const {
     std::string all = "asterai-build-2\n" + std::string(language_name(p_.language)) + "\n";
     all += file_text(p_.root / kProjectFile);
+    for (const auto& f : manifest_files(p_)) all += "\n" + f.string() + "\n" + file_text(f);
     for (const auto& dir : {p_.wit_dir, p_.src_dir})
       for (const auto& f : files_under(dir, out_dir_))
         all += "\n" + f.string() + "\n" + file_text(f);
@@ -161,10 +176,19 @@ class Builder {
         return build_js();
       case Language::python:
         return build_python();
+      case Language::rust:
+        return build_rust(pipeline_input(), rust_, sysroot_);
       case Language::go:
-        break;
+        return build_go(pipeline_input(), go_);
     }
     return make_error(ErrorKind::internal, "no pipeline for this language");
+  }
+
+  PipelineInput pipeline_input() { return {p_, wit_dir_, work_, o_.cache_root, step_runner()}; }
+
+  RunStep step_runner() {
+    return [this](const std::string& step, const std::vector<std::string>& argv,
+                  const fs::path& cwd) { return run(step, argv, cwd); };
   }
 
   Result<void> run(const std::string& step, const std::vector<std::string>& argv,
@@ -272,6 +296,8 @@ class Builder {
   fs::path wasi_wit_;  // the WASI WIT packages added, if any
   fs::path c_compiler_, compiler_, sysroot_, wit_bindgen_, wasm_tools_, adapter_, node_,
       node_modules_, componentize_py_;
+  RustTools rust_;
+  GoPipelineTools go_;
   std::vector<fs::path> used_;
 };
 

@@ -16,7 +16,7 @@ struct LanguageName {
   std::string_view name;
   Language language;
 };
-constexpr std::array<LanguageName, 10> kLanguageNames{{{"c", Language::c},
+constexpr std::array<LanguageName, 13> kLanguageNames{{{"c", Language::c},
                                                        {"cpp", Language::cpp},
                                                        {"c++", Language::cpp},
                                                        {"js", Language::js},
@@ -25,11 +25,14 @@ constexpr std::array<LanguageName, 10> kLanguageNames{{{"c", Language::c},
                                                        {"typescript", Language::ts},
                                                        {"python", Language::python},
                                                        {"py", Language::python},
-                                                       {"go", Language::go}}};
+                                                       {"rust", Language::rust},
+                                                       {"rs", Language::rust},
+                                                       {"go", Language::go},
+                                                       {"golang", Language::go}}};
 
-constexpr std::array<std::string_view, 13> kComponentKeys{
+constexpr std::array<std::string_view, 14> kComponentKeys{
     "namespace", "name", "version", "description", "license", "language", "world",
-    "wit",       "src",  "policy",  "registry",    "source",  "wasm"};
+    "wit",       "src",  "policy",  "registry",    "source",  "wasm",     "preinit"};
 
 bool is_semver(std::string_view v) {
   // MAJOR.MINOR.PATCH with an optional -pre-release / +build suffix.
@@ -55,7 +58,7 @@ Result<Language> parse_language(std::string_view name) {
   for (const auto& entry : kLanguageNames)
     if (entry.name == name) return entry.language;
   return make_error(ErrorKind::usage, "unknown language \"" + std::string(name) +
-                                          "\" (choose one of: c, cpp, js, ts, python, go)");
+                                          "\" (choose one of: c, cpp, js, ts, python, rust, go)");
 }
 
 std::string_view language_name(Language language) {
@@ -110,8 +113,10 @@ Result<Project> parse_project(std::string_view text, std::string_view source,
   for (auto&& [key, value] : *component) {
     if (std::find(kComponentKeys.begin(), kComponentKeys.end(), key.str()) == kComponentKeys.end())
       return fail(value.source(), "unknown key \"" + std::string(key.str()) + "\" in [component]");
-    if (!value.is_string())
-      return fail(value.source(), "component." + std::string(key.str()) + " must be a string");
+    bool flag = key.str() == "preinit";
+    if (flag ? !value.is_boolean() : !value.is_string())
+      return fail(value.source(), "component." + std::string(key.str()) + " must be " +
+                                      (flag ? "true or false" : "a string"));
   }
   auto get = [&](std::string_view key) { return component->get(key); };
   auto text_of = [&](std::string_view key) {
@@ -140,6 +145,11 @@ Result<Project> parse_project(std::string_view text, std::string_view source,
   auto language = parse_language(text_of("language"));
   if (!language) return fail(get("language")->source(), language.error().message);
   p.language = *language;
+  if (const auto* preinit = get("preinit")) {
+    p.preinit = preinit->value<bool>().value_or(false);
+    if (p.preinit && p.language != Language::go)
+      return fail(preinit->source(), "component.preinit is for Go projects only");
+  }
   p.wit_dir = (root / (get("wit") ? text_of("wit") : "wit")).lexically_normal();
   p.src_dir = (root / (get("src") ? text_of("src") : "src")).lexically_normal();
   if (get("policy")) p.policy = (root / text_of("policy")).lexically_normal();

@@ -37,7 +37,11 @@ std::string render(std::string_view text, const InitOptions& o) {
     case Language::python:
       hint = "Python (componentize-py).";
       break;
+    case Language::rust:
+      hint = "Rust (Debian's rustc and cargo for wasm32-wasip2 + wit-bindgen).";
+      break;
     case Language::go:
+      hint = "Go (wit-bindgen go + GOOS=wasip1 go build + wasm-tools).";
       break;
   }
   std::string out(text);
@@ -72,11 +76,6 @@ class NewFolder {
 Result<std::vector<fs::path>> init_project(const InitOptions& options) {
   ASTERAI_TRY(validate_wit_name(options.name, "project name"));
   ASTERAI_TRY(validate_wit_name(options.namespace_, "namespace"));
-  if (options.language == Language::go)
-    return make_error(ErrorKind::toolchain_missing,
-                      "Go components cannot be built yet: wit-bindgen-go's bindings need TinyGo, "
-                      "which is not available here (docs/authoring.md, \"Go\"); use --lang c, "
-                      "cpp, js, ts or python");
   fs::path dir = options.dir.empty() ? fs::path(options.name) : options.dir;
   std::error_code ec;
   bool existed = fs::exists(dir, ec);

@@ -185,6 +185,71 @@ class WitWorld(wit_world.WitWorld):
         return len(text.split())
 )";
 
+constexpr std::string_view kCargoToml =
+    R"(# The Rust crate behind {{name}}; `asterai build` compiles it for wasm32-wasip2.
+[package]
+name = "{{name}}"
+version = "{{version}}"
+edition = "2021"
+publish = false
+
+[lib]
+crate-type = ["cdylib"]
+
+[dependencies]
+wit-bindgen = "0.63.0"
+
+# A workspace of its own: `asterai build` compiles a copy of the crate outside this folder.
+[workspace]
+
+[profile.release]
+opt-level = "s"
+lto = true
+codegen-units = 1
+panic = "abort"
+strip = true
+)";
+
+constexpr std::string_view kRust =
+    R"(//! {{name}}: the component's functions in Rust. `wit_bindgen::generate!` reads wit/ and
+//! declares a `Guest` trait: each WIT export is a method in snake_case
+//! (`word-count` -> word_count), and `export!` names the type that implements it.
+
+wit_bindgen::generate!({ world: "{{world}}" });
+
+struct Component;
+
+impl Guest for Component {
+    fn greet(name: String) -> String {
+        format!("Hello, {name}!")
+    }
+
+    fn word_count(text: String) -> u32 {
+        text.split_ascii_whitespace().count() as u32
+    }
+}
+
+export!(Component);
+)";
+
+constexpr std::string_view kGo =
+    R"(// {{name}}: the component's functions in Go (mainline Go, GOOS=wasip1). `asterai build`
+// generates the Go module `wit_component` from wit/ with wit-bindgen; this package,
+// export_wit_world, implements the world's exports: each is a function in CamelCase
+// (`word-count` -> WordCount). Values: docs/authoring.md.
+package export_wit_world
+
+import "strings"
+
+func Greet(name string) string {
+	return "Hello, " + name + "!"
+}
+
+func WordCount(text string) uint32 {
+	return uint32(len(strings.Fields(text)))
+}
+)";
+
 }  // namespace
 
 std::vector<TemplateFile> templates_for(Language language) {
@@ -209,7 +274,12 @@ std::vector<TemplateFile> templates_for(Language language) {
     case Language::python:
       files.push_back({"src/app.py", kPython});
       break;
+    case Language::rust:
+      files.push_back({"Cargo.toml", kCargoToml});
+      files.push_back({"src/lib.rs", kRust});
+      break;
     case Language::go:
+      files.push_back({"src/export_wit_world/component.go", kGo});
       break;
   }
   return files;

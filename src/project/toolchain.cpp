@@ -11,6 +11,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Every package the Rust pipeline needs (docs/authoring.md, "Rust").
+const char* kRustPackages = "rustc-web cargo-web rust-web-src rust-web-llvm lld-22 wasi-libc";
+
 const char* kInstallHint =
     "run scripts/install-guest-tools.sh from the asterai repository (docs/authoring.md)";
 
@@ -114,6 +117,47 @@ Result<fs::path> Toolchain::componentize_py() const {
   return tool(tools_, "ASTERAI_COMPONENTIZE_PY", "componentize-py", "componentize-py-",
               "bin/componentize-py",
               std::string(kInstallHint) + ", or pip install componentize-py");
+}
+
+Result<RustTools> Toolchain::rust() const {
+  const std::string how = "apt-get install " + std::string(kRustPackages);
+  RustTools r;
+  // Debian's rustc by its own path: a rustup toolchain earlier on PATH has no std source.
+  fs::path rustc = from_env("ASTERAI_RUSTC");
+  r.rustc = ASTERAI_TRY(found_or_missing(rustc.empty() ? fs::path("/usr/bin/rustc") : rustc,
+                                         "rustc (Debian rustc-web)", "ASTERAI_RUSTC", how));
+  fs::path cargo = from_env("ASTERAI_CARGO");
+  r.cargo = ASTERAI_TRY(found_or_missing(cargo.empty() ? r.rustc.parent_path() / "cargo" : cargo,
+                                         "cargo (Debian cargo-web)", "ASTERAI_CARGO", how));
+  fs::path sysroot = r.rustc.parent_path().parent_path();
+  r.std_source = sysroot / "lib/rustlib/src/rust/library";
+  std::error_code ec;
+  if (!fs::exists(r.std_source / "Cargo.lock", ec))
+    return make_error(ErrorKind::toolchain_missing,
+                      "the Rust standard library's source is not installed next to " +
+                          r.rustc.string() + ": " + how);
+  // wasm32-wasip2 links to a component with the wasm-component-ld of rust-web-llvm.
+  if (newest_in_cache(sysroot / "lib/rustlib", "", "bin/wasm-component-ld").empty())
+    return make_error(ErrorKind::toolchain_missing, "wasm-component-ld is not installed next to " +
+                                                        r.rustc.string() + ": " + how);
+  return r;
+}
+
+Result<fs::path> Toolchain::wizer() const {
+  return tool(tools_, "ASTERAI_WIZER", "wasmtime", "wasmtime-wizer-", "bin/wasmtime",
+              std::string(kInstallHint) + " (it builds wasmtime-cli with the wizer feature)");
+}
+
+Result<GoTools> Toolchain::go() const {
+  GoTools g;
+  g.go = ASTERAI_TRY(tool(tools_, "ASTERAI_GO", "go", "", "", "install Go 1.24 or newer"));
+  fs::path pkg = from_env("ASTERAI_GO_WIT_PKG");
+  if (pkg.empty()) pkg = newest_in_cache(tools_, "go-wit-pkg-", "");
+  g.wit_pkg = ASTERAI_TRY(found_or_missing(pkg.empty() ? pkg : pkg / "go.mod",
+                                           "the Go module go.bytecodealliance.org/pkg",
+                                           "ASTERAI_GO_WIT_PKG", kInstallHint))
+                  .parent_path();
+  return g;
 }
 
 }  // namespace asterai::project

@@ -9,6 +9,20 @@
 
 namespace asterai::project {
 
+// Debian's Rust (rustc-web, cargo-web, rust-web-src, rust-web-llvm): std is compiled for
+// wasm32-wasip2 from its source (-Zbuild-std), so no rustup target is needed.
+struct RustTools {
+  std::filesystem::path rustc, cargo;
+  std::filesystem::path std_source;  // SYSROOT/lib/rustlib/src/rust/library
+};
+
+// Mainline Go (GOOS=wasip1) and the Go support package of wit-bindgen's Go generator, which
+// install-guest-tools.sh copies out of the wit-bindgen-go crate (docs/authoring.md, "Go").
+struct GoTools {
+  std::filesystem::path go;
+  std::filesystem::path wit_pkg;  // the module go.bytecodealliance.org/pkg
+};
+
 class Toolchain {
  public:
   // `cache_root`: $ASTERAI_CACHE_DIR or ~/.cache/asterai; tools live under cache_root/tools.
@@ -23,6 +37,10 @@ class Toolchain {
   Result<std::filesystem::path> node() const;
   Result<std::filesystem::path> node_modules() const;  // holding componentize-js, typescript
   Result<std::filesystem::path> componentize_py() const;
+  Result<RustTools> rust() const;
+  Result<GoTools> go() const;
+  // `wasmtime` built with its `wizer` command, of the Wasmtime version asterai embeds.
+  Result<std::filesystem::path> wizer() const;
 
  private:
   std::filesystem::path tools_;

@@ -1,5 +1,5 @@
 // The examples in examples/ build with `asterai build` and answer through `asterai call`; the
-// four text-tools implementations (C, C++, JavaScript, Python) of one WIT interface give
+// text-tools implementations (C, C++, JavaScript, Python, Rust, Go) of one WIT interface give
 // byte-identical answers to the same inputs.
 #include <gtest/gtest.h>
 
@@ -56,7 +56,7 @@ const std::vector<Case> kTextCases = {
 };
 
 TEST(Examples, TextToolsAgreeInEveryLanguage) {
-  for (const std::string lang : {"c", "cpp", "js", "python"}) {
+  for (const std::string lang : {"c", "cpp", "js", "python", "rust", "go"}) {
     test::TempDir out("example-text-" + lang);
     fs::path wasm = build_example(out, "text-tools/" + lang);
     ASSERT_TRUE(fs::exists(wasm)) << lang;

@@ -1,6 +1,7 @@
-// examples/http-fetch: one WIT world importing wasi:http, in C (binding wasi:http directly)
-// and JavaScript (fetch()), built by `asterai build` (which supplies the WASI WIT packages the
-// world's wit/ does not carry), fetching from a loopback server only when the host is granted.
+// examples/http-fetch: one WIT world importing wasi:http, in C and Rust (binding wasi:http
+// directly) and JavaScript (fetch()), built by `asterai build` (which supplies the WASI WIT
+// packages the world's wit/ does not carry), fetching from a loopback server only when the host is
+// granted.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -91,10 +92,10 @@ TEST_P(HttpFetchExample, FetchesOnlyFromGrantedHosts) {
   auto envelope = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(envelope.is_object()) << r.out;
   ASSERT_TRUE(envelope["result"].contains("err")) << r.out;
-  // C sees the wasi:http error code; fetch() in JavaScript reports a NetworkError instead.
+  // C and Rust see the wasi:http error code; fetch() in JavaScript reports a NetworkError.
   EXPECT_EQ(envelope["result"]["err"],
-            GetParam() == "c" ? "HTTP-request-denied"
-                              : "TypeError: NetworkError when attempting to fetch resource");
+            GetParam() == "js" ? "TypeError: NetworkError when attempting to fetch resource"
+                               : "HTTP-request-denied");
   EXPECT_EQ(envelope["denied_requests"], json::array({"http://" + closed.authority()}));
   EXPECT_NE(r.err.find("denied outgoing HTTP request"), std::string::npos) << r.err;
 
@@ -106,7 +107,7 @@ TEST_P(HttpFetchExample, FetchesOnlyFromGrantedHosts) {
   EXPECT_EQ(closed.connections(), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Languages, HttpFetchExample, ::testing::Values("c", "js"));
+INSTANTIATE_TEST_SUITE_P(Languages, HttpFetchExample, ::testing::Values("c", "js", "rust"));
 
 TEST(HttpFetchBuild, PackagesTheProjectCarriesAreUsedAsTheyAre) {
   // A copy of the C project whose wit/deps holds a wasi:http of its own that lacks the

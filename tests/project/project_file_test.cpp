@@ -59,7 +59,10 @@ TEST(ProjectFile, LanguagesAndAliases) {
                                                      {"javascript", Language::js},
                                                      {"ts", Language::ts},
                                                      {"py", Language::python},
-                                                     {"go", Language::go}}) {
+                                                     {"rust", Language::rust},
+                                                     {"rs", Language::rust},
+                                                     {"go", Language::go},
+                                                     {"golang", Language::go}}) {
     auto l = parse_language(name);
     ASSERT_TRUE(l) << name;
     EXPECT_EQ(*l, lang) << name;
@@ -67,7 +70,7 @@ TEST(ProjectFile, LanguagesAndAliases) {
   auto bad = parse_language("cobol");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, ErrorKind::usage);
-  EXPECT_NE(bad.error().message.find("c, cpp, js, ts, python"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("c, cpp, js, ts, python, rust, go"), std::string::npos);
 }
 
 TEST(ProjectFile, MistakesNameTheLine) {
@@ -81,6 +84,10 @@ TEST(ProjectFile, MistakesNameTheLine) {
            {"[component]\nname = \"x\"\n", "needs `namespace`"},
            {std::string(kMinimal) + "colour = \"red\"\n", "asterai.toml:6: unknown key \"colour\""},
            {std::string(kMinimal) + "world = 3\n", "component.world must be a string"},
+           {std::string(kMinimal) + "preinit = \"yes\"\n",
+            "component.preinit must be true or false"},
+           {std::string(kMinimal) + "preinit = true\n",
+            "asterai.toml:6: component.preinit is for Go projects only"},
            {"[component]\nnamespace = \"acme\"\nname = \"Text_Stats\"\nversion = \"0.1.0\"\n"
             "language = \"c\"\n",
             "asterai.toml:3: component.name \"Text_Stats\" is not a WIT name"},

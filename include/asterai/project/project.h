@@ -12,9 +12,10 @@
 
 namespace asterai::project {
 
-enum class Language { c, cpp, js, ts, python, go };
+enum class Language { c, cpp, js, ts, python, rust, go };
 
-// "c", "cpp", "js", "ts", "python", "go" (also "javascript", "typescript", "py", "c++").
+// "c", "cpp", "js", "ts", "python", "rust", "go" (also "javascript", "typescript", "py", "c++",
+// "rs", "golang").
 Result<Language> parse_language(std::string_view name);
 std::string_view language_name(Language language);
 
@@ -35,6 +36,8 @@ struct Project {
   std::string registry;
   std::string source_url;
   std::filesystem::path wasm;  // absolute
+  // Go only: snapshot the started Go runtime at build time (docs/authoring.md, "Go").
+  bool preinit = false;
 };
 
 inline constexpr std::string_view kProjectFile = "asterai.toml";
