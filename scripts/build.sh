@@ -7,6 +7,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${ASTERAI_BUILD_DIR:-$here/build}"
 progress="${ASTERAI_BUILD_PROGRESS:-}"
+# ccache keys on paths relative to the checkout, so every clone (CI's fresh one too) reuses
+# what another compiled; debug info then names the folder that compiled first.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$here}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 phase() { [ -n "$progress" ] && echo "asterai: $*" >&2 || true; }
 
 phase "[1/3] set-up: Debian packages, the Wasmtime C API (cached; the first build takes ~15 min), guest toolchains"

@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm python3 python3-venv
   hyperfine ccache curl
+  # Rust guest components (docs/authoring.md): std is built for wasm32-wasip2 from its source.
+  rustc-web cargo-web rust-web-src rust-web-llvm lld-22
 )
 # Extra packages other subsystems declare (one per line), e.g. scripts/registry/packages.txt.
 for extra in "$here"/scripts/*/packages.txt; do
@@ -38,8 +40,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! command -v cargo >/dev/null; then
-  echo "error: cargo (Rust) is needed to build the Wasmtime C API; install it with rustup" >&2
+# The Wasmtime C API is built with rustup's cargo; Debian's cargo-web in /usr/bin is only for
+# Rust guest components (asterai build calls it by that path).
+host_cargo=$(command -v cargo || true)
+if [ -z "$host_cargo" ] || [ "$(readlink -f "$host_cargo")" = /usr/bin/cargo ]; then
+  echo "error: cargo from rustup is needed to build the Wasmtime C API; install it with rustup" >&2
   exit 1
 fi
 

@@ -2,10 +2,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include "asterai/host/resolve.h"
 #include "call_arguments.h"
 #include "commands.h"
+#include "oci_common.h"
 #include "output.h"
-#include "resolve.h"
 #include "sandbox_flags.h"
 #include "verbatim_values.h"
 
@@ -49,7 +50,8 @@ int call(const CallArgs& a) {
 
   auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
   if (!rt) return emit_error(rt.error());
-  auto file = resolve_component(a.file, {.offline = a.offline, .progress = !a.json});
+  auto progress = make_progress(a.json);
+  auto file = host::resolve_component(a.file, {.offline = a.offline, .progress = progress.get()});
   if (!file) return emit_error(file.error());
   auto component = (*rt)->load_file(*file);
   if (!component) return emit_error(component.error());

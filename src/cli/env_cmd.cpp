@@ -6,11 +6,11 @@
 #include <optional>
 
 #include "asterai/common/units.h"
+#include "asterai/host/composition.h"
 #include "asterai/runtime/sandbox.h"
 #include "commands.h"
 #include "env_cmd.h"
 #include "env_common.h"
-#include "env_composition.h"
 #include "output.h"
 
 namespace asterai::cli {
@@ -151,6 +151,17 @@ nlohmann::json component_json(const env::ComponentEntry& c) {
   return j;
 }
 
+nlohmann::json schedule_json(const env::ScheduleSpec& s) {
+  return {{"name", s.name},
+          {"member", s.member},
+          {"function", s.function.empty() ? nlohmann::json() : nlohmann::json(s.function)},
+          {"args", s.args},
+          {"cron", s.cron},
+          {"timezone", s.timezone.empty() ? "UTC" : s.timezone},
+          {"missed", schedule::missed_policy_name(s.missed)},
+          {"overlap", schedule::overlap_policy_name(s.overlap)}};
+}
+
 // Each member's imports and who provides them (the host, another member, nobody): the
 // environment is loaded and linked as `env call` would.
 using MemberImports = std::map<std::string, std::vector<runtime::ItemInfo>>;
@@ -158,7 +169,7 @@ using MemberImports = std::map<std::string, std::vector<runtime::ItemInfo>>;
 Result<MemberImports> member_imports(const std::string& env_arg, const EnvRegistryFlags& flags,
                                      bool offline) {
   EngineFlags engine;
-  auto loaded = ASTERAI_TRY(load_composition(env_arg, flags, offline, engine, false));
+  auto loaded = ASTERAI_TRY(host::load_composition(env_arg, load_options(flags, offline, engine)));
   MemberImports out;
   for (const auto& m : loaded.composition->members())
     if (const auto* imports = loaded.composition->imports(m.name)) out[m.name] = *imports;
@@ -179,8 +190,10 @@ int inspect(const LoadedEnv& e, bool json, const MemberImports* imports) {
                         {"vars", d.vars},
                         {"secrets", d.secrets},
                         {"components", nlohmann::json::object()},
-                        {"wires", nlohmann::json::array()}};
+                        {"wires", nlohmann::json::array()},
+                        {"schedules", nlohmann::json::array()}};
     if (!e.layer_digest.empty()) j["digest"] = e.layer_digest;
+    for (const auto& s : d.schedules) j["schedules"].push_back(schedule_json(s));
     for (const auto& [name, c] : d.components) {
       j["components"][name] = component_json(c);
       if (const auto* list = imports_of(name)) {
@@ -237,6 +250,12 @@ int inspect(const LoadedEnv& e, bool json, const MemberImports* imports) {
   for (const auto& w : d.wires)
     std::cout << "wire: " << w.importer << " gets " << w.interface << " from " << w.provider
               << "\n";
+  for (const auto& s : d.schedules)
+    std::cout << "schedule " << s.name << ": " << s.member << " "
+              << (s.function.empty() ? "wasi:cli/run" : s.function) << " " << s.args.dump()
+              << " at \"" << s.cron << "\" (" << (s.timezone.empty() ? "UTC" : s.timezone)
+              << "; missed: " << schedule::missed_policy_name(s.missed)
+              << ", overlap: " << schedule::overlap_policy_name(s.overlap) << ")\n";
   return 0;
 }
 
@@ -254,12 +273,6 @@ int list(bool json) {
   }
   for (const auto& d : drafts) std::cout << d << "  (draft)\n";
   for (const auto& p : pulled) std::cout << p.ref << "  " << p.layer_digest << "\n";
-  return 0;
-}
-
-int finish(Result<void> r, const std::string& done) {
-  if (!r) return report(r.error());
-  std::cout << done << "\n";
   return 0;
 }
 
@@ -287,8 +300,8 @@ void add_env_commands(CLI::App& app, int& exit_code) {
                                .value());
         return;
       }
-      exit_code = finish(local.write_draft(*n, env::serialize_document({})),
-                         "created draft " + *n + " at " + local.draft_path(*n).string());
+      exit_code = finish_edit(local.write_draft(*n, env::serialize_document({})),
+                              "created draft " + *n + " at " + local.draft_path(*n).string());
     });
   }
   {
@@ -323,7 +336,7 @@ void add_env_commands(CLI::App& app, int& exit_code) {
             return make_error(ErrorKind::conflict, "component " + a->name + " is already in " + *n);
           return {};
         };
-        auto draft = load_env(*n, {}, true);
+        auto draft = host::load_env(*n, {}, true);
         if (!draft) return report(draft.error());
         if (auto ok = taken(draft->doc); !ok) return report(ok.error());
         std::optional<env::LocalComponent> local;
@@ -349,8 +362,8 @@ void add_env_commands(CLI::App& app, int& exit_code) {
           c.path = local ? local->path : "";
           return {};
         });
-        return finish(edited, std::string(replaced ? "updated " : "added ") + a->name + " (" +
-                                  added + ") " + (replaced ? "in " : "to ") + *n);
+        return finish_edit(edited, std::string(replaced ? "updated " : "added ") + a->name + " (" +
+                                       added + ") " + (replaced ? "in " : "to ") + *n);
       }();
     });
   }
@@ -365,16 +378,17 @@ void add_env_commands(CLI::App& app, int& exit_code) {
         exit_code = report(n.error());
         return;
       }
-      exit_code = finish(edit_draft(*n,
-                                    [&](env::Document& d) -> Result<void> {
-                                      ASTERAI_TRY(component_of(d, a->second));
-                                      d.components.erase(a->second);
-                                      std::erase_if(d.wires, [&](const env::WireSpec& w) {
-                                        return w.importer == a->second || w.provider == a->second;
-                                      });
-                                      return {};
-                                    }),
-                         "removed " + a->second + " from " + *n);
+      exit_code =
+          finish_edit(edit_draft(*n,
+                                 [&](env::Document& d) -> Result<void> {
+                                   ASTERAI_TRY(component_of(d, a->second));
+                                   d.components.erase(a->second);
+                                   std::erase_if(d.wires, [&](const env::WireSpec& w) {
+                                     return w.importer == a->second || w.provider == a->second;
+                                   });
+                                   return {};
+                                 }),
+                      "removed " + a->second + " from " + *n);
     });
   }
   {
@@ -398,12 +412,12 @@ void add_env_commands(CLI::App& app, int& exit_code) {
                                .value());
         return;
       }
-      exit_code = finish(edit_draft(*n,
-                                    [&](env::Document& d) -> Result<void> {
-                                      d.vars[a->name] = a->value;
-                                      return {};
-                                    }),
-                         "set " + a->name + " in " + *n);
+      exit_code = finish_edit(edit_draft(*n,
+                                         [&](env::Document& d) -> Result<void> {
+                                           d.vars[a->name] = a->value;
+                                           return {};
+                                         }),
+                              "set " + a->name + " in " + *n);
     });
   }
   {
@@ -413,26 +427,21 @@ void add_env_commands(CLI::App& app, int& exit_code) {
     cmd->add_option("env", a->first, "NS/NAME (a draft)")->required();
     cmd->add_option("name", a->second, "Variable name")->required();
     cmd->callback([a, &exit_code] {
-      auto n = require_draft(a->first);
-      if (!n) {
-        exit_code = report(n.error());
-        return;
-      }
-      exit_code = finish(
-          edit_draft(*n,
-                     [&](env::Document& d) -> Result<void> {
-                       if (!d.vars.erase(a->second))
-                         return make_error(ErrorKind::not_found,
-                                           "no var " + a->second + " in " + *n);
-                       for (const auto& [cname, c] : d.components)
-                         if (std::find(c.vars.begin(), c.vars.end(), a->second) != c.vars.end())
-                           return make_error(ErrorKind::conflict,
-                                             "component " + cname + " receives " + a->second +
-                                                 "; revoke it first (`asterai env grant --revoke " +
-                                                 *n + " " + cname + " --var " + a->second + "`)");
-                       return {};
-                     }),
-          "unset " + a->second + " in " + *n);
+      const std::string& n = a->first;
+      exit_code = edit_draft_command(
+          n,
+          [&](env::Document& d) -> Result<void> {
+            if (!d.vars.erase(a->second))
+              return make_error(ErrorKind::not_found, "no var " + a->second + " in " + n);
+            for (const auto& [cname, c] : d.components)
+              if (std::find(c.vars.begin(), c.vars.end(), a->second) != c.vars.end())
+                return make_error(ErrorKind::conflict,
+                                  "component " + cname + " receives " + a->second +
+                                      "; revoke it first (`asterai env grant --revoke " + n + " " +
+                                      cname + " --var " + a->second + "`)");
+            return {};
+          },
+          "unset " + a->second + " in " + n);
     });
   }
   {
@@ -465,7 +474,7 @@ void add_env_commands(CLI::App& app, int& exit_code) {
                 .value());
         return;
       }
-      exit_code = finish(
+      exit_code = finish_edit(
           edit_draft(*n, [&](env::Document& d) { return apply_grant(*a, d); }),
           std::string(a->revoke ? "revoked" : "granted") + " for " + a->component + " in " + *n);
     });
@@ -496,8 +505,8 @@ void add_env_commands(CLI::App& app, int& exit_code) {
                 .value());
         return;
       }
-      exit_code = finish(edit_draft(*n, [&](env::Document& d) { return apply_limit(*a, d); }),
-                         "limits set for " + a->component + " in " + *n);
+      exit_code = finish_edit(edit_draft(*n, [&](env::Document& d) { return apply_limit(*a, d); }),
+                              "limits set for " + a->component + " in " + *n);
     });
   }
   {
@@ -518,7 +527,7 @@ void add_env_commands(CLI::App& app, int& exit_code) {
     cmd->add_flag("--offline", a->offline, "Use local copies only; never pull");
     a->registry.add_to(*cmd);
     cmd->callback([a, &exit_code] {
-      auto e = load_env(a->env, a->registry, a->offline);
+      auto e = host::load_env(a->env, a->registry.options(), a->offline);
       if (!e) {
         exit_code = report(e.error());
         return;
@@ -545,6 +554,8 @@ void add_env_commands(CLI::App& app, int& exit_code) {
   add_env_secret_commands(*env, exit_code);
   add_env_registry_commands(*env, exit_code);
   add_env_run_commands(*env, exit_code);
+  add_env_runs_command(*env, exit_code);
+  add_env_schedule_commands(*env, exit_code);
 }
 
 }  // namespace asterai::cli

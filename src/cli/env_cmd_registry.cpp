@@ -54,7 +54,7 @@ int push(const PushArgs& a) {
   };
   auto name = require_draft(a.env);
   if (!name) return emit(name.error());
-  auto draft = load_env(*name, a.registry, true);
+  auto draft = host::load_env(*name, a.registry.options(), true);
   if (!draft) return emit(draft.error());
   auto host = a.registry.registry_host();
   if (!host && env::has_local_components(draft->doc))
@@ -81,7 +81,7 @@ int push(const PushArgs& a) {
   std::optional<env::Document> old_doc;
   if (*last) {
     previous = env::version_string(**last);
-    auto old = pull_env(base->with_tag(previous), a.registry);
+    auto old = host::pull_env(base->with_tag(previous), a.registry.options());
     if (!old) return emit(old.error());
     old_doc = std::move(old->doc);
     if (auto ok = reuse_previous_pins(*pinned, *old_doc, a.registry); !ok) return emit(ok.error());
@@ -152,9 +152,9 @@ struct PullArgs {
 };
 
 int pull(const PullArgs& a) {
-  auto ref = version_reference(a.ref, a.registry);
+  auto ref = host::version_reference(a.ref, a.registry.options());
   if (!ref) return report(ref.error());
-  auto got = pull_env(*ref, a.registry);
+  auto got = host::pull_env(*ref, a.registry.options());
   if (!got) return report(got.error());
   if (!a.output.empty()) {
     std::ofstream out(a.output, std::ios::binary);
@@ -181,9 +181,9 @@ struct DiffArgs {
 };
 
 int diff(const DiffArgs& a) {
-  auto from = load_env(a.from, a.registry, a.offline);
+  auto from = host::load_env(a.from, a.registry.options(), a.offline);
   if (!from) return report(from.error());
-  auto to = load_env(a.to, a.registry, a.offline);
+  auto to = host::load_env(a.to, a.registry.options(), a.offline);
   if (!to) return report(to.error());
   auto changes = env::diff_documents(from->doc, to->doc);
   auto bump = env::bump_for(changes);

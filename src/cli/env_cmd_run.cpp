@@ -1,5 +1,6 @@
 // `asterai env call | run`: the environment's components linked into one
-// runtime::Composition (env_composition.h) so cross-component imports resolve at load time.
+// runtime::Composition (asterai/host/composition.h) so cross-component imports resolve at load
+// time.
 #include <cstdio>
 #include <iostream>
 
@@ -7,7 +8,6 @@
 #include "call_arguments.h"
 #include "env_cmd.h"
 #include "env_common.h"
-#include "env_composition.h"
 #include "output.h"
 #include "verbatim_values.h"
 
@@ -33,7 +33,9 @@ int call(const CallArgs& a) {
     if (a.json) std::cout << nlohmann::json{{"ok", false}, {"error", error_json(e)}}.dump() << "\n";
     return report(e);
   };
-  auto loaded = load_composition(a.env, a.registry, a.offline, a.engine, !a.json);
+  auto progress = make_progress(a.json);
+  auto loaded =
+      host::load_composition(a.env, load_options(a.registry, a.offline, a.engine, progress.get()));
   if (!loaded) return emit(loaded.error());
   const auto* member = loaded->composition->find(a.component);
   if (!member) {
@@ -77,13 +79,6 @@ int call(const CallArgs& a) {
   return 0;
 }
 
-// A command component exports wasi:cli/run (`run: func() -> result`).
-const runtime::FunctionInfo* run_function(const runtime::Component& c) {
-  for (const auto& f : c.functions())
-    if (f.interface.starts_with("wasi:cli/run@") && f.name == "run") return &f;
-  return nullptr;
-}
-
 struct RunArgs {
   std::string env, component;
   bool offline = false;
@@ -92,13 +87,15 @@ struct RunArgs {
 };
 
 int run(const RunArgs& a) {
-  auto loaded = load_composition(a.env, a.registry, a.offline, a.engine, true);
+  auto progress = make_progress(false);
+  auto loaded =
+      host::load_composition(a.env, load_options(a.registry, a.offline, a.engine, progress.get()));
   if (!loaded) return report(loaded.error());
   int status = 0;
   bool any = false;
   for (const auto& m : loaded->composition->members()) {
     if (!a.component.empty() && m.name != a.component) continue;
-    const auto* f = run_function(*m.component);
+    const auto* f = host::command_function(*m.component);
     if (!f) {
       if (!a.component.empty())
         return report(make_error(ErrorKind::unknown_function,

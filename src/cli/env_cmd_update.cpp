@@ -18,7 +18,7 @@ struct UpdateArgs {
 int update(const UpdateArgs& a) {
   auto name = require_draft(a.env);
   if (!name) return report(name.error());
-  auto draft = load_env(*name, {}, true);
+  auto draft = host::load_env(*name, {}, true);
   if (!draft) return report(draft.error());
   const auto& doc = draft->doc;
   for (const auto& c : a.components) {

@@ -1,19 +1,20 @@
-// What the `asterai env …` commands share: reading ENV arguments (a draft "ns/name", or a
-// pushed version "ns/name@1.2.0" / "REGISTRY/NS/NAME:1.2.0"), editing drafts, and the
-// registry flags.
+// What the `asterai env …` commands share: the registry flags, draft arguments, and adding
+// component files. Reading ENV arguments and editing drafts is the host's
+// (asterai/host/environment.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "asterai/common/error.h"
 #include "asterai/env/document.h"
 #include "asterai/env/local.h"
 #include "asterai/env/local_component.h"
+#include "asterai/host/composition.h"
+#include "asterai/host/environment.h"
 #include "asterai/oci/reference.h"
 #include "oci_common.h"
+#include "output.h"
 
 namespace asterai::cli {
 
@@ -21,32 +22,25 @@ struct EnvRegistryFlags {
   std::string registry;  // for "ns/name@VERSION" and push; default $ASTERAI_REGISTRY
   RegistryFlags oci;
   void add_to(CLI::App& cmd);
-  Result<std::string> registry_host() const;
+  host::RegistryOptions options() const { return {registry, oci.plain_http}; }
+  Result<std::string> registry_host() const { return options().registry_host(); }
 };
 
-struct LoadedEnv {
-  std::string label;   // what the user named
-  std::string source;  // the file, for messages
-  std::string text;
-  env::Document doc;
-  std::optional<oci::Reference> ref;  // set for a pushed version
-  std::string layer_digest;           // of a pushed version
-};
+// What host::load_composition needs from the command line; `progress` may be null.
+host::LoadOptions load_options(const EnvRegistryFlags& registry, bool offline,
+                               const EngineFlags& engine, oci::Progress* progress = nullptr);
 
-// A draft name ("ns/name") or nullopt when `text` names a version.
-std::optional<std::string> draft_name(const std::string& text);
-// "ns/name@1.2.0" (with the flags' registry) or "REGISTRY/NS/NAME:1.2.0".
-Result<oci::Reference> version_reference(const std::string& text, const EnvRegistryFlags& flags);
-// Loads a draft, or a version from the local copy (pulled from the registry when missing and
-// not `offline`).
-Result<LoadedEnv> load_env(const std::string& text, const EnvRegistryFlags& flags, bool offline);
-// Fetches a version from its registry and keeps the verified bytes locally.
-Result<LoadedEnv> pull_env(const oci::Reference& ref, const EnvRegistryFlags& flags);
+using host::draft_name;
+using host::edit_draft;
+using host::LoadedEnv;
 
-// Reads the draft, applies `change`, and writes it back only when the result is a valid
-// document: a failed edit leaves the draft as it was.
-Result<void> edit_draft(const std::string& name,
-                        const std::function<Result<void>(env::Document&)>& change);
+// An edit's exit code: its error reported, or `done` printed.
+int finish_edit(Result<void> r, const std::string& done);
+// A whole edit command: `env_arg` checked as a draft name, edit_draft with `change`, then
+// finish_edit. `done` is printed on success.
+int edit_draft_command(const std::string& env_arg,
+                       const std::function<Result<void>(env::Document&)>& change,
+                       const std::string& done);
 // Validates a draft argument ("ns/name").
 Result<std::string> require_draft(const std::string& text);
 

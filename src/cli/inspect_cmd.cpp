@@ -3,10 +3,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include "asterai/host/resolve.h"
 #include "asterai/runtime/schema.h"
 #include "commands.h"
+#include "oci_common.h"
 #include "output.h"
-#include "resolve.h"
 
 namespace asterai::cli {
 namespace {
@@ -36,7 +37,9 @@ nlohmann::json function_json(const runtime::FunctionInfo& f) {
 int inspect(const InspectArgs& args) {
   auto rt = runtime::Runtime::create(args.engine.to_options(false));
   if (!rt) return report(rt.error());
-  auto file = resolve_component(args.file, {.offline = args.offline, .progress = !args.json});
+  auto progress = make_progress(args.json);
+  auto file =
+      host::resolve_component(args.file, {.offline = args.offline, .progress = progress.get()});
   if (!file) {
     if (args.json) std::cout << nlohmann::json{{"error", error_json(file.error())}}.dump(2) << "\n";
     return report(file.error());

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "asterai/oci/credentials.h"
 #include "output.h"
 
 namespace asterai::cli {
@@ -67,26 +66,6 @@ void RegistryFlags::add_to(CLI::App& cmd) {
   cmd.add_flag(
       "--plain-http", plain_http,
       "Talk HTTP instead of HTTPS (always for 127.0.0.1/localhost; or ASTERAI_PLAIN_HTTP=1)");
-}
-
-Result<oci::Reference> parse_ref(const std::string& text) {
-  std::optional<std::string> fallback;
-  if (const char* r = std::getenv("ASTERAI_REGISTRY"); r && *r) fallback = r;
-  return oci::parse_reference(text, fallback);
-}
-
-Result<oci::RegistryClient> make_client(const std::string& registry, const RegistryFlags& flags) {
-  oci::ClientOptions options;
-  options.plain_http = flags.plain_http || env_flag("ASTERAI_PLAIN_HTTP");
-  if (const char* ca = std::getenv("ASTERAI_CA_FILE"); ca && *ca) options.http.ca_file = ca;
-  options.http.user_agent = "asterai/" ASTERAI_VERSION;
-  auto creds = oci::CredentialStore::open_default();
-  options.credentials = ASTERAI_TRY(creds.find(registry));
-  return oci::RegistryClient(registry, std::move(options));
-}
-
-Result<oci::LocalStore> open_store() {
-  return oci::LocalStore::open(oci::LocalStore::default_root());
 }
 
 std::unique_ptr<oci::Progress> make_progress(bool json) {

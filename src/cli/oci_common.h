@@ -7,6 +7,7 @@
 #include <string>
 
 #include "asterai/common/error.h"
+#include "asterai/host/registry_access.h"
 #include "asterai/oci/progress.h"
 #include "asterai/oci/reference.h"
 #include "asterai/oci/registry_client.h"
@@ -19,16 +20,14 @@ struct RegistryFlags {
   void add_to(CLI::App& cmd);
 };
 
-// Parses REF; a reference without a registry host takes $ASTERAI_REGISTRY.
-Result<oci::Reference> parse_ref(const std::string& text);
+using host::open_store;
+using host::parse_ref;
 
-// A client for the registry with the stored credentials (asterai's, then Docker's).
-// Plain HTTP with --plain-http or ASTERAI_PLAIN_HTTP=1 (always for loopback registries);
-// ASTERAI_CA_FILE adds a CA bundle for TLS.
-Result<oci::RegistryClient> make_client(const std::string& registry, const RegistryFlags& flags);
-
-// $ASTERAI_HOME/store, opened (created when missing).
-Result<oci::LocalStore> open_store();
+// host::make_client with --plain-http.
+inline Result<oci::RegistryClient> make_client(const std::string& registry,
+                                               const RegistryFlags& flags) {
+  return host::make_client(registry, flags.plain_http);
+}
 
 // A progress bar on stderr when stdout and stderr are terminals, not in --json mode and not
 // under CI ($CI set); null otherwise.

@@ -92,8 +92,7 @@ void add_project_commands(CLI::App& app, int& exit_code) {
   i->add_option("name", init_args->name,
                 "Project and WIT world name: lower-case words joined by '-' (text-stats)")
       ->required();
-  i->add_option("--lang,-l", init_args->lang,
-                "Language: c, cpp, js, ts or python (go: not possible yet, docs/authoring.md)")
+  i->add_option("--lang,-l", init_args->lang, "Language: c, cpp, js, ts, python, rust or go")
       ->capture_default_str();
   i->add_option("--namespace,-n", init_args->ns, "Registry namespace and WIT package namespace")
       ->capture_default_str();

@@ -44,20 +44,6 @@ struct Shared {
   }
 };
 
-Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return make_error(ErrorKind::usage, "--listen wants HOST:PORT");
-  try {
-    int port = std::stoi(listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-    std::string host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    return std::make_pair(host, static_cast<uint16_t>(port));
-  } catch (const std::exception&) {
-    return make_error(ErrorKind::usage, "--listen wants HOST:PORT");
-  }
-}
-
 // Opens the registry, runs an admin action on it and turns its error, if any, into the
 // one-line "error: …" and the exit code.
 template <class Action>

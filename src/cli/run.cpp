@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   add_serve_command(app, exit_code);
   add_project_commands(app, exit_code);
   add_env_commands(app, exit_code);
+  add_cloud_commands(app, exit_code);
 #ifdef ASTERAI_HAVE_REGISTRY
   add_registry_commands(app, exit_code);
 #endif

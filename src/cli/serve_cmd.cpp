@@ -16,6 +16,9 @@
 
 #include "asterai/common/files.h"
 #include "asterai/common/units.h"
+#include "asterai/host/resolve.h"
+#include "asterai/host/schedules.h"
+#include "asterai/host/tool_source.h"
 #include "asterai/httpapi/server.h"
 #include "asterai/mcp/file_source.h"
 #include "asterai/mcp/file_watcher.h"
@@ -25,9 +28,7 @@
 #include "commands.h"
 #include "connection_flags.h"
 #include "env_common.h"
-#include "env_source.h"
 #include "output.h"
-#include "resolve.h"
 #include "sandbox_flags.h"
 
 #ifndef ASTERAI_VERSION
@@ -57,6 +58,7 @@ struct ServeArgs {
   ConnectionFlags connections;  // HTTP only
   size_t page_size = 100;
   bool watch = false;
+  std::string schedule_grace = "10s";
   SandboxFlags sandbox;
   EngineFlags engine;
 };
@@ -102,24 +104,6 @@ class SignalThread {
   std::thread thread_;
 };
 
-Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos)
-    return make_error(ErrorKind::usage, "--listen takes HOST:PORT, e.g. 127.0.0.1:8080");
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host.empty()) host = "127.0.0.1";
-  std::string port = text.substr(colon + 1);
-  unsigned long value = 0;
-  bool digits = !port.empty() && port.size() <= 5 &&
-                port.find_first_not_of("0123456789") == std::string::npos;
-  if (digits) value = std::stoul(port);
-  if (!digits || value > 65535)
-    return make_error(ErrorKind::usage, "--listen: invalid port \"" + port + "\"");
-  return std::pair{host, static_cast<uint16_t>(value)};
-}
-
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.starts_with("127.");
 }
@@ -158,6 +142,41 @@ Result<void> check_sources(const ServeArgs& a) {
   return {};
 }
 
+// An environment's schedules under `serve`: started with the first load, restarted with
+// each reload (runs in flight get --schedule-grace to finish, then are interrupted and
+// recorded so). A reload whose schedules
+// cannot start fails and the previous ones start again.
+struct ServedSchedules {
+  host::ScheduleOptions options{
+      .log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }};
+  std::optional<host::LoadedComposition> current;
+  std::unique_ptr<host::RunningSchedules> running;
+  std::mutex mutex;
+
+  Result<void> load(const host::LoadedComposition& loaded) {
+    std::lock_guard lock(mutex);
+    running.reset();  // releases the environment's lock for the next start
+    auto started = host::RunningSchedules::start(loaded, options);
+    if (!started && started.error().kind == ErrorKind::conflict) {
+      std::fprintf(stderr, "asterai serve: %s\n", started.error().message.c_str());
+      current = loaded;
+      return {};
+    }
+    if (!started) {
+      if (current)
+        if (auto again = host::RunningSchedules::start(*current, options))
+          running = std::move(*again);
+      return tl::unexpected(started.error());
+    }
+    running = std::move(*started);
+    current = loaded;
+    if (running)
+      std::fprintf(stderr, "asterai serve: %zu schedules of %s running\n",
+                   loaded.env.doc.schedules.size(), loaded.env.label.c_str());
+    return {};
+  }
+};
+
 // "[NAME=]REF" becomes "NAME=path" of the component pulled into the local store (NAME
 // defaults to the repository's last part); files pass through unchanged.
 Result<std::string> serve_spec(const std::string& target, bool offline) {
@@ -169,7 +188,7 @@ Result<std::string> serve_spec(const std::string& target, bool offline) {
   auto ref = oci::parse_reference(what);
   if (!ref) return tl::unexpected(ref.error());
   // The stdio transport owns stdout: no progress bar while pulling.
-  auto path = resolve_component(what, {.offline = offline, .progress = false});
+  auto path = host::resolve_component(what, {.offline = offline});
   if (!path) return tl::unexpected(path.error());
   if (name.empty()) {
     name = ref->repository.substr(ref->repository.rfind('/') + 1).substr(0, 32);
@@ -252,14 +271,24 @@ int serve(const ServeArgs& a) {
   std::vector<std::filesystem::path> watched;
   for (const auto& f : files) watched.push_back(f.path);
   mcp::ToolSource source;
+  // Outlives the server: its runs use the composition of the last load, not the server.
+  ServedSchedules schedules;
   if (!a.environment.empty()) {
+    auto clock = schedule::clock_from_environment();
+    if (!clock) return report(clock.error());
+    schedules.options.clock = *clock;
+    auto grace = parse_duration(a.schedule_grace, "--schedule-grace");
+    if (!grace) return report(grace.error());
+    schedules.options.grace = *grace;
     // --watch looks at the environment's document; every load re-reads it and relinks.
     if (a.watch) {
-      auto env = load_env(a.environment, a.registry, a.offline);
+      auto env = host::load_env(a.environment, a.registry.options(), a.offline);
       if (!env) return report(env.error());
       watched.push_back(env->source);
     }
-    source = env_tool_source(a.environment, a.registry, a.offline, a.engine, std::move(wit_docs));
+    source = host::env_tool_source(
+        a.environment, load_options(a.registry, a.offline, a.engine), std::move(wit_docs),
+        [&](const host::LoadedComposition& l) { return schedules.load(l); });
   } else {
     auto files_source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
     if (!files_source) return report(files_source.error());
@@ -350,7 +379,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       "file or repository name)");
   cmd->add_option("--environment", a->environment,
                   "Serve an environment's components instead: NS/NAME (draft), NS/NAME@VERSION or "
-                  "REGISTRY/NS/NAME:VERSION; each with its own grants and limits");
+                  "REGISTRY/NS/NAME:VERSION; each with its own grants and limits; its "
+                  "[[schedules]] run meanwhile (see `asterai env runs`)");
+  cmd->add_option("--schedule-grace", a->schedule_grace,
+                  "With --environment: how long a stop or reload lets scheduled runs in flight "
+                  "finish before it cancels them (recorded as interrupted)")
+      ->capture_default_str();
   cmd->add_flag("--offline", a->offline,
                 "Registry references and --environment come from the local store only; never pull");
   a->registry.add_to(*cmd);

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "asterai/oci/referrers.h"
 #include "asterai/oci/media_types.h"
+#include "asterai/oci/referrers.h"
 #include "asterai/oci/semver.h"
 #include "commands.h"
 #include "oci_common.h"

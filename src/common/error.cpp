@@ -26,6 +26,13 @@ const KindInfo& info(ErrorKind kind) {
 std::string_view error_kind_name(ErrorKind kind) {
   return info(kind).name;
 }
+std::optional<ErrorKind> error_kind_from_name(std::string_view name) {
+  for (int i = 0; i < kErrorKindCount; ++i) {
+    auto kind = static_cast<ErrorKind>(i);
+    if (info(kind).name == name) return kind;
+  }
+  return std::nullopt;
+}
 int error_exit_code(ErrorKind kind) {
   return info(kind).exit_code;
 }

@@ -60,8 +60,8 @@ namespace {
 // Closes the descriptor and removes the temp file unless committed.
 class TempFile {
  public:
-  explicit TempFile(fs::path path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  TempFile(fs::path path, unsigned mode) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
   }
   ~TempFile() {
     if (fd_ >= 0) ::close(fd_);
@@ -88,16 +88,18 @@ class TempFile {
   bool committed_ = false;
 };
 
-}  // namespace
+enum class Publish { replace, create_only };
 
-Result<void> write_file_atomic(const fs::path& path, std::span<const uint8_t> bytes) {
+Result<void> write_through_temp(const fs::path& path, std::span<const uint8_t> bytes, unsigned mode,
+                                Publish publish) {
   auto fail = [&](const std::string& what) {
     return make_error(ErrorKind::io, what + " " + path.string() + ": " + std::strerror(errno));
   };
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   std::random_device rd;
-  TempFile tmp(path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd()));
+  TempFile tmp(path.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd()),
+               mode);
   if (tmp.fd() < 0) return fail("cannot create a temporary file for");
   size_t done = 0;
   while (done < bytes.size()) {
@@ -110,9 +112,28 @@ Result<void> write_file_atomic(const fs::path& path, std::span<const uint8_t> by
   }
   if (::fsync(tmp.fd()) != 0) return fail("cannot sync");
   if (!tmp.close()) return fail("cannot close");
-  if (::rename(tmp.path().c_str(), path.c_str()) != 0) return fail("cannot rename into");
-  tmp.commit();
+  if (publish == Publish::replace) {
+    if (::rename(tmp.path().c_str(), path.c_str()) != 0) return fail("cannot rename into");
+    tmp.commit();
+    return {};
+  }
+  // The temporary name is removed either way (TempFile); `path` keeps the data when linked.
+  if (::link(tmp.path().c_str(), path.c_str()) != 0) {
+    if (errno == EEXIST) return make_error(ErrorKind::conflict, "exists already: " + path.string());
+    return fail("cannot create");
+  }
   return {};
+}
+
+}  // namespace
+
+Result<void> write_file_atomic(const fs::path& path, std::span<const uint8_t> bytes) {
+  return write_through_temp(path, bytes, 0644, Publish::replace);
+}
+
+Result<void> create_file_atomic(const fs::path& path, std::span<const uint8_t> bytes,
+                                unsigned mode) {
+  return write_through_temp(path, bytes, mode, Publish::create_only);
 }
 
 }  // namespace asterai

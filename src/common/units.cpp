@@ -22,9 +22,10 @@ Result<std::chrono::milliseconds> parse_duration(const std::string& text, const 
     if (unit == "ms") return std::chrono::milliseconds(n);
     if (unit == "s" || unit.empty()) return std::chrono::milliseconds(n * 1000);
     if (unit == "m") return std::chrono::milliseconds(n * 60'000);
+    if (unit == "h") return std::chrono::milliseconds(n * 3'600'000);
   }
   return make_error(ErrorKind::usage,
-                    flag + ": invalid duration \"" + text + "\" (use e.g. 500ms, 5s, 2m)");
+                    flag + ": invalid duration \"" + text + "\" (use e.g. 500ms, 5s, 2m, 1h)");
 }
 
 Result<uint64_t> parse_size(const std::string& text, const std::string& flag) {

@@ -7,11 +7,10 @@
 #include "asterai/common/toml_reader.h"
 #include "asterai/common/units.h"
 #include "asterai/env/document.h"
-
-#include "asterai/common/http_route.h"
 #include "asterai/oci/reference.h"
 #include "asterai/oci/store.h"
 #include "asterai/runtime/sandbox.h"
+#include "document_schedules.h"
 
 namespace asterai::env {
 namespace {
@@ -252,12 +251,11 @@ Result<Document> parse_document(std::string_view text, std::string_view source) 
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return make_error(ErrorKind::invalid_input, cx.source + ":" +
-                                                    std::to_string(e.source().begin.line) + ": " +
-                                                    std::string(e.description()));
+    return cx.parse_error(e);
   }
   Document doc;
-  ASTERAI_TRY(cx.only_keys(root, {"vars", "secrets", "components", "wires"}, "the environment"));
+  ASTERAI_TRY(cx.only_keys(root, {"vars", "secrets", "components", "wires", "schedules"},
+                           "the environment"));
   if (const auto* vars = root.get("vars")) {
     for (auto&& [key, value] : *ASTERAI_TRY(cx.table(*vars, "vars"))) {
       std::string name(key.str());
@@ -280,6 +278,8 @@ Result<Document> parse_document(std::string_view text, std::string_view source) 
     }
   }
   if (const auto* wires = root.get("wires")) ASTERAI_TRY(parse_wires(cx, *wires, doc));
+  if (const auto* schedules = root.get("schedules"))
+    ASTERAI_TRY(parse_schedules(cx, *schedules, doc));
   return doc;
 }
 

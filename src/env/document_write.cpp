@@ -46,6 +46,49 @@ std::string list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// A schedule's arguments (JSON from TOML, document_schedules.cpp) as a TOML inline value.
+void write_value(const nlohmann::json& v, std::string& out) {
+  if (v.is_array()) {
+    out += "[";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out += ", ";
+      write_value(v[i], out);
+    }
+    out += "]";
+  } else if (v.is_object()) {
+    out += "{";
+    bool first = true;
+    for (const auto& [key, item] : v.items()) {
+      out += (first ? " " : ", ") + quote(key) + " = ";
+      first = false;
+      write_value(item, out);
+    }
+    out += first ? "}" : " }";
+  } else if (v.is_string()) {
+    out += quote(v.get<std::string>());
+  } else {
+    out += v.dump();  // numbers and booleans are written alike in JSON and TOML
+  }
+}
+
+void write_schedules(const Document& doc, std::string& out) {
+  for (const auto& s : doc.schedules) {
+    out += "\n[[schedules]]\nname = " + quote(s.name) + "\nmember = " + quote(s.member) + "\n";
+    if (!s.function.empty()) out += "function = " + quote(s.function) + "\n";
+    if (!(s.args.is_array() && s.args.empty())) {  // `args = {}` is named and stays
+      out += "args = ";
+      write_value(s.args, out);
+      out += "\n";
+    }
+    out += "cron = " + quote(s.cron) + "\n";
+    if (!s.timezone.empty()) out += "timezone = " + quote(s.timezone) + "\n";
+    if (s.missed != MissedPolicy::skip)
+      out += "missed = " + quote(schedule::missed_policy_name(s.missed)) + "\n";
+    if (s.overlap != OverlapPolicy::skip)
+      out += "overlap = " + quote(schedule::overlap_policy_name(s.overlap)) + "\n";
+  }
+}
+
 }  // namespace
 
 std::string serialize_document(const Document& doc) {
@@ -86,6 +129,7 @@ std::string serialize_document(const Document& doc) {
     out += "\n[[wires]]\nimporter = " + quote(w.importer) + "\ninterface = " + quote(w.interface) +
            "\nprovider = " + quote(w.provider) + "\n";
   }
+  write_schedules(doc, out);
   return out;
 }
 

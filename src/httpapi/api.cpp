@@ -53,6 +53,7 @@ HttpResponse call_response(const std::string& tool, const mcp::ToolCallResult& r
   }
   if (!o.err.data.empty()) out["stderr"] = o.err.data;
   if (!o.out.data.empty()) out["stdout"] = o.out.data;
+  if (!r.call_id.empty()) out["call_id"] = r.call_id;
   // Bad arguments are the caller's mistake (400); anything that happened while running
   // (trap, timeout, limits) is a completed call that failed (200, "ok": false).
   bool caller_error = !o.ok() && (o.error->kind == ErrorKind::bad_arguments ||
@@ -60,13 +61,16 @@ HttpResponse call_response(const std::string& tool, const mcp::ToolCallResult& r
   return HttpResponse::json(caller_error ? 400 : 200, mcp::jsonrpc::dump(out));
 }
 
-// Checks the request and queues the call on the executor: the worker pool, not the
+HttpResponse busy_response() {
+  auto resp = error_response(503, ErrorKind::internal, "server busy: too many calls queued");
+  resp.headers.emplace_back("Retry-After", "1");
+  return resp;
+}
+
+// Parses the body and queues the call on the executor: the worker pool, not the
 // connection, bounds how many calls run at once; `done` gets the response.
-void call_tool(mcp::Server& server, const HttpRequest& request,
-               const std::function<void(HttpResponse)>& done) {
-  if (!request.header("content-type").starts_with("application/json"))
-    return done(
-        error_response(415, ErrorKind::invalid_input, "Content-Type must be application/json"));
+void parse_and_submit(mcp::Server& server, const HttpRequest& request,
+                      const std::function<void(HttpResponse)>& done) {
   auto body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return done(error_response(400, ErrorKind::invalid_input,
@@ -87,11 +91,24 @@ void call_tool(mcp::Server& server, const HttpRequest& request,
   bool queued = server.executor().submit(
       mcp::ToolCall{catalog, tool, std::move(args), nullptr},
       [done, name = tool->name](mcp::ToolCallResult r) { done(call_response(name, r)); });
-  if (!queued) {
-    auto resp = error_response(503, ErrorKind::internal, "server busy: too many calls queued");
-    resp.headers.emplace_back("Retry-After", "1");
-    done(std::move(resp));
-  }
+  if (!queued) done(busy_response());
+}
+
+// Bodies up to this size are parsed where the request arrived (the connection's event loop)
+// in a few microseconds; a larger one would hold every other request on that loop, of any
+// tenant, behind it, so it is parsed on the server's own workers.
+constexpr size_t kParseInPlace = 16 * 1024;
+
+void call_tool(mcp::Server& server, const HttpRequest& request,
+               const std::function<void(HttpResponse)>& done) {
+  if (!request.header("content-type").starts_with("application/json"))
+    return done(
+        error_response(415, ErrorKind::invalid_input, "Content-Type must be application/json"));
+  if (request.body.size() <= kParseInPlace) return parse_and_submit(server, request, done);
+  // The request outlives the task: its connection waits for `done`, called exactly once.
+  bool queued = server.executor().submit_task(
+      [&server, &request, done] { parse_and_submit(server, request, done); });
+  if (!queued) done(busy_response());
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "connection.h"
 #include "proxy_route.h"
-
-#include <openssl/crypto.h>
+#include "request.h"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -28,79 +27,6 @@ using mcp::HttpRequest;
 using mcp::HttpResponse;
 using Parser = bhttp::request_parser<bhttp::string_body>;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
-HttpRequest to_request(bhttp::request<bhttp::string_body>& msg) {
-  HttpRequest req;
-  req.method = std::string(msg.method_string());
-  std::string_view target(msg.target().data(), msg.target().size());
-  auto q = target.find('?');
-  req.path = percent_decode(target.substr(0, q));
-  if (q != std::string_view::npos) {
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-      auto amp = rest.find('&');
-      auto pair = rest.substr(0, amp);
-      auto eq = pair.find('=');
-      if (!pair.empty())
-        req.query[percent_decode(pair.substr(0, eq))] =
-            eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-      if (amp == std::string_view::npos) break;
-      rest.remove_prefix(amp + 1);
-    }
-  }
-  for (const auto& field : msg) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    req.headers[name] = std::string(field.value());
-  }
-  req.body = std::move(msg.body());
-  return req;
-}
-
-bool token_matches(const std::string& header, const std::string& token) {
-  static constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() != kBearer.size() + token.size() || !header.starts_with(kBearer)) return false;
-  return CRYPTO_memcmp(header.data() + kBearer.size(), token.data(), token.size()) == 0;
-}
-
-// Origin, then token; an empty optional lets the request through.
-std::optional<HttpResponse> refuse(const HttpRequest& req, const HttpOptions& options) {
-  auto origin = req.header("origin");
-  if (!origin_allowed(origin, options.allowed_origins)) {
-    return HttpResponse::json(
-        403, R"({"ok":false,"error":{"kind":"denied","message":"origin not allowed: )" +
-                 std::string(origin.find('"') == std::string::npos ? origin : "?") + "\"}}");
-  }
-  if (!options.token.empty() && req.path != "/healthz" &&
-      !token_matches(req.header("authorization"), options.token)) {
-    auto r = HttpResponse::json(
-        401,
-        R"({"ok":false,"error":{"kind":"unauthorized","message":"a bearer token is required"}})");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"asterai\"");
-    return r;
-  }
-  return std::nullopt;
-}
-
 HttpResponse busy() {
   auto r = HttpResponse::json(
       503, R"({"ok":false,"error":{"kind":"internal","message":"server busy, retry later"}})");
@@ -110,8 +36,8 @@ HttpResponse busy() {
 
 class Connection {
  public:
-  Connection(const Routes& routes, net::Connection& conn)
-      : routes_(routes), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
+  Connection(const Site& site, net::Connection& conn)
+      : site_(site), conn_(conn), stream_(conn.stream()), buffer_(conn.buffer()) {}
 
   awaitable<void> run() {
     // Not `while (co_await ...)`: GCC 12 miscompiles co_await in a loop condition.
@@ -135,16 +61,40 @@ class Connection {
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec;
     co_await bhttp::async_read_header(stream_, buffer_, parser, with(ec));
-    if (ec) co_return co_await malformed(ec);
-    // A proxy component's route takes the request as it is: its body streams to the guest.
-    auto catalog = routes_.server.catalog();
-    std::string_view target(parser.get().target().data(), parser.get().target().size());
-    if (const auto* route = catalog->route_for(target.substr(0, target.find('?')))) {
-      co_return co_await serve_proxy_route(routes_, conn_, parser, *route, std::move(catalog));
+    if (ec) co_return co_await malformed(ec, site_.max_body());
+    std::string target(parser.get().target());
+    std::optional<Mount> mount;
+    if (site_.blocking()) {
+      auto head = head_of(parser.get());
+      if (auto quick = site_.quick_mount(target, head)) {
+        mount = std::move(quick->mount);
+      } else {
+        auto found =
+            co_await conn_.pool().run([this, &target, &head] { return site_.mount(target, head); });
+        if (!found) {
+          co_await write_simple(503, busy().body);
+          co_return false;
+        }
+        mount = std::move(*found);
+      }
+    } else {
+      mount = site_.mount(target, HttpRequest{});
     }
-    if (parser.content_length() && *parser.content_length() > routes_.options.max_body)
-      co_return co_await malformed(bhttp::error::body_limit);
-    parser.body_limit(routes_.options.max_body);
+    if (mount && mount->routes) {
+      parser.get().target(target);
+      // A proxy component's route takes the request as it is: its body streams to the guest.
+      auto catalog = mount->routes->server.catalog();
+      std::string_view path(target);
+      if (const auto* route = catalog->route_for(path.substr(0, path.find('?')))) {
+        co_return co_await serve_proxy_route(*mount->routes, conn_, parser, *route,
+                                             std::move(catalog));
+      }
+    }
+    size_t max_body = mount && mount->routes && !mount->proxy_only ? mount->routes->options.max_body
+                                                                   : site_.max_body();
+    if (parser.content_length() && *parser.content_length() > max_body)
+      co_return co_await malformed(bhttp::error::body_limit, max_body);
+    parser.body_limit(max_body);
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
     if (wants_continue) {
       bool sent = co_await conn_.send_continue();
@@ -153,35 +103,49 @@ class Connection {
     while (!parser.is_done()) {
       conn_.expect_body();  // each piece of the body within the body deadline
       co_await bhttp::async_read_some(stream_, buffer_, parser, with(ec));
-      if (ec) co_return co_await malformed(ec);
+      if (ec) co_return co_await malformed(ec, max_body);
     }
     bool keep = parser.get().keep_alive();
     auto req = to_request(parser.get());
-    auto resp = co_await route(req);
+    auto resp = co_await route(req, mount);
     bool closing = resp.status == 503;  // overloaded: the client retries on a new connection
     bool written = co_await write(req, resp, keep && !closing);
     co_return written&& keep && !closing && !resp.stream;
   }
 
-  awaitable<HttpResponse> route(const HttpRequest& req) {
-    if (auto refused = refuse(req, routes_.options)) co_return std::move(*refused);
+  awaitable<HttpResponse> route(const HttpRequest& req, std::optional<Mount>& mount) {
+    if (!mount) {
+      if (!site_.blocking()) co_return site_.handle(req);
+      auto r = co_await conn_.pool().run([this, &req] { return site_.handle(req); });
+      co_return r ? std::move(*r) : busy();
+    }
+    if (mount->answer) co_return std::move(*mount->answer);
+    if (mount->proxy_only) co_return not_found();
+    const Routes& routes = *mount->routes;
+    auto refused = mount->refuse ? mount->refuse(req) : refuse_by_options(req, routes.options);
+    if (refused) co_return std::move(*refused);
     if (req.path == "/mcp") {
       // A session waits for its tool calls: on the pool, not on this loop.
-      auto r = co_await conn_.pool().run([this, &req] { return routes_.mcp.handle(req); });
+      auto r = co_await conn_.pool().run([&routes, &req] { return routes.mcp.handle(req); });
       co_return r ? std::move(*r) : busy();
     }
     co_return co_await net::async_call<HttpResponse>(
-        [this, &req](std::function<void(HttpResponse)> done) {
-          handle_api_async(routes_.server, req, std::move(done));
+        [&routes, &req](std::function<void(HttpResponse)> done) {
+          handle_api_async(routes.server, req, std::move(done));
         });
   }
 
+  static HttpResponse not_found() {
+    return HttpResponse::json(
+        404, R"({"ok":false,"error":{"kind":"not-found","message":"no route here"}})");
+  }
+
   // Answers what can be answered (4xx) and closes.
-  awaitable<bool> malformed(const beast::error_code& ec) {
+  awaitable<bool> malformed(const beast::error_code& ec, size_t max_body) {
     if (ec == bhttp::error::body_limit) {
       co_await write_simple(
           413, R"({"ok":false,"error":{"kind":"too-large","message":"request body over )" +
-                   std::to_string(routes_.options.max_body) + R"( bytes"}})");
+                   std::to_string(max_body) + R"( bytes"}})");
     } else if (ec == bhttp::error::header_limit) {
       co_await write_simple(
           431, R"({"ok":false,"error":{"kind":"too-large","message":"headers too large"}})");
@@ -263,7 +227,7 @@ class Connection {
     co_return !ec;
   }
 
-  const Routes& routes_;
+  const Site& site_;
   net::Connection& conn_;
   net::Stream& stream_;
   beast::flat_buffer& buffer_;
@@ -271,8 +235,8 @@ class Connection {
 
 }  // namespace
 
-awaitable<void> serve_connection(const Routes& routes, net::Connection& connection) {
-  Connection served(routes, connection);
+awaitable<void> serve_connection(const Site& site, net::Connection& connection) {
+  Connection served(site, connection);
   co_await served.run();
 }
 

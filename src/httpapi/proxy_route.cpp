@@ -373,6 +373,7 @@ class ProxyExchange {
     s.outgoing_requests = o.stats.http_requests;
     s.instantiated = o.stats.instantiate_ms > 0;
     routes_.server.metrics().http_finished(s);
+    if (const auto& observe = routes_.server.options().http_observer) observe(s);
     if (!o.ok() && error_.empty()) error_ = o.error->message;
     log(status_, &s);
   }

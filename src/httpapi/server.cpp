@@ -2,29 +2,43 @@
 
 #include "asterai/net/listener.h"
 
-#include "connection.h"
+#include "asterai/httpapi/site.h"
 
 namespace asterai::httpapi {
+
+namespace {
+
+// `serve --listen`: one server at the root; nothing is left for handle().
+class RootSite : public Site {
+ public:
+  explicit RootSite(const Routes& routes) : routes_(routes) {}
+  std::optional<Mount> mount(std::string&, const mcp::HttpRequest&) const override {
+    Mount m;
+    m.routes = &routes_;
+    return m;
+  }
+  mcp::HttpResponse handle(const mcp::HttpRequest&) const override { return {}; }
+  size_t max_body() const override { return routes_.options.max_body; }
+  void closing() const override { routes_.mcp.close_streams(); }
+
+ private:
+  const Routes& routes_;
+};
+
+}  // namespace
 
 struct HttpServer::Impl {
   mcp::Server& server;
   HttpOptions options;
   mcp::StreamableHttp mcp;
   Routes routes{server, mcp, options};
+  RootSite site{routes};
   std::unique_ptr<net::Listener> listener;
 
   Impl(mcp::Server& s, HttpOptions o) : server(s), options(std::move(o)), mcp(s) {}
 };
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-
-HttpServer::~HttpServer() {
-  stop();
-}
-
-Result<std::unique_ptr<HttpServer>> HttpServer::start(mcp::Server& server, HttpOptions options) {
-  auto impl = std::make_unique<Impl>(server, std::move(options));
-  const auto& o = impl->options;
+net::ListenerOptions listener_options(const HttpOptions& o) {
   net::ListenerOptions listen;
   listen.host = o.host;
   listen.port = o.port;
@@ -34,14 +48,26 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(mcp::Server& server, HttpO
   listen.deadlines.header = std::chrono::seconds(o.header_timeout_seconds);
   listen.deadlines.body = std::chrono::seconds(o.body_timeout_seconds);
   listen.deadlines.write = std::chrono::seconds(o.body_timeout_seconds);
-  Routes* routes = &impl->routes;  // owned by impl, which outlives the listener
-  auto handler = [routes](net::Connection& connection) {
-    return serve_connection(*routes, connection);
+  return listen;
+}
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(mcp::Server& server, HttpOptions options) {
+  auto impl = std::make_unique<Impl>(server, std::move(options));
+  const Site* site = &impl->site;  // owned by impl, which outlives the listener
+  auto handler = [site](net::Connection& connection) {
+    return serve_connection(*site, connection);
   };
   net::Overloaded overloaded{
       "application/json",
       R"({"ok":false,"error":{"kind":"internal","message":"too many clients"}})"};
-  impl->listener = ASTERAI_TRY(net::Listener::start(listen, handler, std::move(overloaded)));
+  impl->listener = ASTERAI_TRY(
+      net::Listener::start(listener_options(impl->options), handler, std::move(overloaded)));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -52,7 +78,7 @@ uint16_t HttpServer::port() const {
 void HttpServer::stop() {
   if (!impl_ || !impl_->listener) return;
   // Event streams wait on the MCP session, not on their socket: wake them before the join.
-  impl_->listener->stop([this] { impl_->mcp.close_streams(); });
+  impl_->listener->stop([this] { impl_->site.closing(); });
 }
 
 bool origin_allowed(const std::string& origin, const std::vector<std::string>& allowed) {

@@ -5,8 +5,11 @@
 namespace asterai::mcp {
 
 Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics,
-                   size_t workers, size_t max_queued)
-    : runtime_(std::move(runtime)), metrics_(metrics), max_queued_(max_queued) {
+                   size_t workers, size_t max_queued, CallObserver observer)
+    : runtime_(std::move(runtime)),
+      metrics_(metrics),
+      max_queued_(max_queued),
+      observer_(std::move(observer)) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -71,6 +74,10 @@ void Executor::work() {
     }
     if (job.task) {
       job.task();
+    } else if (observer_ && !(job.call.cancel && job.call.cancel->load())) {
+      auto result = std::make_shared<ToolCallResult>(run(job.call));
+      observer_(job.call, *result,
+                [done = std::move(job.done), result] { done(std::move(*result)); });
     } else {
       job.done(run(job.call));
     }

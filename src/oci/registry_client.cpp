@@ -45,10 +45,14 @@ std::string registry_message(const HttpResponse& r) {
   json body = json::parse(r.body, nullptr, false);
   if (body.is_object() && body.contains("errors") && body["errors"].is_array() &&
       !body["errors"].empty()) {
+    // Any shape may come back: only strings are read (json::value() throws on others).
     const auto& e = body["errors"][0];
-    std::string code = e.value("code", "");
-    std::string message =
-        e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+    auto text = [&](const char* key) {
+      return e.is_object() && e.contains(key) && e[key].is_string() ? e[key].get<std::string>()
+                                                                    : std::string();
+    };
+    std::string code = text("code");
+    std::string message = text("message");
     if (!code.empty() && !message.empty()) return code + ": " + message;
     return code + message;
   }

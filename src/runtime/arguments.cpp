@@ -59,4 +59,9 @@ Result<std::vector<OwnedVal>> bind_arguments(const FunctionInfo& f, const nlohma
   return out;
 }
 
+Result<void> check_arguments(const FunctionInfo& function, const nlohmann::json& args) {
+  ASTERAI_TRY(bind_arguments(function, args));
+  return {};
+}
+
 }  // namespace asterai::runtime

@@ -87,9 +87,7 @@ Result<Policy> parse_policy(std::string_view text, std::string_view source,
   try {
     doc = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return make_error(ErrorKind::invalid_input, cx.source + ":" +
-                                                    std::to_string(e.source().begin.line) + ": " +
-                                                    std::string(e.description()));
+    return cx.parse_error(e);
   }
   Policy policy;
   ASTERAI_TRY(cx.only_keys(doc, {"grants", "limits"}, "the policy"));

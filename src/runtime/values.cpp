@@ -326,7 +326,10 @@ Result<OwnedVal> json_to_val(const ValType& type, const json& value, const std::
       return integer_to_val(type.kind, value, path);
     case TypeKind::F32: {
       double d = ASTERAI_TRY(read_float(type.kind, value, path));
-      if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max()) {
+      // Refused only when it would round to an infinity: from the midpoint between the largest
+      // f32 and 2^128 up (a tie rounds to 2^128). The largest f32 prints as 3.4028235e38,
+      // which is above it, and must read back.
+      if (std::isfinite(d) && std::fabs(d) >= 0x1.ffffffp+127) {
         return mismatch("f32 (magnitude at most 3.4028235e38)", value, path);
       }
       r.kind = WASMTIME_COMPONENT_F32;

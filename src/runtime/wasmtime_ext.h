@@ -1,4 +1,5 @@
 // asterai's extensions to Wasmtime's C API, implemented in deps/wasmtime-capi/src/*.rs.
+// (The cron functions of deps/wasmtime-capi/src/cron.rs are declared in src/schedule/cron_capi.h.)
 #pragma once
 
 #include <wasmtime.h>

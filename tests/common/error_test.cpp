@@ -25,6 +25,15 @@ TEST(ErrorTable, StableNamesAndCodes) {
   EXPECT_EQ(error_exit_code(ErrorKind::timeout), 9);
 }
 
+TEST(ErrorTable, NamesMapBackToTheirKinds) {
+  for (int k = 0; k < kErrorKindCount; ++k) {
+    auto kind = static_cast<ErrorKind>(k);
+    EXPECT_EQ(error_kind_from_name(error_kind_name(kind)), kind);
+  }
+  EXPECT_FALSE(error_kind_from_name("no-such-kind"));
+  EXPECT_FALSE(error_kind_from_name(""));
+}
+
 Result<int> half(int v) {
   if (v % 2) return make_error(ErrorKind::bad_arguments, "odd", "args.v");
   return v / 2;

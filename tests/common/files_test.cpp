@@ -31,6 +31,21 @@ TEST(Files, AtomicWriteThenReadBack) {
   fs::remove_all(dir);
 }
 
+TEST(Files, CreateAtomicKeepsTheFirstFileAndItsMode) {
+  auto dir = fresh_dir("create");
+  ASSERT_TRUE(create_file_atomic(dir / "s" / "key", std::vector<uint8_t>{1, 2}, 0600));
+  auto again = create_file_atomic(dir / "s" / "key", std::vector<uint8_t>{3}, 0600);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(*read_file(dir / "s" / "key"), (std::vector<uint8_t>{1, 2}));
+  EXPECT_EQ(fs::status(dir / "s" / "key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  size_t entries = 0;  // the temporary names are gone in both cases
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir / "s")) ++entries;
+  EXPECT_EQ(entries, 1u);
+  fs::remove_all(dir);
+}
+
 TEST(Files, MissingFileIsAnIoErrorNamingThePath) {
   auto r = read_file("/nonexistent/asterai/x.wasm");
   ASSERT_FALSE(r);

@@ -138,6 +138,72 @@ TEST_F(CliEnv, EditCommandsAndBadInput) {
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
 }
 
+// `env schedule add | rm` and `env route` edit the draft, and refuse bad input without
+// touching it.
+TEST_F(CliEnv, ScheduleAndRouteEdits) {
+  std::string probe = host_ + "/alice/probe:1.0.0";
+  ASSERT_EQ(run({"env", "init", "alice/bots"}).exit_code, 0);
+  ASSERT_EQ(run({"env", "add", "alice/bots", "probe", probe}).exit_code, 0);
+  auto added =
+      run({"env", "schedule", "add", "alice/bots", "nightly", "--member", "probe", "--function",
+           "append-file", "--args", R"(["/data/x", "line"])", "--cron", "30 2 * * *", "--timezone",
+           "Europe/Berlin", "--missed", "run-once", "--overlap", "queue"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  std::string text = draft_text("alice/bots");
+  EXPECT_NE(text.find("[[schedules]]\nname = \"nightly\"\nmember = \"probe\"\nfunction = "
+                      "\"append-file\"\nargs = [\"/data/x\", \"line\"]\ncron = \"30 2 * * *\"\n"
+                      "timezone = \"Europe/Berlin\"\nmissed = \"run-once\"\noverlap = \"queue\"\n"),
+            std::string::npos)
+      << text;
+  auto inspect = json::parse(run({"env", "inspect", "alice/bots", "--json"}).out);
+  ASSERT_EQ(inspect["schedules"].size(), 1u);
+  EXPECT_EQ(inspect["schedules"][0]["timezone"], "Europe/Berlin");
+
+  struct Bad {
+    std::vector<std::string> args;
+    int code;
+    const char* message;
+  };
+  const Bad bad[] = {
+      {{"nightly", "--member", "probe", "--cron", "@daily"}, 16, "a schedule nightly exists"},
+      {{"other", "--member", "ghost", "--cron", "@daily"}, 14, "no component ghost"},
+      {{"other", "--member", "probe", "--cron", "61 * * * *"}, 2, "minute 61 is out of range"},
+      {{"other", "--member", "probe", "--cron", "@daily", "--timezone", "Mars/Base"},
+       2,
+       "unknown time zone \"Mars/Base\""},
+      {{"other", "--member", "probe", "--cron", "@daily", "--args", "1"},
+       2,
+       "--args takes a JSON array"},
+      {{"Other", "--member", "probe", "--cron", "@daily"}, 2, "bad schedule name"},
+      {{"other", "--member", "probe", "--cron", "@daily", "--missed", "all"}, 2, "--missed"},
+  };
+  for (const auto& b : bad) {
+    std::vector<std::string> args = {"env", "schedule", "add", "alice/bots"};
+    args.insert(args.end(), b.args.begin(), b.args.end());
+    auto r = run(args);
+    EXPECT_EQ(r.exit_code, b.code) << b.message << ": " << r.err;
+    EXPECT_NE(r.err.find(b.message), std::string::npos) << r.err;
+    EXPECT_EQ(draft_text("alice/bots"), text) << b.message;  // untouched
+  }
+  EXPECT_EQ(run({"env", "schedule", "rm", "alice/bots", "nope"}).exit_code, 14);
+  ASSERT_EQ(run({"env", "schedule", "rm", "alice/bots", "nightly"}).exit_code, 0);
+  EXPECT_EQ(draft_text("alice/bots").find("[[schedules]]"), std::string::npos);
+
+  ASSERT_EQ(
+      run({"env", "route", "alice/bots", "probe", "/hooks/p", "--max-body", "1MiB"}).exit_code, 0);
+  text = draft_text("alice/bots");
+  EXPECT_NE(text.find("http = \"/hooks/p\"\nhttp-max-body = \"1MiB\"\n"), std::string::npos)
+      << text;
+  auto reserved = run({"env", "route", "alice/bots", "probe", "/mcp/x"});
+  EXPECT_EQ(reserved.exit_code, 2) << reserved.err;
+  EXPECT_EQ(run({"env", "route", "alice/bots", "probe", "--max-body", "big"}).exit_code, 2);
+  EXPECT_EQ(run({"env", "route", "alice/bots", "probe"}).exit_code, 2);
+  EXPECT_EQ(run({"env", "route", "alice/bots", "ghost", "/g"}).exit_code, 14);
+  EXPECT_EQ(draft_text("alice/bots"), text);
+  ASSERT_EQ(run({"env", "route", "alice/bots", "probe", "--clear"}).exit_code, 0);
+  EXPECT_EQ(draft_text("alice/bots").find("http"), std::string::npos);
+}
+
 TEST_F(CliEnv, PushPinsBumpsAndNeverChangesAVersion) {
   publish("sandbox-probe.wasm", "alice/probe:1.0.0");
   publish("kitchen-sink-c.wasm", "alice/ks:1.0.0");

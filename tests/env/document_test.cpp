@@ -44,6 +44,22 @@ http-max-body = "1MiB"
 importer = "probe"
 interface = "asterai:calc/math@0.1.0"
 provider = "calc"
+
+[[schedules]]
+name = "nightly"
+member = "probe"
+function = "probe#write-file"
+args = ["/data/out.txt", "tab\there \"quoted\"", 3, 1.5, true, [1, 2], { k = "v" }]
+cron = "30 2 * * *"
+timezone = "Europe/Berlin"
+missed = "run-once"
+overlap = "queue"
+
+[[schedules]]
+name = "every-minute"
+member = "calc"
+args = { a = 1, "b c" = "x" }
+cron = "@hourly"
 )";
 
 TEST(EnvDocument, ParsesEveryField) {
@@ -67,6 +83,24 @@ TEST(EnvDocument, ParsesEveryField) {
   EXPECT_TRUE(p.http.empty());
   ASSERT_EQ(doc->wires.size(), 1u);
   EXPECT_EQ(doc->wires[0].provider, "calc");
+  ASSERT_EQ(doc->schedules.size(), 2u);
+  const auto& nightly = doc->schedules[0];
+  EXPECT_EQ(nightly.name, "nightly");
+  EXPECT_EQ(nightly.member, "probe");
+  EXPECT_EQ(nightly.function, "probe#write-file");
+  EXPECT_EQ(nightly.args,
+            nlohmann::json::parse(
+                R"(["/data/out.txt", "tab\there \"quoted\"", 3, 1.5, true, [1, 2], {"k": "v"}])"));
+  EXPECT_EQ(nightly.cron, "30 2 * * *");
+  EXPECT_EQ(nightly.timezone, "Europe/Berlin");
+  EXPECT_EQ(nightly.missed, MissedPolicy::run_once);
+  EXPECT_EQ(nightly.overlap, OverlapPolicy::queue);
+  const auto& hourly = doc->schedules[1];
+  EXPECT_TRUE(hourly.function.empty());  // the member's wasi:cli/run
+  EXPECT_EQ(hourly.args, nlohmann::json::parse(R"({"a": 1, "b c": "x"})"));
+  EXPECT_TRUE(hourly.timezone.empty());
+  EXPECT_EQ(hourly.missed, MissedPolicy::skip);
+  EXPECT_EQ(hourly.overlap, OverlapPolicy::skip);
 }
 
 TEST(EnvDocument, RoundTripsToCanonicalBytes) {
@@ -104,7 +138,7 @@ struct BadCase {
 const BadCase kBad[] = {
     {"unknown top-level key", "[vars]\nA = \"1\"\n\n[component.x]\nref = \"r\"\n",
      "bad.toml:4: unknown key \"component\" in the environment (allowed: vars, secrets, "
-     "components, wires)"},
+     "components, wires, schedules)"},
     {"unknown component key", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nmemory = \"1MiB\"\n",
      "bad.toml:3: unknown key \"memory\" in [components.x] (allowed: ref, path, vars, secrets, "
      "grants, limits, allow-missing-imports, http, http-max-body)"},
@@ -184,7 +218,68 @@ const BadCase kBad[] = {
     {"bad http body limit", "[components.x]\nref = \"h.io/a/b:1.0.0\"\nhttp-max-body = \"big\"\n",
      "bad.toml:3: "},
     {"var not a string", "[vars]\nA = 1\n", "bad.toml:2: vars.A must be a string"},
+    {"schedules not an array", "schedules = 1\n",
+     "bad.toml:1: schedules must be an array of tables ([[schedules]])"},
+    {"schedule without cron",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\n",
+     "bad.toml:3: [[schedules]] needs cron = \"0 3 * * *\""},
+    {"schedule unknown key",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\nevery = \"1m\"\n",
+     "bad.toml:7: unknown key \"every\" in [[schedules]] (allowed: name, member, function, args, "
+     "cron, "
+     "timezone, missed, overlap)"},
+    {"schedule of an unknown member",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"y\"\ncron "
+     "= \"* * * * *\"\n",
+     "bad.toml:5: schedule \"n\" names component \"y\", which is not in [components]"},
+    {"bad cron expression",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"61 * * * *\"\n",
+     "bad.toml:6: schedule \"n\": cron expression \"61 * * * *\": minute 61 is out of range 0-59"},
+    {"cron with too few fields",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * *\"\n",
+     "bad.toml:6: schedule \"n\": cron expression \"* * *\": expected 5 fields (minute hour "
+     "day-of-month month day-of-week), got 3"},
+    {"unknown time zone",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\ntimezone = \"Mars/Base\"\n",
+     "bad.toml:7: schedule \"n\": unknown time zone \"Mars/Base\": use an IANA name such as "
+     "\"Europe/Berlin\" or \"UTC\""},
+    {"bad missed policy",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\nmissed = \"all\"\n",
+     "bad.toml:7: schedule \"n\".missed must be \"skip\" or \"run-once\", not \"all\""},
+    {"bad overlap policy",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\noverlap = \"parallel\"\n",
+     "bad.toml:7: schedule \"n\".overlap must be \"skip\" or \"queue\", not \"parallel\""},
+    {"two schedules with one name",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\n"
+     "[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron = \"@daily\"\n",
+     "bad.toml:8: two schedules are named \"n\""},
+    {"bad schedule name",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"Nightly Job\"\nmember = "
+     "\"x\"\ncron = \"* * * * *\"\n",
+     "bad.toml:4: bad schedule name \"Nightly Job\" (use [a-z0-9][a-z0-9_-]*, at most 63 "
+     "characters)"},
+    {"schedule args not a list",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\nargs = 3\n",
+     "bad.toml:7: schedule \"n\".args must be an array (positional) or a table (named)"},
+    {"schedule args with a date",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[[schedules]]\nname = \"n\"\nmember = \"x\"\ncron "
+     "= \"* * * * *\"\nargs = [1979-05-27]\n",
+     "bad.toml:7: schedule arguments are strings, numbers, booleans, arrays and tables (write a "
+     "date "
+     "as a string)"},
     {"toml syntax", "[vars\nA = \"1\"\n", "bad.toml:1: "},
+    // Found by tests/fuzz/env_document_fuzz: toml++ quotes the input it stopped at, line break
+    // included, and a quoted key may hold control characters: messages escape them.
+    {"toml error quoting a line break", "[vars]\nA = fa\n", "bad.toml:2: "},
+    {"control characters in a key", "[vars]\n\"A\\nB\\u001b[2J\" = \"1\"\n", "bad.toml:2: "},
 };
 
 TEST(EnvDocument, BadDocumentsNameFileAndLine) {

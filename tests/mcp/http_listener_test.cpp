@@ -94,6 +94,30 @@ TEST_F(ListenerTest, OversizedBodiesAre413) {
   EXPECT_EQ(again.send(bhttp::verb::get, "/healthz").result_int(), 200);
 }
 
+// Bodies over 16 KiB are parsed on the workers, not on the event loop: the same answers.
+TEST_F(ListenerTest, LargeBodiesGetTheSameAnswers) {
+  start();
+  Client c(http_->port());
+  json values = json::array();
+  for (int i = 0; i < 5000; ++i) values.push_back(i);
+  auto big = json{{"tool", "ks_values_sum"}, {"arguments", {values}}}.dump();
+  ASSERT_GT(big.size(), 16u * 1024);
+  for (int i = 0; i < 3; ++i) {  // keep-alive: each answer comes back on the same connection
+    auto r = c.send(bhttp::verb::post, "/v1/call", big);
+    ASSERT_EQ(r.result_int(), 200) << r.body();
+    EXPECT_EQ(json::parse(r.body())["result"], 5000 * 4999 / 2);
+  }
+  std::string padding(20 * 1024, ' ');
+  auto bad = c.send(bhttp::verb::post, "/v1/call", "{\"tool\": " + padding);
+  EXPECT_EQ(bad.result_int(), 400) << bad.body();
+  auto unknown =
+      c.send(bhttp::verb::post, "/v1/call", json{{"tool", "nope"}, {"arguments", {values}}}.dump());
+  EXPECT_EQ(unknown.result_int(), 404) << unknown.body();
+  auto small = c.send(bhttp::verb::post, "/v1/call",
+                      json{{"tool", "ks_add"}, {"arguments", {{"a", 1}, {"b", 2}}}}.dump());
+  EXPECT_EQ(json::parse(small.body())["result"], 3);
+}
+
 TEST_F(ListenerTest, OriginAndToken) {
   HttpOptions o;
   o.token = "s3cret";

@@ -134,6 +134,27 @@ class HttpRoutes : public ::testing::Test {
     return total;
   }
 
+  // A call is recorded when the handler returns, which may be just after its answer reached
+  // the client: wait, with a bound, for `n` recordings.
+  uint64_t wait_for_recorded(uint64_t n) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (requests_recorded() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);
+    return requests_recorded();
+  }
+
+  // The metrics once they hold `line` (or after 30 s): a request is recorded when its handler
+  // returns, which may be just after its answer reached the client.
+  std::string metrics_with(const std::string& line) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::string m = metrics();
+    while (m.find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+      m = metrics();
+    }
+    return m;
+  }
+
   std::unique_ptr<mcp::test::TestServer> server_;
   std::unique_ptr<HttpServer> http_;
 };
@@ -246,11 +267,10 @@ TEST_F(HttpRoutes, A256MiBBodyStreamsThroughWithBoundedMemory) {
   if (!kSanitized) {
     EXPECT_LT(rss_peak - rss_before, uint64_t{64} << 20);
   }
-  auto m = metrics();
-  EXPECT_NE(m.find("asterai_http_request_body_bytes_total{member=\"probe\",route=\"/\"} " +
-                   std::to_string(total)),
-            std::string::npos)
-      << m;
+  std::string bytes = "asterai_http_request_body_bytes_total{member=\"probe\",route=\"/\"} " +
+                      std::to_string(total);
+  auto m = metrics_with(bytes);
+  EXPECT_NE(m.find(bytes), std::string::npos) << m;
 }
 
 TEST_F(HttpRoutes, ABodyOverTheLimitIs413) {
@@ -303,11 +323,10 @@ TEST_F(HttpRoutes, EachFaultHasItsStatusAndTheServerKeepsServing) {
   EXPECT_FALSE(half.complete);
   EXPECT_LT(half.body.size(), 100u);
   expect_still_serving();
-  auto m = metrics();
-  EXPECT_NE(
-      m.find("asterai_http_request_errors_total{member=\"probe\",route=\"/\",kind=\"timeout\"} 2"),
-      std::string::npos)
-      << m;
+  std::string timeouts =
+      "asterai_http_request_errors_total{member=\"probe\",route=\"/\",kind=\"timeout\"} 2";
+  auto m = metrics_with(timeouts);
+  EXPECT_NE(m.find(timeouts), std::string::npos) << m;
 }
 
 TEST_F(HttpRoutes, AClientThatLeavesMidBodyDoesNotHoldTheHandler) {
@@ -331,10 +350,7 @@ TEST_F(HttpRoutes, AClientThatLeavesMidBodyDoesNotHoldTheHandler) {
   expect_still_serving();
   // Every one of those calls ends by itself (recorded once it returned), none by its timeout:
   // the guest's reads and writes fail as soon as the client is gone.
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (requests_recorded() < 5 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(requests_recorded(), 5u) << metrics();
+  EXPECT_EQ(wait_for_recorded(5), 5u) << metrics();
   EXPECT_EQ(metrics().find("kind=\"timeout\""), std::string::npos) << metrics();
 }
 
@@ -360,6 +376,7 @@ TEST_F(HttpRoutes, TwoHundredConcurrentRequestsAllGetTheirAnswer) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(good.load(), 200) << (failures.empty() ? "" : failures.front());
+  EXPECT_EQ(wait_for_recorded(200), 200u) << metrics();
   auto m = metrics();
   EXPECT_NE(m.find("asterai_http_requests_total{member=\"probe\",route=\"/\",status=\"449\"} 4"),
             std::string::npos)

@@ -121,6 +121,16 @@ TEST(ServeStdio, BadCommandLines) {
   EXPECT_NE(dup.err.find("NAME="), std::string::npos) << dup.err;
   auto bad_name = test::run_asterai({"serve", "a_b=x.wasm"}, "\n");
   EXPECT_EQ(bad_name.exit_code, 2);
+  // Both servers read --listen alike: a port with trailing garbage is refused, not truncated.
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"serve", "--listen", "127.0.0.1:5000x",
+                                 test::component("kitchen-sink-c.wasm").string()},
+        std::vector<std::string>{"registry", "serve", "--listen", "127.0.0.1:5000x"},
+        std::vector<std::string>{"registry", "serve", "--listen", "127.0.0.1:70000"}}) {
+    auto r = test::run_asterai(cmd);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--listen: invalid port"), std::string::npos) << r.err;
+  }
 }
 
 TEST(ServeStdio, AMissingImportFailsOneCallAndServingGoesOn) {

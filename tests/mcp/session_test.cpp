@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "asterai/mcp/naming.h"
@@ -203,19 +206,31 @@ TEST_F(SessionTest, CancelledQueuedCallIsNotRunNorAnswered) {
   options_.workers = 1;
   SetUp();
   test::initialize(*session_);
-  // The single worker is busy spinning (300 ms); the second call waits in the queue.
+  // The single worker is busy spinning (300 ms); the second call waits in the queue. Both
+  // orderings are waited for, not slept for: a loaded machine may start threads late.
   std::thread spinner([&] { call(1, "adv_spin", json::object()); });
-  std::this_thread::sleep_for(50ms);
-  json pending;
-  std::thread waiter(
-      [&] { pending = send(*session_, request(2, "tools/call", {{"name", "adv_ok"}})).response; });
-  std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 1000 && server_->server->metrics().snapshot().in_flight == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(server_->server->metrics().snapshot().in_flight, 1);
+  // handle() returns once the call is queued; its answer (if any) comes on the channel.
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::optional<json> answer;
+  session_->handle(request(2, "tools/call", {{"name", "adv_ok"}}), [&](json message, bool final) {
+    if (!final) return;
+    std::lock_guard lock(mutex);
+    answer = std::move(message);
+    finished.notify_all();
+  });
   send(*session_, {{"jsonrpc", "2.0"},
                    {"method", "notifications/cancelled"},
                    {"params", {{"requestId", 2}, {"reason", "user"}}}});
   spinner.join();
-  waiter.join();
-  EXPECT_TRUE(pending.is_null()) << pending.dump();
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(finished.wait_for(lock, 10s, [&] { return answer.has_value(); }));
+  }
+  EXPECT_TRUE(answer->is_null()) << answer->dump();
   auto m = server_->server->metrics().snapshot();
   EXPECT_EQ(m.calls_by_tool.count("adv_ok"), 0u);
 }

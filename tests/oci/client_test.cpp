@@ -9,6 +9,7 @@
 #include "asterai/oci/publish.h"
 #include "asterai/oci/pull.h"
 #include "asterai/oci/referrers.h"
+#include "asterai/oci/registry_client.h"
 #include "test_server.h"
 
 namespace asterai::oci {
@@ -182,6 +183,23 @@ TEST_F(Client, PullOfSomethingThatIsNotAComponentIsRefused) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
   EXPECT_TRUE(store_->entries()->empty());
+}
+
+// Found by tests/fuzz/oci_fuzz: an error answer whose "errors" held a string, or a code that
+// was not a string, threw out of registry_error and ended the CLI.
+TEST(RegistryError, AnswersOfAnyShapeAreReported) {
+  for (const char* body : {R"({"errors":["denied"]})", R"({"errors":[{"code":1}]})",
+                           R"({"errors":[{"code":"DENIED","message":["x"]}]})"}) {
+    HttpResponse answer;
+    answer.status = 403;
+    answer.body = body;
+    auto error = registry_error(answer, "registry.example.com", "push");
+    EXPECT_NE(error.message.find("403"), std::string::npos) << body << ": " << error.message;
+  }
+  HttpResponse answer;
+  answer.status = 403;
+  answer.body = R"({"errors":[{"code":"DENIED","message":"no"}]})";
+  EXPECT_NE(registry_error(answer, "r", "push").message.find("DENIED: no"), std::string::npos);
 }
 
 }  // namespace

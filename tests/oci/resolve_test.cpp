@@ -1,6 +1,6 @@
 // resolve_component: files pass through; references come from the local store or are pulled
 // on demand; --offline uses the store only. The resolved path runs in the runtime.
-#include "resolve.h"
+#include "asterai/host/resolve.h"
 
 #include <gtest/gtest.h>
 
@@ -43,28 +43,28 @@ class Resolve : public ::testing::Test {
 
 TEST_F(Resolve, FilesPassThrough) {
   auto file = test::component("kitchen-sink-c.wasm");
-  EXPECT_EQ(*cli::resolve_component(file.string()), file);
-  EXPECT_EQ(*cli::resolve_component("missing.wasm"), fs::path("missing.wasm"));
-  EXPECT_EQ(*cli::resolve_component("./a/b"), fs::path("./a/b"));
+  EXPECT_EQ(*host::resolve_component(file.string()), file);
+  EXPECT_EQ(*host::resolve_component("missing.wasm"), fs::path("missing.wasm"));
+  EXPECT_EQ(*host::resolve_component("./a/b"), fs::path("./a/b"));
 }
 
 TEST_F(Resolve, PullsOnDemandThenWorksOffline) {
   std::string ref = host_ + "/alice/ks:1.0.0";
-  cli::ResolveOptions offline;
+  host::ResolveOptions offline;
   offline.offline = true;
-  auto missing = cli::resolve_component(ref, offline);
+  auto missing = host::resolve_component(ref, offline);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
   EXPECT_NE(missing.error().message.find("asterai pull"), std::string::npos);
 
   auto digest = publish_kitchen_sink("1.0.0");
-  auto path = cli::resolve_component(ref);
+  auto path = host::resolve_component(ref);
   ASSERT_TRUE(path) << path.error().message;
   EXPECT_TRUE(path->string().starts_with(home_->path().string()));
-  auto again = cli::resolve_component(ref, offline);
+  auto again = host::resolve_component(ref, offline);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(*again, *path);
-  auto by_digest = cli::resolve_component(host_ + "/alice/ks@" + digest, offline);
+  auto by_digest = host::resolve_component(host_ + "/alice/ks@" + digest, offline);
   ASSERT_TRUE(by_digest) << by_digest.error().message;
   EXPECT_EQ(*by_digest, *path);
 
@@ -83,11 +83,11 @@ TEST_F(Resolve, PullsOnDemandThenWorksOffline) {
 }
 
 TEST_F(Resolve, BadReferencesAndMissingOnes) {
-  auto bad = cli::resolve_component("alice/ks:1.0.0");  // no registry, no ASTERAI_REGISTRY
+  auto bad = host::resolve_component("alice/ks:1.0.0");  // no registry, no ASTERAI_REGISTRY
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, ErrorKind::usage);
   EXPECT_NE(bad.error().message.find("no such file"), std::string::npos);
-  auto none = cli::resolve_component(host_ + "/alice/none:1.0.0");
+  auto none = host::resolve_component(host_ + "/alice/none:1.0.0");
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().kind, ErrorKind::not_found);
 }

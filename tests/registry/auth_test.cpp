@@ -1,4 +1,4 @@
-// Token flow, ownership, visibility and token rejection cases.
+// Token flow, ownership, visibility, token rejection and the published token keys.
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -6,6 +6,7 @@
 
 #include "asterai/registry/auth/token.h"
 #include "asterai/registry/digest.h"
+#include "forge_jwt.h"
 #include "test_server.h"
 
 namespace asterai::registry::testing {
@@ -191,15 +192,6 @@ TEST_F(Auth, OAuthPasswordGrant) {
   EXPECT_TRUE(claims->allows("repository", "alice/t", "push"));
 }
 
-std::string b64url(const std::string& s) {
-  std::string out(sodium_base64_encoded_len(s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(s.data()),
-                    s.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
 TEST_F(Auth, RejectsExpiredTamperedNoneAndForeignTokens) {
   auto c = t.client();
   std::string bearer = token("repository:alice/tool:pull,push", "alice", alice_key);
@@ -220,7 +212,13 @@ TEST_F(Auth, RejectsExpiredTamperedNoneAndForeignTokens) {
   FakeClock clock;
   TokenService other(std::vector<unsigned char>(32, 7), "asterai-registry", clock, 300);
   std::string foreign = other.issue("alice", {Access{"repository", "alice/tool", {"push"}}});
-  for (const auto& bad : {none, tampered, foreign, std::string("garbage"), std::string("a.b.c")}) {
+  // HS256 keyed with the published public key, naming the registry's kid.
+  auto jwks = json::parse(c.get("/token/keys").body);
+  std::string kid = jwks["keys"][0]["kid"];
+  std::string hs256 = hs256_jwt(json({{"alg", "HS256"}, {"typ", "JWT"}, {"kid", kid}}).dump(),
+                                unb64url(claims_b64), unb64url(jwks["keys"][0]["x"]));
+  for (const auto& bad :
+       {none, tampered, foreign, hs256, std::string("garbage"), std::string("a.b.c")}) {
     auto r =
         c.send({"POST", "/v2/alice/tool/blobs/uploads/", "", {"Authorization: Bearer " + bad}});
     EXPECT_EQ(r.status, 401) << bad;
@@ -228,6 +226,130 @@ TEST_F(Auth, RejectsExpiredTamperedNoneAndForeignTokens) {
   }
   t.clock().now += 301;
   EXPECT_EQ(c.send({"POST", "/v2/alice/tool/blobs/uploads/", "", {bearer}}).status, 401);
+}
+
+// The keys a verifier needs, fetched over the socket like a cloud node would: tokens from
+// GET /token verify with them alone, without the registry's secret.
+TEST_F(Auth, TokenKeysVerifyTokensWithoutTheRegistry) {
+  auto c = t.client();
+  auto keys = c.get("/token/keys");
+  ASSERT_EQ(keys.status, 200) << keys.body;
+  EXPECT_EQ(keys.header("content-type"), "application/json");
+  json jwks = json::parse(keys.body);
+  EXPECT_EQ(jwks["service"], "asterai-registry");
+  ASSERT_EQ(jwks["keys"].size(), 1u);
+  EXPECT_EQ(jwks["keys"][0]["kty"], "OKP");
+  EXPECT_EQ(jwks["keys"][0]["crv"], "Ed25519");
+  EXPECT_FALSE(jwks["keys"][0].contains("d"));
+  FakeClock clock;  // the verifier's own clock, as on another machine
+  auto verifier = TokenVerifier::from_jwks(jwks, "", clock);
+  ASSERT_TRUE(verifier) << verifier.error().message;
+
+  std::string bearer = token("repository:alice/tool:pull,push", "alice", alice_key);
+  auto claims = verifier->verify(bearer.substr(std::string("Authorization: Bearer ").size()));
+  ASSERT_TRUE(claims) << claims.error().message;
+  EXPECT_EQ(claims->subject, "alice");
+  EXPECT_TRUE(claims->allows("repository", "alice/tool", "push"));
+  auto anon = verifier->verify(token("repository:alice/tool:pull").substr(22));
+  ASSERT_TRUE(anon) << anon.error().message;
+  EXPECT_EQ(anon->subject, "");
+  clock.now += 301;
+  EXPECT_FALSE(verifier->verify(bearer.substr(22)));
+}
+
+TEST_F(Auth, TokenKeysAreAnonymousAndApartFromTheTokenEndpoint) {
+  auto c = t.client();
+  std::string expected = t.registry().tokens().jwks().dump();
+  // No credentials, a bad bearer token, Basic credentials: the same public document.
+  EXPECT_EQ(c.get("/token/keys").body, expected);
+  auto with_bad = c.get("/token/keys", {"Authorization: Bearer forged"});
+  EXPECT_EQ(with_bad.status, 200);
+  EXPECT_EQ(with_bad.body, expected);
+  HttpRequest basic("GET", "/token/keys");
+  basic.user = "alice";
+  basic.password = "wrong";
+  EXPECT_EQ(c.send(basic).body, expected);
+  auto head = c.send({"HEAD", "/token/keys"});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(c.send({"POST", "/token/keys"}).status, 405);
+  EXPECT_EQ(c.send({"DELETE", "/token/keys"}).status, 405);
+  EXPECT_EQ(c.get("/token/keys/x").status, 404);
+  // GET /token still issues tokens, and the keys document is no token.
+  auto issued = json::parse(c.get("/token?service=asterai-registry").body);
+  EXPECT_TRUE(issued.contains("token"));
+  EXPECT_FALSE(json::parse(expected).contains("token"));
+}
+
+TEST_F(Auth, SigningKeyIsKeptAcrossRestartsInItsOwnFile) {
+  namespace fs = std::filesystem;
+  auto c = t.client();
+  std::string before = c.get("/token/keys").body;
+  std::string bearer = token("repository:alice/tool:pull,push", "alice", alice_key);
+  fs::path seed = t.root() / "secrets" / "token-ed25519-seed";
+  ASSERT_TRUE(fs::exists(seed));
+  EXPECT_EQ(fs::file_size(seed), 32u);
+  EXPECT_EQ(fs::status(seed).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_FALSE(fs::exists(t.root() / "secrets" / "token-hmac-key"));
+  for (const auto& e : fs::directory_iterator(t.root() / "secrets"))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  t.restart();
+  c = t.client();
+  EXPECT_EQ(c.get("/token/keys").body, before);
+  EXPECT_EQ(c.send({"POST", "/v2/alice/tool/blobs/uploads/", "", {bearer}}).status, 202);
+}
+
+// Found by tests/fuzz/token_fuzz: libsodium 1.0.18 decodes any byte from 0x80 up as '_', so
+// a token with such a byte in place of a '_' of its signature verified as the original.
+TEST_F(Auth, OnlyTheIssuedSpellingOfATokenVerifies) {
+  const auto& tokens = t.registry().tokens();
+  std::string issued;
+  size_t at = std::string::npos;
+  // A signature has a '_' with probability 1/2; one of 64 tokens has one for certain enough.
+  for (int i = 0; i < 64 && at == std::string::npos; ++i) {
+    issued = tokens.issue("alice", {Access{"repository", "alice/tool", {"pull"}}});
+    auto found = issued.find('_', issued.rfind('.'));
+    if (found != std::string::npos) at = found;
+  }
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_TRUE(tokens.verify(issued));
+  for (char high : {'\x80', '\xc3', '\xff'}) {
+    std::string respelled = issued;
+    respelled[at] = high;
+    EXPECT_FALSE(tokens.verify(respelled)) << "byte " << int(static_cast<unsigned char>(high));
+  }
+}
+
+// Found with tests/fuzz/token_fuzz: a header whose "alg" is not a string made verify() throw
+// outside the handlers' catch, which ended the registry process.
+TEST_F(Auth, AHeaderWithANonStringAlgorithmIsRefused) {
+  auto c = t.client();
+  for (const char* header : {R"({"alg":1})", R"({"alg":null})", R"({"alg":["HS256"]})"}) {
+    std::string token = b64url(header) + "." + b64url("{}") + ".AA";
+    auto r =
+        c.send({"POST", "/v2/alice/tool/blobs/uploads/", "", {"Authorization: Bearer " + token}});
+    EXPECT_EQ(r.status, 401) << header;
+    EXPECT_FALSE(t.registry().tokens().verify(token)) << header;
+  }
+  EXPECT_EQ(c.get("/v2/").status, 401);  // still serving
+}
+
+// Found by tests/fuzz/registry_http_fuzz: a scope that was not UTF-8 went into the token's
+// claims, whose JSON could not be written: GET /token answered 500.
+TEST_F(Auth, ScopesThatAreNotPrintableAsciiGrantNothing) {
+  auto c = t.client();
+  auto r = c.get("/token?service=asterai-registry&scope=repository:alice%DAtool:pull");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto claims = t.registry().tokens().verify(json::parse(r.body)["token"].get<std::string>());
+  ASSERT_TRUE(claims);
+  EXPECT_TRUE(claims->access.empty());
+  HttpRequest oauth("POST", "/token",
+                    "grant_type=password&username=alice&password=" + alice_key +
+                        "&service=asterai-registry&scope=repository:a%FF:pull");
+  EXPECT_EQ(c.send(oauth).status, 200);
+  EXPECT_FALSE(parse_scope("repository:alice/tool:pull\x01"));
+  EXPECT_TRUE(parse_scope("repository:alice/tool:pull"));
 }
 
 }  // namespace

@@ -72,6 +72,23 @@ TEST(Blobs, ChunkedUploadWithStatusAndOrderCheck) {
   EXPECT_EQ(c.get(loc).status, 404);
 }
 
+// Found by tests/fuzz/registry_upload_fuzz: a chunk whose length differed from its
+// Content-Range was refused with 400 after its bytes were stored, so the client's retry stored
+// them twice and the upload ended with the wrong bytes.
+TEST(Blobs, ARefusedChunkLeavesTheSessionAsItWas) {
+  TestRegistry t;
+  auto c = t.client();
+  std::string loc = c.send({"POST", "/v2/a/b/blobs/uploads/"}).header("location");
+  EXPECT_EQ(c.send({"PATCH", loc, "abc", {"Content-Range: 0-2"}}).status, 202);
+  auto refused = c.send({"PATCH", loc, "de", {"Content-Range: 3-9"}});
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(c.get(loc).header("range"), "0-2");
+  EXPECT_EQ(c.send({"PATCH", loc, "de", {"Content-Range: 3-4"}}).status, 202);
+  std::string digest = digest_of("abcde").to_string();
+  EXPECT_EQ(c.send({"PUT", loc + "?digest=" + digest}).status, 201);
+  EXPECT_EQ(c.get("/v2/a/b/blobs/" + digest).body, "abcde");
+}
+
 TEST(Blobs, Sha512IsVerifiedToo) {
   TestRegistry t;
   auto c = t.client();

@@ -148,5 +148,14 @@ TEST(Search, RanksPublicToolsByNameToolsAndInterfaces) {
   EXPECT_EQ(page["results"].size(), 1u);
 }
 
+// Found by tests/fuzz/registry_http_fuzz: the query is echoed in the answer, and one that was
+// not UTF-8 made the JSON unwritable: a 500.
+TEST(Search, AQueryThatIsNotUtf8IsAnswered) {
+  TestRegistry t(/*auth=*/false, /*default_public=*/true);
+  auto r = t.client().get("/v1/search?q=%D9weather");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["query"], "\xEF\xBF\xBDweather");
+}
+
 }  // namespace
 }  // namespace asterai::registry::testing

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "type_builders.h"
 
 namespace asterai::runtime {
@@ -138,6 +140,24 @@ TEST(Values, ErrorsNameThePathAndTheExpectedType) {
   e = error_of(option(option(prim(TypeKind::U32))), 5);  // nested options need {"some": ...}
   e = error_of(result(box(prim(TypeKind::U32)), nullptr), {{"ok", 1}, {"err", 2}});
   e = error_of(result(box(prim(TypeKind::U32)), nullptr), {{"maybe", 1}});
+}
+
+// Found by tests/fuzz/values_fuzz: the largest f32 printed as 3.4028235e38, which is above it,
+// and that text was refused as out of range, so the value did not survive a round trip.
+TEST(Values, TheLargestF32RoundTrips) {
+  auto f32 = prim(TypeKind::F32);
+  const float max = std::numeric_limits<float>::max();
+  for (float f : {max, -max}) {
+    auto printed = round_trip(f32, static_cast<double>(f));
+    EXPECT_EQ(round_trip(f32, printed), printed);
+    auto v = json_to_val(f32, printed, "args.v");
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->raw.of.f32, f);
+  }
+  EXPECT_EQ(round_trip(f32, 3.4028235e38), 3.4028235e38);
+  // From the midpoint to 2^128 up, a double would round to an infinity.
+  EXPECT_EQ(error_of(f32, 0x1.ffffffp+127).kind, ErrorKind::bad_arguments);
+  EXPECT_EQ(error_of(f32, -3.5e38).kind, ErrorKind::bad_arguments);
 }
 
 TEST(Values, ResourcesAreUnsupportedNotCrashes) {

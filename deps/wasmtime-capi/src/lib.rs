@@ -20,9 +20,14 @@
 //! - `asterai_http_handle` + `asterai_http_response_*`: one incoming request handed to a
 //!   component's `wasi:http/incoming-handler`, the body pulled from the server as the guest
 //!   reads it and the response read by the server without blocking as the guest writes it.
+//! - `asterai_cron_parse` + `asterai_cron_next` + `asterai_cron_delete`: a cron expression in
+//!   an IANA time zone and its next run, for environment schedules (no Wasmtime involved; it
+//!   lives here because this is the one Rust library the C++ build links).
 
 pub use wasmtime_c_api::*;
 
+mod cron;
+mod cron_syntax;
 mod deadline;
 mod http_filter;
 mod incoming;

@@ -4,6 +4,7 @@
 // translate them, nothing else does.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -25,6 +26,8 @@ inline constexpr int kErrorKindCount = 0
 
 // The stable, user-visible name of a kind ("out-of-memory"); used in JSON envelopes.
 std::string_view error_kind_name(ErrorKind kind);
+// The kind of a name error_kind_name gives (an error that crossed HTTP); nullopt when unknown.
+std::optional<ErrorKind> error_kind_from_name(std::string_view name);
 // The documented exit code of the `asterai` CLI for this kind.
 int error_exit_code(ErrorKind kind);
 // One-line description of the kind, for the docs and `--help`.

@@ -15,12 +15,40 @@
 
 namespace asterai {
 
+// Errors stay on one line and print no terminal control bytes, whatever the document holds:
+// control characters in quoted keys, values or toml++'s excerpts of the input are escaped.
+inline std::string one_line(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 struct TomlReader {
   std::string source;
 
   tl::unexpected<Error> error(const toml::node& at, const std::string& message) const {
+    return at_line(at.source().begin.line, message);
+  }
+  // A toml++ syntax error, which quotes the offending input.
+  tl::unexpected<Error> parse_error(const toml::parse_error& e) const {
+    return at_line(e.source().begin.line, std::string(e.description()));
+  }
+  tl::unexpected<Error> at_line(uint32_t line, const std::string& message) const {
     return make_error(ErrorKind::invalid_input,
-                      source + ":" + std::to_string(at.source().begin.line) + ": " + message);
+                      source + ":" + std::to_string(line) + ": " + one_line(message));
   }
   // Refuses any key not in `keys`, naming the allowed ones.
   Result<void> only_keys(const toml::table& table, std::initializer_list<std::string_view> keys,

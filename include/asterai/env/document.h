@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/schedule/policy.h"
 
 namespace asterai::env {
 
@@ -64,11 +66,29 @@ struct WireSpec {
   bool operator==(const WireSpec&) const = default;
 };
 
+using schedule::MissedPolicy;
+using schedule::OverlapPolicy;
+
+// `[[schedules]]`: a member function (or, with no function, the member's wasi:cli/run) run at
+// the times of a cron expression in a time zone (include/asterai/schedule/cron.h).
+struct ScheduleSpec {
+  std::string name;      // unique in the document; the key of its persisted state
+  std::string member;    // a name in [components]
+  std::string function;  // as `env call` takes it; empty: the member's wasi:cli/run
+  nlohmann::json args = nlohmann::json::array();  // positional (array) or named (object)
+  std::string cron;                               // "0 3 * * *"
+  std::string timezone;                           // IANA name; empty: UTC
+  MissedPolicy missed = MissedPolicy::skip;
+  OverlapPolicy overlap = OverlapPolicy::skip;
+  bool operator==(const ScheduleSpec&) const = default;
+};
+
 struct Document {
   std::map<std::string, std::string> vars;
   std::vector<std::string> secrets;  // names in the local secret store; never values
   std::map<std::string, ComponentEntry> components;
   std::vector<WireSpec> wires;
+  std::vector<ScheduleSpec> schedules;
   bool operator==(const Document&) const = default;
 };
 
@@ -83,6 +103,8 @@ std::string serialize_document(const Document& doc);
 // Name rules, shared with the CLI's edit commands.
 // Component names: [a-z0-9][a-z0-9-_]{0,62}.
 bool is_valid_component_name(std::string_view name);
+// Schedule names: the same rule as component names.
+bool is_valid_schedule_name(std::string_view name);
 // Var and secret names are environment variable names: [A-Za-z_][A-Za-z0-9_]{0,127}.
 bool is_valid_var_name(std::string_view name);
 // A component reference: REGISTRY/NS/NAME with a tag or a digest, or local:sha256:…; the

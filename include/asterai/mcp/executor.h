@@ -35,13 +35,20 @@ struct ToolCall {
 struct ToolCallResult {
   runtime::CallOutcome outcome;
   bool cancelled = false;  // never started, or finished after a cancellation
+  std::string call_id;     // set by an observer that recorded the call (a cloud node)
 };
+
+// Told of every call that ran, on its worker, before its caller hears of it; the caller is
+// answered when `release` is called (from any thread). A cloud node releases once the call's
+// usage record is stored.
+using CallObserver = std::function<void(const ToolCall& call, ToolCallResult& result,
+                                        std::function<void()> release)>;
 
 class Executor {
  public:
   // `workers` 0 = std::thread::hardware_concurrency(); `max_queued` calls may wait.
   Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics, size_t workers = 0,
-           size_t max_queued = 1024);
+           size_t max_queued = 1024, CallObserver observer = {});
   // Finishes the queued and running calls, then joins the workers.
   ~Executor();
   Executor(const Executor&) = delete;
@@ -76,6 +83,7 @@ class Executor {
   std::shared_ptr<const runtime::Runtime> runtime_;
   Metrics& metrics_;
   size_t max_queued_;
+  CallObserver observer_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;

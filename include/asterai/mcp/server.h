@@ -26,6 +26,10 @@ struct ServerOptions {
   size_t max_queued = 1024;
   size_t page_size = 100;  // tools per tools/list page
   std::string version = "0.0.0";
+  CallObserver observer = {};  // see executor.h
+  // Told of every request a proxy component's route served, once its call returned (the
+  // answer has gone out by then: it streams). A cloud node writes its usage record.
+  std::function<void(const HttpSample&)> http_observer = {};
 };
 
 class Session;

@@ -81,6 +81,10 @@ struct CallOutcome {
   bool ok() const { return !error.has_value(); }
 };
 
+// Whether `args` (named object or positional array) bind to the function's parameters, as a
+// call would check them: the same bad-arguments error, without running anything.
+Result<void> check_arguments(const FunctionInfo& function, const nlohmann::json& args);
+
 class Runtime;
 struct IncomingRequest;
 class HttpResponse;

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http/request_decode.h"
 #include "http/router.h"
 
 namespace asterai::registry::http {
@@ -25,48 +26,6 @@ using net::with;
 
 constexpr size_t kDrainLimit = 1024 * 1024;
 constexpr size_t kWriteChunk = 1024 * 1024;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-void parse_target(std::string_view target, Request& req) {
-  auto q = target.find('?');
-  req.path = percent_decode(target.substr(0, q), false);
-  if (q == std::string_view::npos) return;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    auto pair = rest.substr(0, amp);
-    auto eq = pair.find('=');
-    if (!pair.empty()) {
-      req.query.emplace(
-          percent_decode(pair.substr(0, eq), true),
-          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true));
-    }
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-}
 
 class Connection {
  public:
@@ -103,7 +62,9 @@ class Connection {
       if (malformed) co_await write_simple(400, "malformed HTTP request: " + ec.message());
       co_return false;
     }
-    Request req = make_request(parser);
+    std::optional<uint64_t> content_length;
+    if (auto len = parser.content_length()) content_length = *len;
+    Request req = decode_request(parser.get(), content_length, stream_.is_tls());
     bool wants_continue = beast::iequals(parser.get()[bhttp::field::expect], "100-continue");
     if (wants_continue) {
       bool sent = co_await conn_.send_continue();
@@ -126,21 +87,6 @@ class Connection {
     if (keep) keep = co_await finish_body(parser);
     bool written = co_await write_response(req, *resp, keep);
     co_return written&& keep;
-  }
-
-  Request make_request(Parser& parser) {
-    auto& msg = parser.get();
-    Request req;
-    req.method = std::string(msg.method_string());
-    req.tls = stream_.is_tls();
-    parse_target(std::string_view(msg.target().data(), msg.target().size()), req);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[name] = std::string(field.value());
-    }
-    if (auto len = parser.content_length()) req.content_length = *len;
-    return req;
   }
 
   awaitable<Result<size_t>> read_body(Parser& parser, std::span<char> out) {

@@ -70,9 +70,13 @@ Response oci_error(unsigned status, std::string_view code, std::string_view mess
   Response r;
   r.status = status;
   nlohmann::json body = {{"errors", {{{"code", code}, {"message", message}, {"detail", nullptr}}}}};
-  r.body = body.dump();
+  r.body = json_text(body);
   r.set("Content-Type", "application/json");
   return r;
+}
+
+std::string json_text(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Response from_error(const Error& error, Subject subject) {

@@ -1,6 +1,6 @@
 // Resource handlers, one file per resource (blobs, uploads, manifests, discovery, token,
-// search, visibility). They run after routing and authorization; `name` is a validated repository
-// name.
+// token keys, search, visibility). They run after routing and authorization; `name` is a validated
+// repository name.
 #pragma once
 
 #include <string>
@@ -24,6 +24,7 @@ Response handle_tags(Context& ctx, const std::string& name);
 Response handle_referrers(Context& ctx, const std::string& name, const std::string& digest);
 Response handle_catalog(Context& ctx);
 Response handle_token(Context& ctx);
+Response handle_token_keys(Context& ctx);
 Response handle_search(Context& ctx);
 Response handle_visibility(Context& ctx, const std::string& name);
 

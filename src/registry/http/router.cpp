@@ -91,6 +91,8 @@ Response route_to_handler(Context& ctx, const Route& route) {
       return handle_search(ctx);
     case Resource::token:
       return handle_token(ctx);
+    case Resource::token_keys:
+      return handle_token_keys(ctx);
     case Resource::blob:
       return handle_blob(ctx, route.name, route.reference);
     case Resource::upload_start:
@@ -119,6 +121,7 @@ bool method_allowed(Resource r, const std::string& m) {
     case Resource::search:
     case Resource::tags:
     case Resource::referrers:
+    case Resource::token_keys:
       return read;
     case Resource::token:
       return m == "GET" || m == "POST";
@@ -144,6 +147,7 @@ Route parse_route(std::string_view path) {
   if (path == "/v2" || path == "/v2/") return {Resource::base, {}, {}};
   if (path == "/v2/_catalog") return {Resource::catalog, {}, {}};
   if (path == "/token") return {Resource::token, {}, {}};
+  if (path == "/token/keys") return {Resource::token_keys, {}, {}};
   if (path == "/v1/search") return {Resource::search, {}, {}};
   // asterai's own API: /v1/repositories/<name>/visibility (docs/registry.md).
   if (path.substr(0, 17) == "/v1/repositories/") {
@@ -176,15 +180,18 @@ Response dispatch(Registry& registry, const Request& req) {
   if (!method_allowed(route.resource, req.method))
     return oci_error(405, "UNSUPPORTED", "method not allowed");
   // By resource, not by name: "/v2//manifests/x" has an empty name that must not skip auth.
+  bool anonymous = route.resource == Resource::token || route.resource == Resource::token_keys;
   bool repo_scoped = route.resource != Resource::base && route.resource != Resource::catalog &&
-                     route.resource != Resource::token && route.resource != Resource::search &&
+                     !anonymous && route.resource != Resource::search &&
                      route.resource != Resource::unknown;
   if (repo_scoped && !is_valid_repository_name(route.name)) {
     return oci_error(400, "NAME_INVALID", "invalid repository name");
   }
   Caller caller;
   bool auth = registry.config().auth;
-  if (auth && route.resource != Resource::token && route.resource != Resource::unknown) {
+  // The token endpoints are where a caller gets credentials: a bad bearer header on them is
+  // ignored, never a challenge.
+  if (auth && !anonymous && route.resource != Resource::unknown) {
     auto who = identify(registry, req);
     if (!who) return challenge(registry, req, "", true);
     caller = std::move(*who);

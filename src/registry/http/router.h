@@ -11,6 +11,7 @@ enum class Resource {
   base,
   catalog,
   token,
+  token_keys,  // GET /token/keys: the public key set, anonymous
   search,
   blob,
   upload_start,

@@ -43,7 +43,7 @@ Response handle_search(Context& ctx) {
   nlohmann::json body = {
       {"query", q}, {"page", page}, {"per_page", *n}, {"total", result->total}, {"results", hits}};
   Response r;
-  r.body = body.dump();
+  r.body = json_text(body);  // the query is echoed as sent
   r.set("Content-Type", "application/json");
   return r;
 }

@@ -132,7 +132,7 @@ Response handle_token(Context& ctx) {
                          {"issued_at", rfc3339(ctx.registry.clock().now_unix())}};
   if (oauth) body["scope"] = nlohmann::json(scopes);
   Response r;
-  r.body = body.dump();
+  r.body = json_text(body);  // the OAuth answer echoes the scopes as sent
   r.set("Content-Type", "application/json").set("Cache-Control", "no-store");
   return r;
 }

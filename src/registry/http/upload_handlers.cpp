@@ -64,6 +64,10 @@ std::optional<Response> append_body(Context& ctx, const std::string& name, const
     if (!parsed) return oci_error(416, "BLOB_UPLOAD_INVALID", "malformed Content-Range");
     start = parsed->start;
     declared = parsed->length;
+    // Refused before anything is stored: a refused chunk must leave the session as it was, or
+    // the client's retry would store its bytes twice.
+    if (ctx.request.content_length && *ctx.request.content_length != *declared)
+      return oci_error(400, "BLOB_UPLOAD_INVALID", "chunk length differs from its Content-Range");
   }
   auto before = store.upload_offset(name, id);
   if (!before) return from_error(before.error(), Subject::upload);

@@ -28,7 +28,8 @@ Result<Storage> open_embedded_storage(const StorageOptions& options) {
 }
 
 Result<std::vector<unsigned char>> token_signing_key(const std::string& root) {
-  return load_or_create_secret(root + "/secrets/token-hmac-key", 32);
+  // A new name: the HS256 key of older versions (secrets/token-hmac-key) is left unused.
+  return load_or_create_secret(root + "/secrets/token-ed25519-seed", 32);
 }
 
 }  // namespace asterai::registry

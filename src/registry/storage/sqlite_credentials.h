@@ -1,8 +1,8 @@
 // The embedded CredentialStore on SQLite (same database as the metadata).
 #pragma once
 
+#include "asterai/common/sqlite.h"
 #include "asterai/registry/auth/credentials.h"
-#include "storage/sqlite.h"
 
 namespace asterai::registry {
 

@@ -1,8 +1,8 @@
 // The embedded MetadataStore on SQLite. Schema in kSchema (sqlite_metadata.cpp).
 #pragma once
 
+#include "asterai/common/sqlite.h"
 #include "asterai/registry/storage/metadata.h"
-#include "storage/sqlite.h"
 
 namespace asterai::registry {
 

@@ -1,53 +1,49 @@
-// Short-lived bearer tokens (JWT, HS256) scoped to repository actions, as in the Docker
-// token flow. Only HS256 with our key verifies: `alg: none`, other algorithms, tampered
-// signatures, expired or not-yet-valid tokens and tokens for another service are rejected.
+// Issues short-lived bearer tokens (JWT, EdDSA over Ed25519) scoped to repository actions,
+// as in the Docker token flow. Verification needs only the public key (token_verifier.h):
+// the published key set lets other programs, e.g. cloud nodes, check tokens on their own.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <optional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/registry/auth/token_claims.h"
+#include "asterai/registry/auth/token_verifier.h"
 #include "asterai/registry/clock.h"
 
 namespace asterai::registry {
 
-struct Access {
-  std::string type;  // "repository" or "registry"
-  std::string name;  // repository name, or "catalog"
-  std::vector<std::string> actions;
-
-  bool allows(std::string_view action) const;
-};
-
-struct TokenClaims {
-  std::string subject;  // user name; empty for anonymous
-  std::vector<Access> access;
-  int64_t issued_at = 0;
-  int64_t expires_at = 0;
-
-  bool allows(std::string_view type, std::string_view name, std::string_view action) const;
-};
-
-// "repository:alice/tool:pull,push" → Access; nullopt when malformed.
-std::optional<Access> parse_scope(std::string_view scope);
-
 class TokenService {
  public:
-  TokenService(std::vector<unsigned char> key, std::string service, const Clock& clock,
+  // `seed`: the 32-byte Ed25519 seed the key pair is derived from (the registry keeps it in
+  // secrets/token-ed25519-seed). Any other length is hashed to 32 bytes first, so the
+  // constructor cannot fail. `clock` must outlive the service.
+  TokenService(std::vector<unsigned char> seed, std::string service, const Clock& clock,
                int64_t ttl_seconds);
+  ~TokenService();
+  TokenService(const TokenService&) = delete;
+  TokenService& operator=(const TokenService&) = delete;
+
   std::string issue(const std::string& subject, const std::vector<Access>& access) const;
-  Result<TokenClaims> verify(std::string_view token) const;  // unauthorized on any failure
-  const std::string& service() const { return service_; }
+  Result<TokenClaims> verify(std::string_view token) const { return verifier_.verify(token); }
+  const std::string& service() const { return verifier_.service(); }
   int64_t ttl_seconds() const { return ttl_; }
 
- private:
-  std::string sign(std::string_view signing_input) const;
+  const std::string& key_id() const { return key_id_; }
+  const TokenVerifier& verifier() const { return verifier_; }
+  // The public key set, as GET /token/keys serves it (see TokenVerifier::jwks).
+  nlohmann::json jwks() const;
 
-  std::vector<unsigned char> key_;
-  std::string service_;
+ private:
+  // Declared in this order: the constructor derives each from the one before.
+  std::array<unsigned char, 64> secret_key_{};  // libsodium's seed + public key; wiped
+  Ed25519PublicKey public_key_;
+  std::string key_id_;
+  TokenVerifier verifier_;
   const Clock& clock_;
   int64_t ttl_;
 };

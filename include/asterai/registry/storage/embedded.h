@@ -1,6 +1,6 @@
 // Opens the embedded default storage: filesystem blobs + SQLite metadata under one root.
 //   <root>/registry.db       metadata and credentials (SQLite, WAL)
-//   <root>/secrets/          token signing key and API-key hash pepper (0600)
+//   <root>/secrets/          token signing key (Ed25519 seed) and API-key hash pepper (0600)
 //   <root>/blobs/, uploads/, tmp/   see filesystem_driver.cpp
 #pragma once
 
@@ -26,7 +26,7 @@ struct Storage {
 
 Result<Storage> open_embedded_storage(const StorageOptions& options);
 
-// The token signing key of a registry root (created on first use).
+// The 32-byte Ed25519 seed of a registry root's token signing key (created on first use).
 Result<std::vector<unsigned char>> token_signing_key(const std::string& root);
 
 }  // namespace asterai::registry

@@ -138,9 +138,10 @@ bool exports_asterai_sandbox_probe_probe_read_file_fd(uint32_t dir_fd, string_t*
   return ok;
 }
 
-bool exports_asterai_sandbox_probe_probe_write_file(string_t* path, string_t* data, string_t* err) {
+// Writes `data` to the file opened with `flags` (creating it).
+static bool write_with(int flags, string_t* path, string_t* data, string_t* err) {
   char* p = take_cstr(path);
-  int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = open(p, flags, 0644);
   free(p);
   if (fd < 0) {
     sandbox_probe_string_free(data);
@@ -164,6 +165,15 @@ bool exports_asterai_sandbox_probe_probe_write_file(string_t* path, string_t* da
     ok = false;
   }
   return ok;
+}
+
+bool exports_asterai_sandbox_probe_probe_write_file(string_t* path, string_t* data, string_t* err) {
+  return write_with(O_WRONLY | O_CREAT | O_TRUNC, path, data, err);
+}
+
+bool exports_asterai_sandbox_probe_probe_append_file(string_t* path, string_t* data,
+                                                     string_t* err) {
+  return write_with(O_WRONLY | O_CREAT | O_APPEND, path, data, err);
 }
 
 static int compare_strings(const void* a, const void* b) {

@@ -1,21 +1,22 @@
-// Component arguments that are files or registry references: `asterai call REF add 1 2`
-// runs a component straight from a registry, pulled on demand into the local store.
+// Component arguments that are files or registry references: a component runs straight
+// from a registry, pulled on demand into the local store.
 #pragma once
 
 #include <filesystem>
 #include <string_view>
 
 #include "asterai/common/error.h"
+#include "asterai/oci/progress.h"
 
-namespace asterai::cli {
+namespace asterai::host {
 
 struct ResolveOptions {
   // Use the local store only; a reference not there is a not-found error.
   bool offline = false;
-  // --plain-http for the registry (loopback registries use it anyway).
+  // Plain HTTP for the registry (loopback registries use it anyway).
   bool plain_http = false;
-  // Show a progress bar while pulling (only drawn on a terminal).
-  bool progress = true;
+  // Told about a pull's progress; may be null.
+  oci::Progress* progress = nullptr;
 };
 
 // An existing file is returned as it is. Otherwise, text shaped like a reference
@@ -26,4 +27,4 @@ struct ResolveOptions {
 Result<std::filesystem::path> resolve_component(std::string_view path_or_ref,
                                                 const ResolveOptions& options = {});
 
-}  // namespace asterai::cli
+}  // namespace asterai::host

@@ -1,11 +1,9 @@
-#include "resolve.h"
+#include "asterai/host/resolve.h"
 
-#include <cstdio>
-
+#include "asterai/host/registry_access.h"
 #include "asterai/oci/pull.h"
-#include "oci_common.h"
 
-namespace asterai::cli {
+namespace asterai::host {
 namespace fs = std::filesystem;
 
 Result<fs::path> resolve_component(std::string_view path_or_ref, const ResolveOptions& options) {
@@ -25,14 +23,11 @@ Result<fs::path> resolve_component(std::string_view path_or_ref, const ResolveOp
   if (local) return local->wasm_path;
   if (local.error().kind != ErrorKind::not_found || options.offline)
     return tl::unexpected(local.error());
-  RegistryFlags flags;
-  flags.plain_http = options.plain_http;
-  auto client = ASTERAI_TRY(make_client(ref->registry, flags));
-  auto progress = options.progress ? make_progress(false) : nullptr;
+  auto client = ASTERAI_TRY(make_client(ref->registry, options.plain_http));
   oci::PullOptions pull_options;
-  pull_options.progress = progress.get();
+  pull_options.progress = options.progress;
   auto pulled = ASTERAI_TRY(oci::pull(client, store, *ref, pull_options));
   return pulled.wasm_path;
 }
 
-}  // namespace asterai::cli
+}  // namespace asterai::host

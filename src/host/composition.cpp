@@ -1,11 +1,12 @@
-#include "env_composition.h"
+#include "asterai/host/composition.h"
 
 #include "asterai/common/units.h"
 #include "asterai/env/secret_store.h"
+#include "asterai/host/resolve.h"
+#include "asterai/host/tenant_rules.h"
 #include "asterai/runtime/policy.h"
-#include "resolve.h"
 
-namespace asterai::cli {
+namespace asterai::host {
 namespace fs = std::filesystem;
 namespace {
 
@@ -45,23 +46,24 @@ Result<runtime::Policy> member_policy(const std::string& name, const env::Compon
 
 }  // namespace
 
-Result<LoadedComposition> load_composition(const std::string& env_arg,
-                                           const EnvRegistryFlags& flags, bool offline,
-                                           const EngineFlags& engine, bool progress) {
+Result<LoadedComposition> load_composition(const std::string& env_arg, const LoadOptions& options) {
   LoadedComposition out;
-  out.env = ASTERAI_TRY(load_env(env_arg, flags, offline));
+  out.env = ASTERAI_TRY(load_env(env_arg, options.registry, options.offline));
   const auto& doc = out.env.doc;
   if (doc.components.empty())
     return make_error(ErrorKind::not_found,
                       out.env.label + " has no components (add one with `asterai env add`)");
-  bool fuel = false;
-  for (const auto& [_, c] : doc.components) fuel = fuel || c.policy.fuel.has_value();
-  auto rt = ASTERAI_TRY(runtime::Runtime::create(engine.to_options(fuel)));
+  if (options.tenant)
+    ASTERAI_TRY(check_tenant_rules(doc, ASTERAI_TRY(options.registry.registry_host())));
+  runtime::EngineOptions engine = options.engine;
+  for (const auto& [_, c] : doc.components) engine.fuel = engine.fuel || c.policy.fuel.has_value();
+  auto rt = ASTERAI_TRY(runtime::Runtime::create(engine));
   std::optional<env::SecretStore> secrets;
   std::vector<runtime::Member> members;
   for (const auto& [name, c] : doc.components) {
-    auto file = ASTERAI_TRY(resolve_component(
-        c.ref, {.offline = offline, .plain_http = flags.oci.plain_http, .progress = progress}));
+    auto file = ASTERAI_TRY(resolve_component(c.ref, {.offline = options.offline,
+                                                      .plain_http = options.registry.plain_http,
+                                                      .progress = options.progress}));
     auto component = rt->load_file(file);
     if (!component)
       return make_error(component.error().kind,
@@ -78,4 +80,10 @@ Result<LoadedComposition> load_composition(const std::string& env_arg,
   return out;
 }
 
-}  // namespace asterai::cli
+const runtime::FunctionInfo* command_function(const runtime::Component& component) {
+  for (const auto& f : component.functions())
+    if (f.interface.starts_with("wasi:cli/run@") && f.name == "run") return &f;
+  return nullptr;
+}
+
+}  // namespace asterai::host

@@ -1,5 +1,6 @@
 // Thin RAII layer over the SQLite C API: one connection guarded by a mutex (SQLite
-// serialises writers anyway, and the registry's queries are point lookups).
+// serialises writers anyway, and its users' queries are point lookups). Used by the
+// registry's metadata and by the schedules' state.
 #pragma once
 
 #include <sqlite3.h>
@@ -13,7 +14,7 @@
 
 #include "asterai/common/error.h"
 
-namespace asterai::registry::sqlite {
+namespace asterai::sqlite {
 
 class Statement {
  public:
@@ -26,11 +27,15 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
   Statement& bind_blob(int index, const std::vector<unsigned char>& bytes);
+  Statement& bind_null(int index);
   // Advances; true while a row is available. Errors end up in error().
   bool step();
   Result<void> run();  // steps to completion
+  // Makes the statement ready to run again with new bindings (one statement, many rows).
+  Statement& reset();
   std::string text(int column) const;
   int64_t integer(int column) const;
+  bool is_null(int column) const;
   std::vector<unsigned char> blob(int column) const;
   const std::string& error() const { return error_; }
 
@@ -72,4 +77,4 @@ class Transaction {
 // Maps a statement failure to an Error (constraint violations become conflict).
 tl::unexpected<Error> error_from(const Statement& st, std::string_view what);
 
-}  // namespace asterai::registry::sqlite
+}  // namespace asterai::sqlite

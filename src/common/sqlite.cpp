@@ -1,6 +1,6 @@
-#include "storage/sqlite.h"
+#include "asterai/common/sqlite.h"
 
-namespace asterai::registry::sqlite {
+namespace asterai::sqlite {
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
@@ -31,6 +31,11 @@ Statement& Statement::bind_blob(int index, const std::vector<unsigned char>& byt
   return *this;
 }
 
+Statement& Statement::bind_null(int index) {
+  if (stmt_) sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
 bool Statement::step() {
   if (!stmt_) return false;
   int rc = sqlite3_step(stmt_);
@@ -46,6 +51,15 @@ Result<void> Statement::run() {
   return {};
 }
 
+Statement& Statement::reset() {
+  if (stmt_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  error_.clear();
+  return *this;
+}
+
 std::string Statement::text(int column) const {
   auto p = sqlite3_column_text(stmt_, column);
   return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, column))
@@ -54,6 +68,10 @@ std::string Statement::text(int column) const {
 
 int64_t Statement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 std::vector<unsigned char> Statement::blob(int column) const {
@@ -114,4 +132,4 @@ Result<void> Transaction::commit() {
   return {};
 }
 
-}  // namespace asterai::registry::sqlite
+}  // namespace asterai::sqlite

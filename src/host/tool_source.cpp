@@ -1,18 +1,17 @@
-#include "env_source.h"
+#include "asterai/host/tool_source.h"
 
 #include "asterai/common/files.h"
 #include "asterai/common/http_route.h"
 #include "asterai/common/units.h"
 #include "asterai/mcp/wit_docs.h"
-#include "env_composition.h"
 
-namespace asterai::cli {
+namespace asterai::host {
 
-mcp::ToolSource env_tool_source(std::string env_arg, EnvRegistryFlags flags, bool offline,
-                                EngineFlags engine, mcp::WitDocs wit_docs) {
+mcp::ToolSource env_tool_source(std::string env_arg, LoadOptions options, mcp::WitDocs wit_docs,
+                                OnLoad on_load) {
+  options.progress = nullptr;  // on stdio, the terminal belongs to the MCP client's log
   return [=]() -> Result<std::vector<mcp::ServedComponent>> {
-    // No progress bars: on stdio, the terminal belongs to the MCP client's log.
-    auto loaded = ASTERAI_TRY(load_composition(env_arg, flags, offline, engine, false));
+    auto loaded = ASTERAI_TRY(load_composition(env_arg, options));
     std::vector<mcp::ServedComponent> out;
     for (const auto& m : loaded.composition->members()) {
       auto bytes = ASTERAI_TRY(read_file(loaded.files.at(m.name)));
@@ -43,8 +42,9 @@ mcp::ToolSource env_tool_source(std::string env_arg, EnvRegistryFlags flags, boo
       }
       out.push_back(std::move(served));
     }
+    if (on_load) ASTERAI_TRY(on_load(loaded));
     return out;
   };
 }
 
-}  // namespace asterai::cli
+}  // namespace asterai::host

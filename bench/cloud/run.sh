@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# One cloud node against `asterai serve` of the same environment, with wrk (Debian's) on
+# loopback:
+#   bench/cloud/run.sh BUILD_DIR [--write-docs]
+# A registry with one user; an environment of the C kitchen-sink component (5 s timeout,
+# 64 MiB) pushed as bench/tools@1.0.0; then
+# - `asterai serve --environment` of that version: POST /v1/call of `add`;
+# - `asterai cloud node` (SQLite store, usage records through the spool, plan ceilings, Basic
+#   credentials on every request): POST /bench/tools/v1/call of `add`;
+# - the same node on a PostgreSQL store (a server started for these rows);
+# each at 4 and 64 keep-alive connections, BENCH_CLOUD_SECONDS (5) per row with 2 threads.
+# Also: the cold deploy (pull + compile + link + store) and first call of a never-seen
+# version, the first call on a fresh node with the compile cache warm, and the store's
+# usage-record rate (cloud-store-bench) on SQLite and on a PostgreSQL server started for the
+# run (tests/support/postgres.py); and fairness: a second tenant's `add` at 4 connections,
+# alone and while the first tenant floods `sum` of a 20,000-number list at 64 connections.
+# With --write-docs the table replaces the "## Cloud" section of docs/benchmarks.md.
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+bench_args "bench/cloud/run.sh BUILD_DIR [--write-docs]" "$@"
+asterai="$build/src/asterai"
+component="$build/components/kitchen-sink-c.wasm"
+store_bench="$build/bench/cloud-store-bench"
+require_built "$asterai" "$component" "$store_bench"
+seconds="${BENCH_CLOUD_SECONDS:-5}"
+wrk_bench_setup cloud
+rows="$work/rows.jsonl"
+export ASTERAI_HOME="$work/home" ASTERAI_CACHE_DIR="$work/cache"
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# started NAME OUTFILE: the URL a server printed once listening.
+started() {
+  for _ in $(seq 1 600); do grep -q listening "$2" 2>/dev/null && break; sleep 0.1; done
+  sed -n 's|.*listening on \(http://[^ ]*\).*|\1|p' "$2" | head -1
+}
+ms_since() { python3 -c "import time,sys; print(round((time.time()-float(sys.argv[1]))*1000))" "$1"; }
+
+"$asterai" registry --root "$work/registry" serve --listen 127.0.0.1:0 >"$work/reg.out" 2>&1 &
+pids+=($!)
+reg=$(started registry "$work/reg.out"); reg=${reg#http://}
+# The node pulls with this login: an admin reads every tenant's private environments.
+"$asterai" registry --root "$work/registry" user create bench --admin >/dev/null
+key=$("$asterai" registry --root "$work/registry" key issue bench --label bench 2>/dev/null)
+echo "$key" | "$asterai" login "$reg" -u bench --password-stdin >/dev/null
+export ASTERAI_REGISTRY="$reg"
+"$asterai" env init bench/tools >/dev/null
+"$asterai" env add bench/tools ks "$component" >/dev/null
+"$asterai" env limit bench/tools ks --timeout 5s --max-memory 64MiB >/dev/null
+"$asterai" env push bench/tools --version 1.0.0 >/dev/null
+tool=ks_add
+auth="Authorization: Basic $(printf '%s' "bench:$key" | base64 -w0)"
+cat >"$work/call.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"tool":"$tool","arguments":{"a":1,"b":2}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "${auth#Authorization: }"
+LUA
+
+# --- asterai serve --environment ------------------------------------------------------------
+"$asterai" serve --listen 127.0.0.1:0 --environment bench/tools@1.0.0 >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!; pids+=($pid)
+serve=$(started serve "$work/serve.out")
+[ -n "$serve" ] || { echo "serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
+curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$serve/v1/call"
+for c in 4 64; do run "serve --environment" "POST /v1/call (add)" "$c" "$serve/v1/call" -s "$work/call.lua"; done
+stop "$pid"
+
+# --- asterai cloud node ---------------------------------------------------------------------
+node_start() {
+  "$asterai" cloud node --listen 127.0.0.1:0 --registry "$reg" --store "sqlite:$work/store.db" \
+    --max-memory 256MiB --no-access-log >"$work/node.out" 2>"$work/node.err" &
+  node_pid=$!; pids+=($node_pid)
+  node=$(started node "$work/node.out")
+  [ -n "$node" ] || { echo "node did not start: $(cat "$work/node.err")" >&2; exit 1; }
+}
+call_node() {
+  curl -sf -o /dev/null -H "$auth" -H 'Content-Type: application/json' \
+    -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$node/bench/tools/v1/call"
+}
+rm -rf "$ASTERAI_CACHE_DIR"  # a never-seen version: nothing compiled yet
+node_start
+t0=$(date +%s.%N)
+"$asterai" deploy bench/tools@1.0.0 --cloud "$node" >/dev/null
+cold_deploy=$(ms_since "$t0")
+t0=$(date +%s.%N); call_node; first_call=$(ms_since "$t0")
+for c in 4 64; do run "cloud node" "POST /bench/tools/v1/call (add)" "$c" "$node/bench/tools/v1/call" -s "$work/call.lua"; done
+records=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage").fetchone()[0])' "$work/store.db")
+batches=$(curl -s "$node/metrics" | awk '/^asterai_cloud_usage_batches_total/{print $2}')
+stop "$node_pid"
+node_start  # a new node: the deployment is in the store, its compiled code in the cache
+t0=$(date +%s.%N); call_node; warm_first=$(ms_since "$t0")
+
+# --- fairness: another tenant beside a flood --------------------------------------------------
+# "other" pushes and deploys the same environment from a home of its own (one login each).
+"$asterai" registry --root "$work/registry" user create other >/dev/null
+okey=$("$asterai" registry --root "$work/registry" key issue other --label bench 2>/dev/null)
+(
+  export ASTERAI_HOME="$work/home-other"
+  echo "$okey" | "$asterai" login "$reg" -u other --password-stdin >/dev/null
+  "$asterai" env init other/tools >/dev/null
+  "$asterai" env add other/tools ks "$component" >/dev/null
+  "$asterai" env limit other/tools ks --timeout 5s --max-memory 64MiB >/dev/null
+  "$asterai" env push other/tools --version 1.0.0 >/dev/null
+  "$asterai" deploy other/tools@1.0.0 --cloud "$node" >/dev/null
+)
+sed "s|${auth#Authorization: Basic }|$(printf '%s' "other:$okey" | base64 -w0)|" "$work/call.lua" >"$work/other.lua"
+python3 - "$work/flood.lua" "${auth#Authorization: }" <<'PY'
+import json, sys
+body = json.dumps({"tool": "ks_values_sum", "arguments": [list(range(20000))]})
+with open(sys.argv[1], "w") as f:
+    f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
+            f'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "{sys.argv[2]}"\n')
+PY
+curl -sf -o /dev/null -H "Authorization: Basic $(printf '%s' "other:$okey" | base64 -w0)" \
+  -H 'Content-Type: application/json' -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$node/other/tools/v1/call"
+run "fairness" "other tenant alone" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
+wrk -t1 -c64 -d"$((seconds + 2))s" -s "$work/flood.lua" "$node/bench/tools/v1/call" >"$work/flood.txt" 2>&1 &
+flood=$!
+sleep 1
+run "fairness" "other tenant beside a flood" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
+wait "$flood" || true
+flood_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/flood.txt")
+flood_non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/flood.txt")
+stop "$node_pid"
+
+# --- a node on PostgreSQL (Debian's server on loopback, fsync on), started for these rows ------
+python3 "$here/tests/support/postgres.py" bash -c \
+  'echo "$ASTERAI_TEST_POSTGRES" >"$0/pg.url"; until [ -e "$0/pg.stop" ]; do sleep 0.2; done' \
+  "$work" >/dev/null 2>&1 &
+pg_wrapper=$!
+for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
+pg_url=$(cat "$work/pg.url")
+"$asterai" cloud node --listen 127.0.0.1:0 --registry "$reg" --store "$pg_url" \
+  --max-memory 256MiB --no-access-log >"$work/node.out" 2>"$work/node.err" &
+node_pid=$!; pids+=($node_pid)
+node=$(started node "$work/node.out")
+[ -n "$node" ] || { echo "node on PostgreSQL did not start: $(cat "$work/node.err")" >&2; exit 1; }
+"$asterai" deploy bench/tools@1.0.0 --cloud "$node" >/dev/null
+call_node
+for c in 4 64; do run "cloud node, PostgreSQL" "POST /bench/tools/v1/call (add)" "$c" "$node/bench/tools/v1/call" -s "$work/call.lua"; done
+pg_batches=$(curl -s "$node/metrics" | awk '/^asterai_cloud_usage_batches_total/{print $2}')
+stop "$node_pid"
+touch "$work/pg.stop"
+wait "$pg_wrapper" || true
+
+"$store_bench" "$work/store-bench.db" >"$work/store.json"
+# The same on PostgreSQL (Debian's server, fsync on), started for this run only.
+python3 "$here/tests/support/postgres.py" bash -c '"$0" "$ASTERAI_TEST_POSTGRES"' "$store_bench" \
+  >"$work/store-pg.json"
+
+python3 - "$rows" "$work" "$work/out.md" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
+  "$(date +%F)" "$seconds" "$cold_deploy" "$first_call" "$warm_first" "$records" "$batches" \
+  "${flood_rps:-0}" "${flood_non2xx:-0}" "${pg_batches:-0}" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+work, out, cores, load, day, seconds, cold, first, warm, records, batches, flood, flood_non2xx, pg_batches = sys.argv[2:]
+store = json.load(open(f"{work}/store.json"))
+pg = json.load(open(f"{work}/store-pg.json"))
+fair = {r["name"]: r for r in rows if r["build"] == "fairness"}
+rows = [r for r in rows if r["build"] != "fairness"]
+peer = {r["connections"]: r["rps"] for r in rows if r["build"] == "serve --environment"}
+def f(v):
+    return "–" if v is None else f"{v:.2f} ms"
+with open(out, "w") as md:
+    md.write("## Cloud\n\n")
+    md.write(f"`bench/cloud/run.sh BUILD_DIR --write-docs` on {day}: wrk (Debian, 2 threads, {seconds} s per\n"
+             f"row, keep-alive) calling the C kitchen-sink `add` of one environment (5 s timeout, 64 MiB),\n"
+             f"through `asterai serve --environment` and through one `asterai cloud node` (a usage record\n"
+             f"spooled before each answer and stored in batches; plan ceilings; Basic credentials on every\n"
+             f"request) on the SQLite store, then on PostgreSQL (Debian's server on loopback, fsync on),\n"
+             f"one after the other on loopback. The machine has {cores} cores and wrk shares them with the\n"
+             f"server; load average {load} at the end.\n\n")
+    md.write("| server | connections | calls/s | vs serve | p50 | p90 | p99 | socket errors | non-2xx |\n"
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    for r in rows:
+        ratio = r["rps"] / peer[r["connections"]] if peer.get(r["connections"]) else None
+        md.write(f"| {r['build']} | {r['connections']} | {r['rps']:,.0f} | "
+                 f"{'–' if ratio is None else f'{ratio:.2f}x'} | {f(r['p50'])} | {f(r['p90'])} | "
+                 f"{f(r['p99'])} | {r['errors']} | {r['non2xx']} |\n")
+    md.write(f"\nThe node on SQLite stored {int(records):,} usage records in {int(batches or 0):,} transactions during its runs;\n"
+             f"the node on PostgreSQL used {int(pg_batches or 0):,} transactions.\n")
+    md.write(f"Cold deploy of a never-seen version (pull, compile, link, check, store): {cold} ms; its first\n"
+             f"call: {first} ms. First call on a new node (deployment in the store, compiled code in the\n"
+             f"cache): {warm} ms (load + link + call).\n\n")
+    md.write("The store alone (`cloud-store-bench`, SQLite in WAL mode, synchronous=NORMAL): "
+             f"{store['batched_records_per_s']:,.0f} records/s in batches of {store['batch']}, "
+             f"{store['single_records_per_s']:,.0f} records/s one transaction each. A node writes one\n"
+             "batch every 50 ms (what its spool gathered), so the store's headroom over the node's\n"
+             "call rate is the batched rate over the calls/s above.\n")
+    md.write("The same on PostgreSQL (Debian's server on loopback, fsync on, started for the run): "
+             f"{pg['batched_records_per_s']:,.0f} records/s in batches of {pg['batch']}, "
+             f"{pg['single_records_per_s']:,.0f} records/s one transaction each.\n\n")
+    alone, beside = fair["other tenant alone"], fair["other tenant beside a flood"]
+    md.write("Fairness: tenant `other` calls `add` at 4 connections, alone and while tenant `bench` floods\n"
+             f"`sum` of a 20,000-number list at 64 connections (flood: {float(flood):,.0f} calls/s, "
+             f"{int(flood_non2xx or 0):,} answers not 2xx).\n\n"
+             "| other tenant | calls/s | p50 | p90 | p99 | p99 vs alone |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+    for name, r in (("alone", alone), ("beside the flood", beside)):
+        ratio = r["p99"] / alone["p99"] if r["p99"] and alone["p99"] else None
+        md.write(f"| {name} | {r['rps']:,.0f} | {f(r['p50'])} | {f(r['p90'])} | {f(r['p99'])} | "
+                 f"{'–' if ratio is None else f'{ratio:.2f}x'} |\n")
+PY
+cat "$work/out.md"
+if [ "$write_docs" = "--write-docs" ]; then
+  python3 "$here/bench/write_section.py" "$here/docs/benchmarks.md" "Cloud" "$work/out.md"
+fi

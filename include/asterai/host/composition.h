@@ -1,0 +1,44 @@
+// An environment's components linked into one runtime::Composition, each member with its own
+// grants and limits (vars and granted secrets arrive as environment variables at
+// instantiation). Under `asterai env call | run`, `asterai serve --environment` and the
+// schedules.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "asterai/common/error.h"
+#include "asterai/host/environment.h"
+#include "asterai/oci/progress.h"
+#include "asterai/runtime/composition.h"
+
+namespace asterai::host {
+
+struct LoadedComposition {
+  LoadedEnv env;
+  std::shared_ptr<const runtime::Composition> composition;
+  // Member name -> its component file.
+  std::map<std::string, std::filesystem::path> files;
+};
+
+struct LoadOptions {
+  RegistryOptions registry;
+  bool offline = false;  // never pull
+  // The engine; fuel is turned on when a member has a fuel limit.
+  runtime::EngineOptions engine;
+  oci::Progress* progress = nullptr;  // told about pulls; may be null
+  // A tenant's environment on a host it does not own (a cloud node): check_tenant_rules
+  // (tenant_rules.h) before any component is read.
+  bool tenant = false;
+};
+
+// Loads ENV (as load_env), resolves every component (pulling unless `offline`), and links
+// them.
+Result<LoadedComposition> load_composition(const std::string& env_arg, const LoadOptions& options);
+
+// A command component's wasi:cli/run (`run: func() -> result`); null when it is none.
+const runtime::FunctionInfo* command_function(const runtime::Component& component);
+
+}  // namespace asterai::host

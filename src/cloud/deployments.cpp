@@ -1,0 +1,139 @@
+#include "asterai/cloud/deployments.h"
+
+#include <vector>
+
+#include "asterai/host/tool_source.h"
+
+namespace asterai::cloud {
+namespace {
+
+constexpr size_t kMaxNegative = 10000;
+
+}  // namespace
+
+LiveDeployment::~LiveDeployment() {
+  if (mcp) mcp->close_streams();
+}
+
+Deployments::Deployments(std::shared_ptr<Store> store, DeploymentsOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {}
+
+Result<std::shared_ptr<LiveDeployment>> Deployments::load(const Deployment& d) {
+  auto live = std::make_shared<LiveDeployment>();
+  live->deployment = d;
+  live->options = options_.http;
+  mcp::ServerOptions server;
+  server.workers = options_.workers;
+  server.max_queued = options_.max_queued;
+  if (options_.observer) server.observer = options_.observer(d);
+  if (options_.http_observer) server.http_observer = options_.http_observer(d);
+  auto source = host::env_tool_source(d.reference, options_.load, {});
+  live->server = ASTERAI_TRY(mcp::Server::create(options_.runtime, std::move(source), server));
+  live->mcp = std::make_unique<mcp::StreamableHttp>(*live->server);
+  live->routes =
+      std::make_unique<httpapi::Routes>(httpapi::Routes{*live->server, *live->mcp, live->options});
+  return live;
+}
+
+Result<std::shared_ptr<LiveDeployment>> Deployments::get(const std::string& tenant,
+                                                         const std::string& environment) {
+  std::string key = tenant + "/" + environment;
+  auto now = std::chrono::steady_clock::now();
+  auto [cached, fresh] = lookup(key, now);
+  if (fresh) return cached;
+  auto not_deployed = [&] { return make_error(ErrorKind::not_found, key + " is not deployed"); };
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = negative_.find(key); it != negative_.end() && now - it->second < options_.recheck)
+      return not_deployed();
+  }
+  auto active = ASTERAI_TRY(store_->active(tenant, environment));
+  if (!active) {
+    forget(tenant, environment);
+    std::lock_guard lock(mutex_);
+    if (negative_.size() >= kMaxNegative) negative_.clear();
+    negative_[key] = now;
+    return not_deployed();
+  }
+  if (cached && cached->deployment.id == active->id) {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(key); it != entries_.end()) it->second.checked = now;
+    return cached;
+  }
+  std::lock_guard loading(load_mutex_);
+  {
+    // Another request may have loaded it while this one waited.
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(key);
+        it != entries_.end() && it->second.live->deployment.id == active->id)
+      return it->second.live;
+  }
+  auto live = ASTERAI_TRY(load(*active));
+  keep(key, live);
+  return live;
+}
+
+std::shared_ptr<LiveDeployment> Deployments::cached(const std::string& tenant,
+                                                    const std::string& environment) {
+  auto [live, fresh] = lookup(tenant + "/" + environment, std::chrono::steady_clock::now());
+  return fresh ? live : nullptr;
+}
+
+std::pair<std::shared_ptr<LiveDeployment>, bool> Deployments::lookup(
+    const std::string& key, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return {nullptr, false};
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  return {it->second.live, now - it->second.checked < options_.recheck};
+}
+
+void Deployments::keep(const std::string& key, std::shared_ptr<LiveDeployment> live) {
+  std::vector<std::shared_ptr<LiveDeployment>> dropped;  // destroyed outside the lock
+  std::lock_guard lock(mutex_);
+  negative_.erase(key);
+  auto now = std::chrono::steady_clock::now();
+  if (auto it = entries_.find(key); it != entries_.end()) {
+    dropped.push_back(std::move(it->second.live));
+    it->second.live = std::move(live);
+    it->second.checked = now;
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return;
+  }
+  lru_.push_front(key);
+  entries_[key] = Entry{std::move(live), now, lru_.begin()};
+  while (entries_.size() > options_.max_loaded) {
+    auto last = entries_.find(lru_.back());
+    dropped.push_back(std::move(last->second.live));
+    entries_.erase(last);
+    lru_.pop_back();
+  }
+}
+
+void Deployments::forget(const std::string& tenant, const std::string& environment) {
+  std::shared_ptr<LiveDeployment> dropped;
+  std::lock_guard lock(mutex_);
+  negative_.erase(tenant + "/" + environment);
+  auto it = entries_.find(tenant + "/" + environment);
+  if (it == entries_.end()) return;
+  dropped = std::move(it->second.live);
+  lru_.erase(it->second.lru);
+  entries_.erase(it);
+}
+
+void Deployments::adopt(std::shared_ptr<LiveDeployment> live) {
+  std::string key = live->deployment.tenant + "/" + live->deployment.environment;
+  keep(key, std::move(live));
+}
+
+void Deployments::close_streams() {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, entry] : entries_) entry.live->mcp->close_streams();
+}
+
+size_t Deployments::loaded() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace asterai::cloud

@@ -1,0 +1,358 @@
+#include "postgres_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <functional>
+
+namespace asterai::cloud {
+namespace {
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS deployments (
+  id BIGSERIAL PRIMARY KEY, tenant TEXT NOT NULL, environment TEXT NOT NULL,
+  version TEXT NOT NULL, reference TEXT NOT NULL, created BIGINT NOT NULL, retired BIGINT);
+CREATE INDEX IF NOT EXISTS deployments_live ON deployments (tenant, environment, retired, id);
+CREATE TABLE IF NOT EXISTS usage (
+  call_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, environment TEXT NOT NULL,
+  version TEXT NOT NULL, member TEXT NOT NULL, function TEXT NOT NULL, kind TEXT NOT NULL,
+  started_us BIGINT NOT NULL, wall_us BIGINT NOT NULL, fuel BIGINT,
+  peak_memory BIGINT NOT NULL, http_bytes BIGINT NOT NULL, outcome TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
+CREATE TABLE IF NOT EXISTS deployment_schedules (
+  deployment BIGINT PRIMARY KEY, schedules INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS schedule_state (
+  env TEXT NOT NULL, schedule TEXT NOT NULL, last_slot BIGINT NOT NULL, next_slot BIGINT,
+  PRIMARY KEY (env, schedule));
+CREATE TABLE IF NOT EXISTS schedule_runs (
+  id BIGSERIAL PRIMARY KEY, env TEXT NOT NULL, schedule TEXT NOT NULL, slot BIGINT NOT NULL,
+  outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', started BIGINT, finished BIGINT,
+  wall_us BIGINT NOT NULL DEFAULT 0, fuel BIGINT, peak_memory BIGINT NOT NULL DEFAULT 0,
+  stdout_bytes BIGINT NOT NULL DEFAULT 0, stderr_bytes BIGINT NOT NULL DEFAULT 0,
+  http_requests BIGINT NOT NULL DEFAULT 0, UNIQUE (env, schedule, slot));
+CREATE INDEX IF NOT EXISTS schedule_runs_recent ON schedule_runs (env, id);
+)";
+
+// Serialises schema creation between nodes starting at once (any fixed number).
+constexpr const char* kSchemaLock = "SELECT pg_advisory_lock(7316204)";
+constexpr const char* kSchemaUnlock = "SELECT pg_advisory_unlock(7316204)";
+constexpr const char* kColumns =
+    "id, tenant, environment, version, reference, created,"
+    " (SELECT schedules FROM deployment_schedules WHERE deployment = id)";
+// Rows per INSERT of usage (13 parameters each, well under PostgreSQL's 65535).
+constexpr size_t kRowsPerInsert = 1000;
+
+std::string now_seconds() {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
+Deployment row(PGresult* r, int i) {
+  return Deployment{pg_integer(r, i, 0),
+                    pg_text(r, i, 1),
+                    pg_text(r, i, 2),
+                    pg_text(r, i, 3),
+                    pg_text(r, i, 4),
+                    pg_integer(r, i, 5),
+                    static_cast<size_t>(pg_integer(r, i, 6))};
+}
+
+// "postgres://…" and "postgresql://…" URLs libpq takes as they are.
+bool is_postgres_url(const std::string& url) {
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+}  // namespace
+
+std::string pg_text(PGresult* r, int row, int col) {
+  return std::string(PQgetvalue(r, row, col), PQgetlength(r, row, col));
+}
+int64_t pg_integer(PGresult* r, int row, int col) {
+  return PQgetisnull(r, row, col) ? 0 : std::stoll(pg_text(r, row, col));
+}
+
+Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const std::string& url,
+                                                           size_t connections) {
+  if (!is_postgres_url(url))
+    return make_error(ErrorKind::usage, "--store " + url + ": expected postgres://…");
+  std::shared_ptr<PostgresStore> store(new PostgresStore(url));
+  store->max_ = connections ? connections : 1;
+  auto c = ASTERAI_TRY(store->lease());
+  ASTERAI_TRY(c.exec(kSchemaLock, {}, "locking the schema"));
+  auto created = c.exec(kSchema, {}, "creating the schema");
+  ASTERAI_TRY(c.exec(kSchemaUnlock, {}, "unlocking the schema"));
+  if (!created) return tl::unexpected(created.error());
+  return store;
+}
+
+PostgresStore::~PostgresStore() = default;
+
+PostgresStore::Lease::~Lease() {
+  if (!store_) return;
+  {
+    std::lock_guard lock(store_->mutex_);
+    --store_->out_;
+    if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) store_->idle_.push_back(std::move(conn_));
+  }
+  store_->cv_.notify_one();
+}
+
+Result<PostgresStore::Lease> PostgresStore::lease() {
+  Conn conn;
+  {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [this] { return !idle_.empty() || out_ < max_; });
+    ++out_;
+    if (!idle_.empty()) {
+      conn = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!conn) {
+    conn.reset(PQconnectdb(url_.c_str()));
+    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+      std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
+      while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+      Lease(*this, nullptr);  // gives the slot back
+      return make_error(ErrorKind::network, "the PostgreSQL store is unreachable: " + why);
+    }
+  }
+  return Lease(*this, std::move(conn));
+}
+
+Result<PostgresStore::Rows> PostgresStore::Lease::exec(const std::string& sql, const Params& params,
+                                                       std::string_view what) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  // Without parameters PQexec, which also takes several statements (the schema).
+  Rows r(params.empty() ? PQexec(conn_.get(), sql.c_str())
+                        : PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
+                                       nullptr, values.data(), nullptr, nullptr, 0));
+  auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
+  std::string why = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get());
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
+  if (PQstatus(conn_.get()) != CONNECTION_OK)
+    return make_error(ErrorKind::network,
+                      std::string(what) + ": the PostgreSQL store went away: " + why);
+  if (state && std::strcmp(state, "23505") == 0)
+    return make_error(ErrorKind::conflict, std::string(what) + ": " + why);
+  return make_error(ErrorKind::io, std::string(what) + ": " + why);
+}
+
+Result<std::optional<Deployment>> PostgresStore::active_on(Lease& c, const std::string& tenant,
+                                                           const std::string& environment) {
+  auto r = ASTERAI_TRY(c.exec(std::string("SELECT ") + kColumns +
+                                  " FROM deployments WHERE tenant = $1 AND environment = $2"
+                                  " AND retired IS NULL ORDER BY id DESC LIMIT 1",
+                              {tenant, environment}, "reading deployments"));
+  if (PQntuples(r.get()) == 0) return std::optional<Deployment>();
+  return row(r.get(), 0);
+}
+
+// BEGIN, with a key an advisory lock on it (deploys and rollbacks of one environment take
+// turns across nodes), and ROLLBACK unless committed.
+class EnvTransaction {
+ public:
+  EnvTransaction(
+      std::function<Result<PostgresStore::Rows>(const std::string&, const PostgresStore::Params&)>
+          exec)
+      : exec_(std::move(exec)) {}
+  Result<void> begin(const std::optional<std::string>& key) {
+    ASTERAI_TRY(exec_("BEGIN", {}));
+    open_ = true;
+    if (key) ASTERAI_TRY(exec_("SELECT pg_advisory_xact_lock(hashtext($1))", {*key}));
+    return {};
+  }
+  Result<void> commit() {
+    ASTERAI_TRY(exec_("COMMIT", {}));
+    open_ = false;
+    return {};
+  }
+  ~EnvTransaction() {
+    if (open_) (void)exec_("ROLLBACK", {});
+  }
+
+ private:
+  std::function<Result<PostgresStore::Rows>(const std::string&, const PostgresStore::Params&)>
+      exec_;
+  bool open_ = false;
+};
+
+Result<Deployment> PostgresStore::deploy(const Deployment& d) {
+  auto c = ASTERAI_TRY(lease());
+  EnvTransaction tx(
+      [&c](const std::string& sql, const Params& p) { return c.exec(sql, p, "deploying"); });
+  ASTERAI_TRY(tx.begin(d.tenant + "/" + d.environment));
+  auto current = ASTERAI_TRY(active_on(c, d.tenant, d.environment));
+  if (current && current->reference == d.reference)
+    return make_error(ErrorKind::conflict, d.tenant + "/" + d.environment + "@" + d.version +
+                                               " is deployed and answering already");
+  auto r = ASTERAI_TRY(
+      c.exec("INSERT INTO deployments (tenant, environment, version, reference, created)"
+             " VALUES ($1, $2, $3, $4, $5) RETURNING id, created",
+             {d.tenant, d.environment, d.version, d.reference, now_seconds()}, "deploying"));
+  Deployment out = d;
+  out.id = pg_integer(r.get(), 0, 0);
+  out.created = pg_integer(r.get(), 0, 1);
+  if (d.schedules > 0)
+    ASTERAI_TRY(c.exec("INSERT INTO deployment_schedules (deployment, schedules) VALUES ($1, $2)",
+                       {std::to_string(out.id), std::to_string(d.schedules)}, "deploying"));
+  ASTERAI_TRY(tx.commit());
+  return out;
+}
+
+Result<std::optional<Deployment>> PostgresStore::active(const std::string& tenant,
+                                                        const std::string& environment) {
+  auto c = ASTERAI_TRY(lease());
+  return active_on(c, tenant, environment);
+}
+
+Result<std::vector<Deployment>> PostgresStore::list(const std::string& tenant) {
+  auto c = ASTERAI_TRY(lease());
+  auto r = ASTERAI_TRY(c.exec(
+      std::string("SELECT DISTINCT ON (environment) ") + kColumns +
+          " FROM deployments WHERE tenant = $1 AND retired IS NULL ORDER BY environment, id DESC",
+      {tenant}, "listing deployments"));
+  std::vector<Deployment> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
+  return out;
+}
+
+Result<Deployment> PostgresStore::rollback(const std::string& tenant,
+                                           const std::string& environment) {
+  auto c = ASTERAI_TRY(lease());
+  EnvTransaction tx(
+      [&c](const std::string& sql, const Params& p) { return c.exec(sql, p, "rolling back"); });
+  ASTERAI_TRY(tx.begin(tenant + "/" + environment));
+  auto current = ASTERAI_TRY(active_on(c, tenant, environment));
+  if (!current)
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + " is not deployed");
+  ASTERAI_TRY(c.exec("UPDATE deployments SET retired = $1 WHERE id = $2",
+                     {now_seconds(), std::to_string(current->id)}, "rolling back"));
+  auto previous = ASTERAI_TRY(active_on(c, tenant, environment));
+  if (!previous)
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + "@" + current->version +
+                                                " has no earlier version to roll back to");
+  ASTERAI_TRY(tx.commit());
+  return *previous;
+}
+
+Result<void> PostgresStore::remove(const std::string& tenant, const std::string& environment) {
+  auto c = ASTERAI_TRY(lease());
+  auto r =
+      ASTERAI_TRY(c.exec("UPDATE deployments SET retired = $1 WHERE tenant = $2 AND"
+                         " environment = $3 AND retired IS NULL",
+                         {now_seconds(), tenant, environment}, "removing a deployment"));
+  if (std::strcmp(PQcmdTuples(r.get()), "0") == 0)
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + " is not deployed");
+  return {};
+}
+
+Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
+  auto c = ASTERAI_TRY(lease());
+  // One statement per chunk, one transaction for them all: the batch is stored whole or not
+  // at all, and a replayed batch adds nothing (ON CONFLICT DO NOTHING).
+  EnvTransaction tx(
+      [&c](const std::string& sql, const Params& p) { return c.exec(sql, p, "storing usage"); });
+  ASTERAI_TRY(tx.begin(std::nullopt));
+  for (size_t start = 0; start < records.size(); start += kRowsPerInsert) {
+    size_t end = std::min(records.size(), start + kRowsPerInsert);
+    std::string sql =
+        "INSERT INTO usage (call_id, tenant, environment, version, member, function, kind,"
+        " started_us, wall_us, fuel, peak_memory, http_bytes, outcome) VALUES ";
+    Params params;
+    for (size_t i = start; i < end; ++i) {
+      const auto& r = records[i];
+      sql += i == start ? "(" : ", (";
+      for (int k = 1; k <= 13; ++k)
+        sql += "$" + std::to_string(params.size() + k) + (k < 13 ? ", " : ")");
+      params.push_back(r.call_id);
+      params.push_back(r.tenant);
+      params.push_back(r.environment);
+      params.push_back(r.version);
+      params.push_back(r.member);
+      params.push_back(r.function);
+      params.push_back(r.kind);
+      params.push_back(std::to_string(r.started_us));
+      params.push_back(std::to_string(r.wall_us));
+      params.push_back(r.fuel ? std::optional<std::string>(std::to_string(*r.fuel)) : std::nullopt);
+      params.push_back(std::to_string(r.peak_memory));
+      params.push_back(std::to_string(r.http_bytes));
+      params.push_back(r.outcome);
+    }
+    sql += " ON CONFLICT (call_id) DO NOTHING";
+    ASTERAI_TRY(c.exec(sql, params, "storing usage"));
+  }
+  return tx.commit();
+}
+
+Result<std::vector<UsageTotal>> PostgresStore::usage(const std::string& tenant, int64_t from_us,
+                                                     int64_t to_us) {
+  auto c = ASTERAI_TRY(lease());
+  auto r = ASTERAI_TRY(c.exec(
+      "SELECT to_char(to_timestamp(started_us / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
+      " environment, function, COUNT(*), COUNT(*) FILTER (WHERE outcome <> 'ok'), SUM(wall_us),"
+      " COALESCE(SUM(fuel), 0) FROM usage WHERE tenant = $1 AND started_us >= $2 AND"
+      " started_us < $3 GROUP BY day, environment, function ORDER BY day, environment, function",
+      {tenant, std::to_string(from_us), std::to_string(to_us)}, "reading usage"));
+  std::vector<UsageTotal> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    out.push_back(UsageTotal{pg_text(r.get(), i, 0), pg_text(r.get(), i, 1), pg_text(r.get(), i, 2),
+                             static_cast<uint64_t>(pg_integer(r.get(), i, 3)),
+                             static_cast<uint64_t>(pg_integer(r.get(), i, 4)),
+                             pg_integer(r.get(), i, 5),
+                             static_cast<uint64_t>(pg_integer(r.get(), i, 6))});
+  }
+  return out;
+}
+
+Result<uint64_t> PostgresStore::usage_count(const std::string& tenant) {
+  auto c = ASTERAI_TRY(lease());
+  auto r = ASTERAI_TRY(
+      c.exec("SELECT COUNT(*) FROM usage WHERE tenant = $1", {tenant}, "counting usage"));
+  return static_cast<uint64_t>(pg_integer(r.get(), 0, 0));
+}
+
+Result<PostgresStore::Rows> PostgresStore::exec(const std::string& sql, const Params& params,
+                                                std::string_view what) {
+  auto c = ASTERAI_TRY(lease());
+  return c.exec(sql, params, what);
+}
+
+Result<std::vector<Deployment>> PostgresStore::scheduled() {
+  auto r = ASTERAI_TRY(
+      exec(std::string("SELECT * FROM (SELECT DISTINCT ON (tenant, environment) ") + kColumns +
+               " FROM deployments WHERE retired IS NULL"
+               " ORDER BY tenant, environment, id DESC) live"
+               " WHERE id IN (SELECT deployment FROM deployment_schedules)",
+           {}, "listing scheduled deployments"));
+  std::vector<Deployment> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
+  return out;
+}
+
+Result<bool> PostgresStore::hold_lease(const std::string& name, const std::string& holder,
+                                       std::chrono::milliseconds ttl) {
+  // The database's clock, not the node's: nodes on several machines agree on it.
+  auto r = ASTERAI_TRY(
+      exec("WITH now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)"
+           " INSERT INTO leases (name, holder, expires_ms) SELECT $1, $2, ms + $3 FROM now"
+           " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+           " expires_ms = excluded.expires_ms WHERE leases.holder = excluded.holder"
+           " OR leases.expires_ms < (SELECT ms FROM now) RETURNING holder",
+           {name, holder, std::to_string(ttl.count())}, "taking the lease " + name));
+  return PQntuples(r.get()) == 1;
+}
+
+Result<void> PostgresStore::release_lease(const std::string& name, const std::string& holder) {
+  ASTERAI_TRY(exec("DELETE FROM leases WHERE name = $1 AND holder = $2", {name, holder},
+                   "releasing the lease " + name));
+  return {};
+}
+
+}  // namespace asterai::cloud

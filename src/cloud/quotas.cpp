@@ -1,0 +1,126 @@
+#include "asterai/cloud/quotas.h"
+
+#include <cstdio>
+
+namespace asterai::cloud {
+namespace {
+
+using namespace std::chrono;
+
+int64_t system_now_us() {
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+year_month month_of(int64_t now_us) {
+  year_month_day day{floor<days>(sys_time<microseconds>(microseconds(now_us)))};
+  return day.year() / day.month();
+}
+
+int64_t start_of(year_month ym) {
+  return duration_cast<microseconds>(sys_days(ym / 1).time_since_epoch()).count();
+}
+
+std::string iso_day(int64_t us) {
+  year_month_day d{floor<days>(sys_time<microseconds>(microseconds(us)))};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return text;
+}
+
+}  // namespace
+
+int64_t month_start_us(int64_t now_us) {
+  return start_of(month_of(now_us));
+}
+
+int64_t next_month_start_us(int64_t now_us) {
+  return start_of(month_of(now_us) + months(1));
+}
+
+MonthlyQuotas::MonthlyQuotas(std::shared_ptr<Store> store, LimitsOf limits, milliseconds refresh,
+                             Clock clock)
+    : store_(std::move(store)),
+      limits_(std::move(limits)),
+      refresh_(refresh),
+      clock_(clock ? std::move(clock) : Clock(system_now_us)) {}
+
+MonthlyQuotas::MonthlyQuotas(std::shared_ptr<Store> store, MonthlyLimits limits,
+                             milliseconds refresh, Clock clock)
+    : MonthlyQuotas(
+          std::move(store), [limits](const std::string&) { return limits; }, refresh,
+          std::move(clock)) {}
+
+std::optional<MonthlyQuotas::Verdict> MonthlyQuotas::check(const std::string& tenant,
+                                                           bool may_block) {
+  MonthlyLimits limits = limits_(tenant);
+  if (!limits.any()) return Verdict{};
+  int64_t now = clock_();
+  int64_t month = month_start_us(now);
+  auto steady = steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = totals_.find(tenant);
+    if (it != totals_.end() && it->second.month == month && steady - it->second.read < refresh_)
+      return counted(tenant, judge(tenant, limits, it->second, now));
+  }
+  if (!may_block) return std::nullopt;
+  // The store is read outside the lock: other tenants' checks go on meanwhile. A failing
+  // store refuses nobody (usage is still recorded; the quota catches up at the next read).
+  auto rows = store_->usage(tenant, month, next_month_start_us(now));
+  std::lock_guard lock(mutex_);
+  Totals& t = totals_[tenant];
+  if (!rows) {
+    std::fprintf(stderr, "asterai cloud: reading %s's usage for its quotas failed: %s\n",
+                 tenant.c_str(), rows.error().message.c_str());
+    return counted(tenant, judge(tenant, limits, t, now));
+  }
+  t = Totals{month, 0, 0, steady};
+  for (const auto& r : *rows) {
+    t.calls += r.calls;
+    t.wall_us += r.wall_us;
+  }
+  return counted(tenant, judge(tenant, limits, t, now));
+}
+
+MonthlyQuotas::Verdict MonthlyQuotas::counted(const std::string& tenant, Verdict v) {
+  if (v.over) ++refused_[tenant];
+  return v;
+}
+
+std::map<std::string, uint64_t> MonthlyQuotas::refused() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
+}
+
+void MonthlyQuotas::add(const std::string& tenant, int64_t wall_us) {
+  if (!limits_(tenant).any()) return;
+  std::lock_guard lock(mutex_);
+  auto it = totals_.find(tenant);
+  if (it == totals_.end()) return;  // counted when its totals are first read
+  ++it->second.calls;
+  it->second.wall_us += wall_us;
+}
+
+MonthlyQuotas::Verdict MonthlyQuotas::judge(const std::string& tenant, const MonthlyLimits& limits,
+                                            const Totals& t, int64_t now_us) const {
+  Verdict v;
+  std::string what;
+  if (limits.calls && t.calls >= *limits.calls) {
+    what = std::to_string(t.calls) + " calls of its " + std::to_string(*limits.calls);
+  } else if (limits.instance_seconds && t.wall_us >= *limits.instance_seconds * 1'000'000) {
+    what = std::to_string(t.wall_us / 1'000'000) + " instance-seconds of its " +
+           std::to_string(*limits.instance_seconds);
+  } else {
+    return v;
+  }
+  int64_t next = next_month_start_us(now_us);
+  v.retry_after_seconds = std::max<int64_t>(1, (next - now_us + 999'999) / 1'000'000);
+  v.over = Error{ErrorKind::over_quota,
+                 tenant + " used " + what + " this month (its plan's quota); it resets on " +
+                     iso_day(next) + " 00:00 UTC",
+                 {}};
+  return v;
+}
+
+}  // namespace asterai::cloud

@@ -1,0 +1,278 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=NORMAL: a committed usage
+// batch survives the node's process dying (kill -9: the WAL is in the OS's page cache), not a
+// power cut of the machine, and a commit costs no fsync (each one held answers back). The
+// checkpoints (which fsync) run on a connection and thread of their own.
+#include "sqlite_store.h"
+
+#include <chrono>
+
+namespace asterai::cloud {
+namespace {
+
+constexpr std::string_view kSchema = R"(
+CREATE TABLE IF NOT EXISTS deployments (
+  id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, environment TEXT NOT NULL,
+  version TEXT NOT NULL, reference TEXT NOT NULL, created INTEGER NOT NULL,
+  retired INTEGER);
+CREATE INDEX IF NOT EXISTS deployments_live ON deployments (tenant, environment, retired, id);
+CREATE TABLE IF NOT EXISTS usage (
+  call_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, environment TEXT NOT NULL,
+  version TEXT NOT NULL, member TEXT NOT NULL, function TEXT NOT NULL, kind TEXT NOT NULL,
+  started_us INTEGER NOT NULL, wall_us INTEGER NOT NULL, fuel INTEGER,
+  peak_memory INTEGER NOT NULL, http_bytes INTEGER NOT NULL, outcome TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
+CREATE TABLE IF NOT EXISTS deployment_schedules (
+  deployment INTEGER PRIMARY KEY, schedules INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+)";
+
+constexpr auto kCheckpointEvery = std::chrono::milliseconds(500);
+
+constexpr std::string_view kColumns =
+    "id, tenant, environment, version, reference, created,"
+    " (SELECT schedules FROM deployment_schedules WHERE deployment = id)";
+
+// `deployments d` rows that answer: the newest live version of their environment.
+constexpr std::string_view kAnswering =
+    " retired IS NULL AND id = (SELECT MAX(id) FROM deployments WHERE tenant = d.tenant AND"
+    " environment = d.environment AND retired IS NULL)";
+
+Deployment row(const sqlite::Statement& st) {
+  return Deployment{st.integer(0),
+                    st.text(1),
+                    st.text(2),
+                    st.text(3),
+                    st.text(4),
+                    st.integer(5),
+                    static_cast<size_t>(st.is_null(6) ? 0 : st.integer(6))};
+}
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  auto db = ASTERAI_TRY(sqlite::Database::open(file.string()));
+  // The WAL file is cut back to 64 MiB when it restarts after a checkpoint.
+  ASTERAI_TRY(
+      db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;"
+               " PRAGMA journal_size_limit=67108864;"));
+  ASTERAI_TRY(db->exec(kSchema));
+  auto checkpoints = ASTERAI_TRY(sqlite::Database::open(file.string()));
+  // The schedules' tables, in the same file on a connection of their own.
+  auto schedules = ASTERAI_TRY(schedule::StateStore::open(file));
+  return std::shared_ptr<SqliteStore>(
+      new SqliteStore(std::move(db), std::move(checkpoints), std::move(schedules)));
+}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteStore::Checkpointer::Checkpointer(std::shared_ptr<sqlite::Database> db)
+    : db_(std::move(db)), thread_([this] {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, kCheckpointEvery, [this] { return stop_; })) {
+          lock.unlock();
+          // PASSIVE: copies what it can without waiting for the writer or readers, so a
+          // commit never waits for it. A failure is retried at the next turn.
+          (void)db_->exec("PRAGMA wal_checkpoint(PASSIVE);");
+          lock.lock();
+        }
+      }) {}
+
+SqliteStore::Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+Result<std::optional<Deployment>> SqliteStore::active_locked(const std::string& tenant,
+                                                             const std::string& environment) {
+  sqlite::Statement st(db_->handle(), "SELECT " + std::string(kColumns) +
+                                          " FROM deployments WHERE tenant = ? AND environment = ?"
+                                          " AND retired IS NULL ORDER BY id DESC LIMIT 1");
+  st.bind(1, tenant).bind(2, environment);
+  if (st.step()) return row(st);
+  if (!st.error().empty()) return sqlite::error_from(st, "reading deployments");
+  return std::optional<Deployment>();
+}
+
+Result<Deployment> SqliteStore::deploy(const Deployment& d) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Transaction tx(*db_);
+  auto current = ASTERAI_TRY(active_locked(d.tenant, d.environment));
+  if (current && current->reference == d.reference) {
+    return make_error(ErrorKind::conflict, d.tenant + "/" + d.environment + "@" + d.version +
+                                               " is deployed and answering already");
+  }
+  Deployment out = d;
+  out.created = now_seconds();
+  sqlite::Statement st(db_->handle(),
+                       "INSERT INTO deployments (tenant, environment, version, reference, created)"
+                       " VALUES (?, ?, ?, ?, ?)");
+  st.bind(1, d.tenant).bind(2, d.environment).bind(3, d.version).bind(4, d.reference);
+  st.bind(5, out.created);
+  ASTERAI_TRY(st.run());
+  out.id = sqlite3_last_insert_rowid(db_->handle());
+  if (d.schedules > 0) {
+    sqlite::Statement sched(
+        db_->handle(), "INSERT INTO deployment_schedules (deployment, schedules) VALUES (?, ?)");
+    ASTERAI_TRY(sched.bind(1, out.id).bind(2, static_cast<int64_t>(d.schedules)).run());
+  }
+  ASTERAI_TRY(tx.commit());
+  return out;
+}
+
+Result<std::optional<Deployment>> SqliteStore::active(const std::string& tenant,
+                                                      const std::string& environment) {
+  std::lock_guard lock(db_->mutex());
+  return active_locked(tenant, environment);
+}
+
+Result<std::vector<Deployment>> SqliteStore::list(const std::string& tenant) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT " + std::string(kColumns) +
+                                          " FROM deployments d WHERE tenant = ? AND" +
+                                          std::string(kAnswering) + " ORDER BY environment");
+  st.bind(1, tenant);
+  std::vector<Deployment> out;
+  while (st.step()) out.push_back(row(st));
+  if (!st.error().empty()) return sqlite::error_from(st, "listing deployments");
+  return out;
+}
+
+Result<Deployment> SqliteStore::rollback(const std::string& tenant,
+                                         const std::string& environment) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Transaction tx(*db_);
+  auto current = ASTERAI_TRY(active_locked(tenant, environment));
+  if (!current) {
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + " is not deployed");
+  }
+  sqlite::Statement retire(db_->handle(), "UPDATE deployments SET retired = ? WHERE id = ?");
+  retire.bind(1, now_seconds()).bind(2, current->id);
+  ASTERAI_TRY(retire.run());
+  auto previous = ASTERAI_TRY(active_locked(tenant, environment));
+  if (!previous) {
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + "@" + current->version +
+                                                " has no earlier version to roll back to");
+  }
+  ASTERAI_TRY(tx.commit());
+  return *previous;
+}
+
+Result<void> SqliteStore::remove(const std::string& tenant, const std::string& environment) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(),
+                       "UPDATE deployments SET retired = ? WHERE tenant = ? AND environment = ?"
+                       " AND retired IS NULL");
+  st.bind(1, now_seconds()).bind(2, tenant).bind(3, environment);
+  ASTERAI_TRY(st.run());
+  if (sqlite3_changes(db_->handle()) == 0)
+    return make_error(ErrorKind::not_found, tenant + "/" + environment + " is not deployed");
+  return {};
+}
+
+Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Transaction tx(*db_);
+  sqlite::Statement st(db_->handle(),
+                       "INSERT OR IGNORE INTO usage (call_id, tenant, environment, version, member,"
+                       " function, kind, started_us, wall_us, fuel, peak_memory, http_bytes,"
+                       " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& r : records) {
+    st.reset();
+    st.bind(1, r.call_id).bind(2, r.tenant).bind(3, r.environment).bind(4, r.version);
+    st.bind(5, r.member).bind(6, r.function).bind(7, r.kind).bind(8, r.started_us);
+    st.bind(9, r.wall_us);
+    if (r.fuel)
+      st.bind(10, static_cast<int64_t>(*r.fuel));
+    else
+      st.bind_null(10);
+    st.bind(11, static_cast<int64_t>(r.peak_memory)).bind(12, static_cast<int64_t>(r.http_bytes));
+    st.bind(13, r.outcome);
+    ASTERAI_TRY(st.run());
+  }
+  return tx.commit();
+}
+
+Result<std::vector<UsageTotal>> SqliteStore::usage(const std::string& tenant, int64_t from_us,
+                                                   int64_t to_us) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(
+      db_->handle(),
+      "SELECT date(started_us / 1000000, 'unixepoch') AS day, environment, function, COUNT(*),"
+      " SUM(outcome <> 'ok'), SUM(wall_us), COALESCE(SUM(fuel), 0) FROM usage"
+      " WHERE tenant = ? AND started_us >= ? AND started_us < ?"
+      " GROUP BY day, environment, function ORDER BY day, environment, function");
+  st.bind(1, tenant).bind(2, from_us).bind(3, to_us);
+  std::vector<UsageTotal> out;
+  while (st.step()) {
+    out.push_back(UsageTotal{
+        st.text(0), st.text(1), st.text(2), static_cast<uint64_t>(st.integer(3)),
+        static_cast<uint64_t>(st.integer(4)), st.integer(5), static_cast<uint64_t>(st.integer(6))});
+  }
+  if (!st.error().empty()) return sqlite::error_from(st, "reading usage");
+  return out;
+}
+
+Result<uint64_t> SqliteStore::usage_count(const std::string& tenant) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT COUNT(*) FROM usage WHERE tenant = ?");
+  st.bind(1, tenant);
+  if (!st.step()) return sqlite::error_from(st, "counting usage");
+  return static_cast<uint64_t>(st.integer(0));
+}
+
+Result<std::vector<Deployment>> SqliteStore::scheduled() {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT " + std::string(kColumns) +
+                                          " FROM deployments d WHERE" + std::string(kAnswering) +
+                                          " AND id IN (SELECT deployment FROM deployment_schedules)"
+                                          " ORDER BY tenant, environment");
+  std::vector<Deployment> out;
+  while (st.step()) out.push_back(row(st));
+  if (!st.error().empty()) return sqlite::error_from(st, "listing scheduled deployments");
+  return out;
+}
+
+Result<bool> SqliteStore::hold_lease(const std::string& name, const std::string& holder,
+                                     std::chrono::milliseconds ttl) {
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::lock_guard lock(db_->mutex());
+  // The update happens only for the holder itself or over an expired lease; otherwise no row
+  // comes back.
+  sqlite::Statement st(db_->handle(),
+                       "INSERT INTO leases (name, holder, expires_ms) VALUES (?1, ?2, ?3)"
+                       " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                       " expires_ms = excluded.expires_ms"
+                       " WHERE leases.holder = excluded.holder OR leases.expires_ms < ?4"
+                       " RETURNING holder");
+  st.bind(1, name).bind(2, holder).bind(3, now + ttl.count()).bind(4, now);
+  bool held = st.step();
+  if (!st.error().empty()) return sqlite::error_from(st, "taking the lease " + name);
+  return held;
+}
+
+Result<void> SqliteStore::release_lease(const std::string& name, const std::string& holder) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "DELETE FROM leases WHERE name = ? AND holder = ?");
+  return st.bind(1, name).bind(2, holder).run();
+}
+
+Result<std::shared_ptr<schedule::StateStore>> SqliteStore::schedule_state() {
+  return schedule_state_;
+}
+
+}  // namespace asterai::cloud

@@ -1,0 +1,161 @@
+#include "asterai/cloud/usage.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+namespace asterai::cloud {
+
+std::string new_call_id() {
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[sizeof bytes * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
+}
+
+namespace {
+
+// With a spool: how often a batch goes to the store, and how often the folder is searched
+// for the files of nodes that died.
+constexpr auto kFlushEvery = std::chrono::milliseconds(50);
+constexpr auto kReplayEvery = std::chrono::seconds(2);
+constexpr auto kRotateEvery = std::chrono::seconds(1);
+
+}  // namespace
+
+UsageRecorder::UsageRecorder(std::shared_ptr<Store> store, size_t max_batch,
+                             std::unique_ptr<UsageSpool> spool)
+    : store_(std::move(store)), max_batch_(max_batch), spool_(std::move(spool)) {
+  if (spool_) replay_orphans();  // before this node answers anything
+  thread_ = std::thread([this] { run(); });
+}
+
+UsageRecorder::~UsageRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void UsageRecorder::record(UsageRecord record, std::function<void()> durable) {
+  if (spool_) {
+    Result<void> spooled;
+    bool full = false;
+    {
+      // Under the lock: a rotation takes the queue and the file's records together.
+      std::lock_guard lock(mutex_);
+      spooled = spool_->append(record);
+      if (spooled) queue_.push_back(Pending{std::move(record), nullptr});
+      full = queue_.size() >= max_batch_;
+    }
+    if (spooled) {
+      if (full) cv_.notify_one();
+      if (durable) durable();
+      return;
+    }
+    // A full or failing disk: this answer waits for the store instead.
+    std::fprintf(stderr, "asterai cloud: %s; the answer waits for the store\n",
+                 spooled.error().message.c_str());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(Pending{std::move(record), std::move(durable)});
+  }
+  cv_.notify_one();
+}
+
+uint64_t UsageRecorder::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+void UsageRecorder::run() {
+  auto replayed = std::chrono::steady_clock::now();
+  for (;;) {
+    std::vector<Pending> batch;
+    std::unique_ptr<SpoolFile> file;
+    {
+      std::unique_lock lock(mutex_);
+      if (spool_) {
+        // Spooled records wait for the next flush; held answers (a failing disk) do not.
+        cv_.wait_for(lock, kFlushEvery, [this] {
+          return stopping_ || queue_.size() >= max_batch_ ||
+                 (!queue_.empty() && queue_.back().durable);
+        });
+      } else {
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      }
+      if (queue_.empty() && stopping_) {
+        // Everything is stored, so is every record in the spool's file.
+        if (spool_)
+          if (auto last = spool_->rotate()) (*last)->remove();
+        return;
+      }
+      if (spool_ && !queue_.empty()) {
+        // The batch is the whole queue, so when the file is rotated out here this batch holds
+        // the last of its records (earlier ones went in earlier batches, stored in order):
+        // it can go once the batch is stored. A new file costs a create and a lock, so a
+        // file lives for kRotateEvery and serves many batches; what a crash leaves of it is
+        // replayed, the stored records skipped.
+        if (stopping_ || std::chrono::steady_clock::now() - rotated_ >= kRotateEvery) {
+          auto rotated = spool_->rotate();
+          if (rotated) file = std::move(*rotated);
+          rotated_ = std::chrono::steady_clock::now();
+        }
+        batch.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.end()));
+        queue_.clear();
+      } else {
+        while (!queue_.empty() && batch.size() < max_batch_) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+    }
+    if (!batch.empty()) store_batch(std::move(batch), std::move(file));
+    if (spool_ && std::chrono::steady_clock::now() - replayed >= kReplayEvery) {
+      replay_orphans();
+      replayed = std::chrono::steady_clock::now();
+    }
+  }
+}
+
+void UsageRecorder::store_batch(std::vector<Pending> batch, std::unique_ptr<SpoolFile> file) {
+  std::vector<UsageRecord> records;
+  records.reserve(batch.size());
+  for (const auto& p : batch) records.push_back(p.record);
+  // Held answers wait while the store is failing: releasing them would let a client see a
+  // success that may never be counted.
+  for (int attempt = 0;; ++attempt) {
+    auto stored = store_->add_usage(records);
+    if (stored) break;
+    if (attempt % 50 == 0)
+      std::fprintf(stderr, "asterai cloud: storing %zu usage records failed (retrying): %s\n",
+                   records.size(), stored.error().message.c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++batches_;
+  }
+  // Records still in the current file (not rotated this time, or a rotation that failed)
+  // go when a later batch rotates it out; if the process ends first, they are replayed and
+  // skipped as stored.
+  if (file) file->remove();
+  for (auto& p : batch)
+    if (p.durable) p.durable();
+}
+
+void UsageRecorder::replay_orphans() {
+  auto n = spool_->replay_orphans(*store_);
+  if (!n)
+    std::fprintf(stderr, "asterai cloud: replaying spooled usage records failed: %s\n",
+                 n.error().message.c_str());
+}
+
+}  // namespace asterai::cloud

@@ -1,0 +1,495 @@
+#!/usr/bin/env python3
+"""`asterai cloud node` end to end with the real binary: a registry with two users (alice,
+bob), environment versions alice pushed, a node on the embedded SQLite store (or on the
+PostgreSQL server ASTERAI_TEST_POSTGRES names: ctest `cloud.node.postgres`). Deploy, call
+through the HTTP API and MCP, webhooks, roll forward and back, tenancy (bob's key and forged
+tokens get nothing of alice's), plan ceilings, usage records (one per answered call, also
+across a `kill -9` of the node), and the CLI's errors.
+
+usage: cloud_node_test.py ASTERAI COMPONENTS_DIR SOURCE_DIR
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import unittest
+
+ASTERAI, COMPONENTS, SOURCE = sys.argv[1:4]
+sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cloud_world import World, basic  # noqa: E402
+
+
+world = None
+
+
+def setUpModule():
+    global world
+    world = World(ASTERAI, COMPONENTS)
+    world.start_node()
+
+
+def tearDownModule():
+    world.close()
+
+
+def request(method, path, user=None, body=None, headers=None, auth=None):
+    h = dict(headers or {})
+    if user:
+        h["Authorization"] = basic(user, world.keys[user])
+    if auth:
+        h["Authorization"] = auth
+    data = None
+    if body is not None:
+        data = json.dumps(body) if not isinstance(body, (bytes, str)) else body
+        h.setdefault("Content-Type", "application/json")
+    conn = http.client.HTTPConnection("127.0.0.1", world.node.port, timeout=120)
+    conn.request(method, path, body=data, headers=h)
+    r = conn.getresponse()
+    raw = r.read()
+    conn.close()
+    try:
+        return r.status, json.loads(raw)
+    except ValueError:
+        return r.status, raw
+
+
+def cli(user, *args, ok=True):
+    return world.run([*args, "--cloud", world.cloud], world.homes[user], ok=ok)
+
+
+def tool_named(user, env, suffix):
+    status, tools = request("GET", f"/{env}/v1/tools", user)
+    assert status == 200, tools
+    names = [t["name"] for t in tools["tools"]]
+    for n in names:
+        if n.replace("-", "_").endswith(suffix):
+            return n
+    raise AssertionError(f"no tool ending in {suffix}: {names}")
+
+
+def wait_for(rows, n, seconds):
+    """rows() once it has at least n rows, within the bound."""
+    deadline = time.time() + seconds
+    while True:
+        got = rows()
+        if len(got) >= n or time.time() > deadline:
+            return got
+        time.sleep(0.2)
+
+
+def get_mode(user="alice", env="alice/tools"):
+    tool = tool_named("alice", env, "get_env")
+    return request("POST", f"/{env}/v1/call", user, {"tool": tool, "arguments": ["MODE"]})
+
+
+class Cloud(unittest.TestCase):
+    def test_1_deploy_call_roll_forward_and_back(self):
+        r = cli("alice", "deploy", "alice/tools@1.0.0")
+        self.assertIn("deployed alice/tools@1.0.0", r.stdout)
+        self.assertIn("@sha256:", r.stdout)
+        status, body = get_mode()
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["result"], "one")
+        self.assertRegex(body["call_id"], "^[0-9a-f]{32}$")
+        # Deploying what answers already is a conflict.
+        again = cli("alice", "deploy", "alice/tools@1.0.0", ok=False)
+        self.assertEqual(again.returncode, 16, again.stderr)
+        self.assertIn("answering already", again.stderr)
+
+        cli("alice", "deploy", "alice/tools@1.1.0")
+        self.assertEqual(get_mode()[1]["result"], "two")
+        listed = json.loads(cli("alice", "deploy", "ls", "--json").stdout)
+        self.assertEqual([(d["environment"], d["version"]) for d in listed["deployments"]],
+                         [("tools", "1.1.0")])
+        back = cli("alice", "deploy", "rollback", "alice/tools")
+        self.assertIn("rolled back to alice/tools@1.0.0", back.stdout)
+        self.assertEqual(get_mode()[1]["result"], "one")
+        cli("alice", "deploy", "alice/tools@1.1.0")
+        self.assertEqual(get_mode()[1]["result"], "two")
+
+    def test_2_rolling_forward_under_load_fails_no_call(self):
+        failures = []
+        stop = threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                status, body = get_mode()
+                if status != 200 or body.get("result") not in ("one", "two"):
+                    failures.append((status, body))
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(hammer) for _ in range(4)]
+            for version in ("1.0.0", "1.1.0", "1.0.0"):
+                cli("alice", "deploy", f"alice/tools@{version}")
+                time.sleep(0.5)
+            back = cli("alice", "deploy", "rollback", "alice/tools")
+            time.sleep(0.5)
+            stop.set()
+            for f in futures:
+                f.result()
+        self.assertEqual(failures, [])
+        self.assertIn("rolled back to", back.stdout)
+
+    def test_3_tenancy(self):
+        # bob can neither call, list, deploy into nor read alice's.
+        status, body = get_mode(user="bob")
+        self.assertEqual(status, 403, body)
+        status, body = request("POST", "/alice/tools/mcp", "bob", {"jsonrpc": "2.0", "id": 1,
+                                                                   "method": "ping"})
+        self.assertEqual(status, 403, body)
+        self.assertEqual(json.loads(cli("bob", "deploy", "ls", "--json").stdout)["deployments"],
+                         [])
+        into = cli("bob", "deploy", "alice/tools@1.0.0", ok=False)
+        self.assertEqual(into.returncode, 13, into.stderr)
+        self.assertIn("bob may not deploy into the namespace alice", into.stderr)
+        self.assertEqual(cli("bob", "deploy", "rm", "alice/tools", ok=False).returncode, 13)
+        self.assertEqual(cli("bob", "deploy", "rollback", "alice/tools", ok=False).returncode,
+                         13)
+        self.assertEqual(json.loads(cli("bob", "usage", "--json").stdout)["usage"], [])
+        # No credentials, a wrong key, forged and anonymous tokens.
+        self.assertEqual(request("GET", "/alice/tools/v1/tools")[0], 401)
+        self.assertEqual(request("GET", "/alice/tools/v1/tools",
+                                 auth=basic("alice", "astk_wrong"))[0], 401)
+        for token in ("e30.e30.", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.",
+                      "not a token", world.keys["alice"]):
+            status, body = request("GET", "/alice/tools/v1/tools", auth="Bearer " + token)
+            self.assertEqual(status, 401, (token, body))
+        anon = json.loads(world.registry.request("GET", "/token")[2])["token"]
+        status, body = request("GET", "/alice/tools/v1/tools", auth="Bearer " + anon)
+        self.assertEqual(status, 401, body)
+        self.assertIn("anonymous", body["error"]["message"])
+        # A token alice got from the registry works like her key.
+        conn = http.client.HTTPConnection("127.0.0.1", world.registry.port, timeout=30)
+        conn.request("GET", "/token", headers={"Authorization": basic("alice",
+                                                                      world.keys["alice"])})
+        token = json.loads(conn.getresponse().read())["token"]
+        conn.close()
+        status, body = request("GET", "/alice/tools/v1/tools", auth="Bearer " + token)
+        self.assertEqual(status, 200, body)
+        # A token with one byte of its signature changed.
+        forged = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+        self.assertEqual(request("GET", "/alice/tools/v1/tools", auth="Bearer " + forged)[0],
+                         401)
+
+    def test_3b_a_deployment_gets_nothing_of_the_node_nor_of_other_tenants(self):
+        a, b = world.homes["alice"], world.homes["bob"]
+        probe = os.path.join(COMPONENTS, "sandbox-probe.wasm")
+
+        def version_of(home, env, *grant):
+            world.run(["env", "init", env], home)
+            world.run(["env", "add", env, "probe", probe], home)
+            world.run(["env", "limit", env, "probe", "--timeout", "5s", "--max-memory",
+                       "64MiB"], home)
+            if grant:
+                world.run(["env", "grant", env, "probe", *grant], home)
+            world.run(["env", "push", env, "--version", "1.0.0"], home)
+
+        version_of(a, "alice/hostdir", "--dir", f"{world.dir.name}:/node:rw")
+        version_of(a, "alice/hostenv", "--env", "HOME")
+        world.run(["env", "secret", "set", "TOKEN"], a, stdin="s3cret\n")
+        version_of(a, "alice/secretive", "--secret", "TOKEN")
+        for env, why in (("alice/hostdir", "member probe: grants the host directory"),
+                         ("alice/hostenv",
+                          "member probe: passes the host's environment variable HOME"),
+                         ("alice/secretive", "member probe: is given the secret TOKEN")):
+            r = cli("alice", "deploy", f"{env}@1.0.0", ok=False)
+            self.assertEqual(r.returncode, 13, (env, r.stderr))
+            self.assertIn(why, r.stderr)
+            self.assertEqual(request("GET", f"/{env}/v1/tools", "alice")[0], 404)
+        # bob names alice's (private) component in his environment: the node could pull it
+        # with its own credentials, but bob may not have it.
+        doc = json.loads(world.run(["env", "inspect", "alice/tools@1.0.0", "--json"], a).stdout)
+        alice_probe = doc["components"]["probe"]["ref"]
+        self.assertIn("/alice/", alice_probe)
+        world.run(["env", "init", "bob/sneaky"], b)
+        world.run(["env", "add", "bob/sneaky", "probe", alice_probe], b)
+        world.run(["env", "limit", "bob/sneaky", "probe", "--timeout", "5s", "--max-memory",
+                   "64MiB"], b)
+        world.run(["env", "push", "bob/sneaky", "--version", "1.0.0"], b)
+        # The node's own registry login (alice's here) must be able to read bob's version.
+        world.run(["registry", "--root", os.path.join(world.dir.name, "registry"), "visibility",
+                   "set", "bob/sneaky", "public"], b)
+        r = cli("bob", "deploy", "bob/sneaky@1.0.0", ok=False)
+        self.assertEqual(r.returncode, 13, r.stderr)
+        self.assertIn("is not public, and bob may deploy only its own namespace's components",
+                      r.stderr)
+        self.assertEqual(request("GET", "/bob/sneaky/v1/tools", "bob")[0], 404)
+        # Once alice makes that component public, bob may use it.
+        repository = alice_probe.split("/", 1)[1].split("@")[0]
+        world.run(["registry", "--root", os.path.join(world.dir.name, "registry"), "visibility",
+                   "set", repository, "public"], b)
+        r = cli("bob", "deploy", "bob/sneaky@1.0.0")
+        self.assertIn("deployed bob/sneaky@1.0.0", r.stdout)
+        tool = tool_named("bob", "bob/sneaky", "ping")
+        status, body = request("POST", "/bob/sneaky/v1/call", "bob", {"tool": tool})
+        self.assertEqual((status, body.get("result")), (200, 42), body)
+        cli("bob", "deploy", "rm", "bob/sneaky")
+
+    def test_4_mcp_and_webhooks(self):
+        status, body = request("POST", "/alice/tools/mcp", "alice", {
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "t", "version": "1"}}},
+            headers={"Accept": "application/json, text/event-stream"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["result"]["protocolVersion"], "2025-06-18")
+        # Webhook routes are public: the member authenticates its own callers.
+        status, body = request("GET", "/alice/tools/http/web/hello")
+        self.assertEqual(status, 200, body)
+        self.assertIn(b"hello", body)
+        # Webhook requests are metered too (written once the answer went out).
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            usage = json.loads(cli("alice", "usage", "--json").stdout)["usage"]
+            if any(u["function"] == "/web" and u["calls"] >= 1 for u in usage):
+                break
+            time.sleep(0.2)
+        else:
+            self.fail(f"no usage record of the webhook request: {usage}")
+        self.assertEqual(request("GET", "/alice/nothing/http/web/hello")[0], 404)
+        self.assertEqual(request("GET", "/alice/tools/http/none")[0], 404)
+
+    def test_5_plan_ceilings_and_bad_input(self):
+        greedy = cli("alice", "deploy", "alice/greedy@1.0.0", ok=False)
+        self.assertEqual(greedy.returncode, 13, greedy.stderr)
+        self.assertIn("member probe: max-memory unlimited is over the plan's", greedy.stderr)
+        missing = cli("alice", "deploy", "alice/tools@9.9.9", ok=False)
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertEqual(cli("alice", "deploy", "not a ref", ok=False).returncode, 2)
+        self.assertEqual(cli("alice", "deploy", ok=False).returncode, 2)
+        no_cloud = world.run(["deploy", "ls"], dict(world.homes["alice"], ASTERAI_CLOUD=""), ok=False)
+        self.assertEqual(no_cloud.returncode, 2)
+        self.assertIn("--cloud", no_cloud.stderr)
+        status, body = request("POST", "/v1/deployments", "alice", "{not json")
+        self.assertEqual(status, 400, body)
+        status, body = request("GET", "/v1/usage?from=2026-13-01", "alice")
+        self.assertEqual(status, 400, body)
+        self.assertEqual(request("GET", "/bob/none/v1/tools", "bob")[0], 404)
+        self.assertEqual(request("GET", "/healthz")[0], 200)
+        # Strangers' webhook requests to made-up deployments: 404, and no tenant they name
+        # appears in the node's per-tenant counts.
+        for i in range(30):
+            self.assertEqual(request("POST", f"/stranger{i}/none/http/hook", body="{}")[0], 404)
+        self.assertNotIn("stranger", request("GET", "/metrics")[1].decode())
+
+    def test_5b_a_plans_file_gives_a_tenant_its_own_plan(self):
+        plans = os.path.join(world.dir.name, "plans.toml")
+        with open(plans, "w") as f:
+            f.write('[plans.tight]\nmax-memory = "32MiB"\nmax-concurrent = 1\n\n'
+                    '[tenants]\nalice = "tight"\n')
+        node = world.new_node("--plans", plans)
+        try:
+            r = world.run(["deploy", "alice/tools@1.0.0", "--cloud",
+                           f"http://127.0.0.1:{node.port}"], world.homes["alice"], ok=False)
+            self.assertEqual(r.returncode, 13, r.stderr)
+            self.assertIn("is over the plan's 33554432 bytes (plan tight)", r.stderr)
+        finally:
+            node.close()
+        # A mistake in the file: the node does not start, and says where.
+        with open(plans, "w") as f:
+            f.write('[plans.tight]\nmax-memroy = "32MiB"\n')
+        r = world.run(["cloud", "node", "--listen", "127.0.0.1:0", "--registry", world.host,
+                       "--store", world.store, "--plans", plans], world.homes["alice"], ok=False)
+        self.assertEqual(r.returncode, 15, r.stderr)  # invalid-input
+        self.assertIn("plans.toml:2: unknown key \"max-memroy\"", r.stderr)
+
+    def test_6_usage_one_record_per_answered_call_across_kill_9(self):
+        seen = []
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                try:
+                    status, body = get_mode()
+                except (OSError, http.client.HTTPException):
+                    return  # the node is gone
+                if status == 200 and body.get("ok"):
+                    with lock:
+                        seen.append(body["call_id"])
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(hammer) for _ in range(4)]
+            time.sleep(2)
+            world.node.proc.send_signal(signal.SIGKILL)
+            world.node.proc.wait()
+            stop.set()
+            for f in futures:
+                f.result()
+        world.node.close()
+        self.assertGreater(len(seen), 10)
+        # The records of the last answers were in the node's spool, not yet in the store: the
+        # restarted node replays them before it answers.
+        world.start_node()
+        stored = set(world.stored_call_ids())
+        self.assertEqual([c for c in seen if c not in stored], [])
+        self.assertEqual(len(seen), len(set(seen)))
+        # The restarted node serves the same deployment; usage sums what was stored.
+        self.assertEqual(get_mode()[0], 200)
+        usage = json.loads(cli("alice", "usage", "--json").stdout)["usage"]
+        calls = sum(u["calls"] for u in usage if u["function"].endswith("get-env"))
+        self.assertGreaterEqual(calls, len(seen))
+
+    def test_7_a_tenant_over_its_concurrency_gets_429(self):
+        node = world.new_node("--max-concurrent", "2")
+        try:
+            tool = tool_named("alice", "alice/tools", "sleep_ms")
+
+            def slow():
+                conn = http.client.HTTPConnection("127.0.0.1", node.port, timeout=60)
+                conn.request("POST", "/alice/tools/v1/call",
+                             body=json.dumps({"tool": tool, "arguments": [300]}),
+                             headers={"Authorization": basic("alice", world.keys["alice"]),
+                                      "Content-Type": "application/json"})
+                r = conn.getresponse()
+                body = json.loads(r.read())
+                conn.close()
+                return r.status, r.getheader("Retry-After"), body
+
+            with concurrent.futures.ThreadPoolExecutor(6) as pool:
+                answers = list(pool.map(lambda _: slow(), range(6)))
+            statuses = sorted(a[0] for a in answers)
+            self.assertIn(200, statuses)
+            refused = [a for a in answers if a[0] == 429]
+            self.assertTrue(refused, answers)
+            self.assertEqual(refused[0][1], "1")
+            self.assertEqual(refused[0][2]["error"]["kind"], "over-quota")
+            metrics = node.request("GET", "/metrics")[2].decode()
+            self.assertIn(f'asterai_cloud_over_quota_total{{tenant="alice"}} {len(refused)}',
+                          metrics)
+            # bob is not alice: his requests are not counted against her.
+            status, body = request("GET", "/v1/deployments", "bob")
+            self.assertEqual(status, 200, body)
+            # Webhook requests (anyone may send them) fill a bucket of their own: two held
+            # until the member's 5 s timeout leave alice's own calls their slots.
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                held = [pool.submit(node.request, "GET", "/alice/tools/http/web/sleep")
+                        for _ in range(2)]
+                # Both admitted (nothing else is in flight on this node) before the third.
+                deadline = time.time() + 30
+                while time.time() < deadline and "\nasterai_cloud_calls_in_flight 2\n" not in \
+                        node.request("GET", "/metrics")[2].decode():
+                    time.sleep(0.02)
+                status = node.request("GET", "/alice/tools/http/web/hello")[0]
+                self.assertEqual(status, 429)
+                status, _, body = node.request(
+                    "POST", "/alice/tools/v1/call",
+                    json.dumps({"tool": tool, "arguments": [1]}).encode(),
+                    {"Authorization": basic("alice", world.keys["alice"]),
+                     "Content-Type": "application/json"})
+                self.assertEqual(status, 200, body)
+                self.assertEqual([f.result()[0] for f in held], [504, 504])
+        finally:
+            node.close()
+        bad = world.run(["cloud", "node", "--registry", world.host, "--max-concurrent", "0"],
+                        world.homes["alice"], ok=False)
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+
+    def test_7b_a_tenant_over_its_monthly_calls_gets_429_until_the_month_ends(self):
+        # The quota counts the month's calls on every node: those stored already, plus two.
+        month = time.strftime("%Y-%m-01", time.gmtime())
+        usage = json.loads(cli("alice", "usage", "--from", month, "--json").stdout)["usage"]
+        stored = sum(u["calls"] for u in usage)
+        node = world.new_node("--max-calls-per-month", str(stored + 2))
+        try:
+            tool = tool_named("alice", "alice/tools", "get_env")
+
+            def call():
+                conn = http.client.HTTPConnection("127.0.0.1", node.port, timeout=60)
+                conn.request("POST", "/alice/tools/v1/call",
+                             body=json.dumps({"tool": tool, "arguments": ["MODE"]}),
+                             headers={"Authorization": basic("alice", world.keys["alice"]),
+                                      "Content-Type": "application/json"})
+                r = conn.getresponse()
+                answer = (r.status, r.getheader("Retry-After"), json.loads(r.read()))
+                conn.close()
+                return answer
+
+            for _ in range(2):
+                status, _, body = call()
+                self.assertEqual(status, 200, body)
+            status, retry, body = call()
+            self.assertEqual(status, 429, body)
+            self.assertEqual(body["error"]["kind"], "over-quota")
+            self.assertIn(f"alice used {stored + 2} calls of its {stored + 2} this month",
+                          body["error"]["message"])
+            self.assertTrue(0 < int(retry) <= 31 * 24 * 3600, retry)
+            # Webhooks count too, and are refused alike.
+            self.assertEqual(node.request("GET", "/alice/tools/http/web/hello")[0], 429)
+            metrics = node.request("GET", "/metrics")[2].decode()
+            self.assertIn('asterai_cloud_monthly_quota_refused_total{tenant="alice"} 2', metrics)
+        finally:
+            node.close()
+        for flags in (["--max-calls-per-month", "0"],
+                      ["--max-instance-time-per-month", "500ms"],
+                      ["--max-instance-time-per-month", "soon"]):
+            bad = world.run(["cloud", "node", "--registry", world.host, *flags],
+                            world.homes["alice"], ok=False)
+            self.assertEqual(bad.returncode, 2, (flags, bad.stderr))
+            self.assertEqual(len(bad.stderr.strip().splitlines()), 1, bad.stderr)
+
+    def test_7c_schedules_run_metered_and_stop_with_the_deployment(self):
+        r = cli("alice", "deploy", "alice/timed@1.0.0")
+        self.assertIn("deployed alice/timed@1.0.0", r.stdout)
+        self.assertEqual(r.stderr.strip(), "")
+        ok = wait_for(lambda: [x for x in world.schedule_runs() if x[2] == "ok"], 3, 60)
+        report = json.loads(cli("alice", "deploy", "runs", "alice/timed", "--json").stdout)
+        self.assertEqual([s["schedule"] for s in report["schedules"]], ["tick"])
+        self.assertGreaterEqual(len([x for x in report["runs"] if x["outcome"] == "ok"]), 3)
+        human = cli("alice", "deploy", "runs", "alice/timed").stdout
+        self.assertIn("tick", human)
+        self.assertIn("LAST RESULT", human)
+        # Each finished run's usage record was stored before its outcome.
+        stored = set(world.stored_call_ids())
+        self.assertEqual([i for i, _, _ in ok if f"schedule-run-{i}" not in stored], [])
+        usage = json.loads(cli("alice", "usage", "--json").stdout)["usage"]
+        self.assertTrue(any(u["environment"] == "timed" and u["calls"] >= 3 for u in usage), usage)
+        # One row per slot, a minute apart: no slot twice, none skipped.
+        slots = [slot for _, slot, _ in world.schedule_runs()]
+        self.assertEqual(slots, list(range(slots[0], slots[-1] + 60, 60)))
+        # Its tools serve as usual; bob sees none of it.
+        tool = tool_named("alice", "alice/timed", "ping")
+        status, body = request("POST", "/alice/timed/v1/call", "alice", {"tool": tool})
+        self.assertEqual((status, body.get("result")), (200, 42), body)
+        self.assertEqual(request("GET", "/v1/deployments/alice/timed/runs", "bob")[0], 403)
+        self.assertEqual(cli("alice", "deploy", "runs", "alice/timed", "--limit", "0",
+                             ok=False).returncode, 2)
+        # Over its monthly quota, a tenant's schedules start no instance: each slot is failed
+        # and unmetered. (Stopping the node gives its lease up to the next one.)
+        world.node.close()
+        quota = world.new_node("--max-calls-per-month", "1")
+        try:
+            def refused():
+                return world.sql("SELECT outcome, detail FROM schedule_runs WHERE env ="
+                                 " 'alice/timed' AND detail LIKE 'over-quota: alice used %'")
+            rows = wait_for(refused, 2, 30)
+            self.assertGreaterEqual(len(rows), 2, world.schedule_runs())
+            self.assertEqual({r[0] for r in rows}, {"failed"})
+            ids = {i for i, _, o in world.schedule_runs() if o == "failed"}
+            stored = set(world.stored_call_ids())
+            self.assertEqual([i for i in ids if f"schedule-run-{i}" in stored], [])
+        finally:
+            quota.close()
+        world.start_node()
+        # Removed: its schedules stop on the node's next turn (a third of the 3 s lease).
+        cli("alice", "deploy", "rm", "alice/timed")
+        time.sleep(2.5)
+        before = len(world.schedule_runs())
+        time.sleep(2)
+        self.assertEqual(len(world.schedule_runs()), before)
+        self.assertIsNone(world.lease_holder())
+
+    def test_8_remove(self):
+        cli("alice", "deploy", "rm", "alice/tools")
+        self.assertEqual(request("GET", "/alice/tools/v1/tools", "alice")[0], 404)
+        again = cli("alice", "deploy", "rm", "alice/tools", ok=False)
+        self.assertEqual(again.returncode, 14, again.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -1,0 +1,275 @@
+// The cloud's embedded store (deployments, rollback, usage that counts a record once) and
+// the usage recorder's group commit, on a real SQLite file.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "asterai/cloud/store.h"
+#include "asterai/cloud/usage.h"
+#include "asterai/cloud/usage_spool.h"
+#include "test_support.h"
+#include "usage_record.h"
+
+namespace asterai::cloud {
+namespace {
+
+Deployment version(const std::string& v) {
+  return Deployment{0, "alice", "tools", v, "r.example/alice/tools@sha256:" + v, 0};
+}
+
+UsageRecord record(const std::string& id, int64_t started_us, const std::string& outcome = "ok") {
+  return test::usage_record(id, started_us, 250, outcome);
+}
+
+// Every test runs on both stores: SQLite always; PostgreSQL when ASTERAI_TEST_POSTGRES names
+// a server (ctest `cloud.store.postgres` starts one: tests/support/postgres.py), its tables
+// dropped first.
+class CloudStore : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url = "sqlite:" + (dir_.path() / "sub" / "store.db").string();
+    if (GetParam() == "postgres") {
+      const char* pg = std::getenv("ASTERAI_TEST_POSTGRES");
+      url = pg;
+      std::string drop = "psql -q '" + url +
+                         "' -c 'DROP TABLE IF EXISTS usage, deployments, deployment_schedules,"
+                         " leases, schedule_state, schedule_runs'";
+      ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
+    }
+    auto s = open_store(url);
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = *s;
+  }
+  test::TempDir dir_{"cloud-store"};
+  std::shared_ptr<Store> store_;
+};
+
+TEST_P(CloudStore, DeploysRollsBackAndRemoves) {
+  EXPECT_FALSE(store_->active("alice", "tools").value());
+  auto first = store_->deploy(version("1.0.0"));
+  ASSERT_TRUE(first);
+  EXPECT_GT(first->id, 0);
+  EXPECT_GT(first->created, 0);
+  auto again = store_->deploy(version("1.0.0"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+  ASSERT_TRUE(store_->deploy(version("1.1.0")));
+  EXPECT_EQ(store_->active("alice", "tools").value()->version, "1.1.0");
+  auto listed = store_->list("alice").value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].version, "1.1.0");
+  EXPECT_TRUE(store_->list("bob").value().empty());
+
+  auto back = store_->rollback("alice", "tools");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->version, "1.0.0");
+  EXPECT_EQ(store_->active("alice", "tools").value()->version, "1.0.0");
+  // Nothing before the first version: refused, and the first still answers.
+  auto none = store_->rollback("alice", "tools");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, ErrorKind::not_found);
+  EXPECT_NE(none.error().message.find("no earlier version"), std::string::npos);
+  EXPECT_EQ(store_->active("alice", "tools").value()->version, "1.0.0");
+
+  ASSERT_TRUE(store_->remove("alice", "tools"));
+  EXPECT_FALSE(store_->active("alice", "tools").value());
+  EXPECT_EQ(store_->remove("alice", "tools").error().kind, ErrorKind::not_found);
+  EXPECT_EQ(store_->rollback("alice", "tools").error().kind, ErrorKind::not_found);
+}
+
+TEST_P(CloudStore, UsageCountsEachCallOnceAndSumsByDay) {
+  const int64_t day = 86'400'000'000;
+  const int64_t d1 = 20'000 * day;  // 2024-10-04
+  ASSERT_TRUE(store_->add_usage({record("a", d1 + 5), record("b", d1 + 6, "trap")}));
+  // The same batch again (a replay after a crash) and one new record.
+  ASSERT_TRUE(
+      store_->add_usage({record("a", d1 + 5), record("b", d1 + 6, "trap"), record("c", d1 + day)}));
+  EXPECT_EQ(store_->usage_count("alice").value(), 3u);
+  EXPECT_EQ(store_->usage_count("bob").value(), 0u);
+  auto totals = store_->usage("alice", d1, d1 + 2 * day).value();
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_EQ(totals[0].day, "2024-10-04");
+  EXPECT_EQ(totals[0].calls, 2u);
+  EXPECT_EQ(totals[0].errors, 1u);
+  EXPECT_EQ(totals[0].wall_us, 500);
+  EXPECT_EQ(totals[0].fuel, 2000u);
+  EXPECT_EQ(totals[1].day, "2024-10-05");
+  EXPECT_EQ(store_->usage("alice", d1 + day, d1 + 2 * day).value().size(), 1u);
+  EXPECT_TRUE(store_->usage("bob", 0, d1 + 2 * day).value().empty());
+}
+
+TEST(CloudStoreUrl, AnUnknownStoreIsAUsageError) {
+  for (std::string url : {"mysql://x", "sqlite:", "store.db"}) {
+    auto s = open_store(url);
+    ASSERT_FALSE(s) << url;
+    EXPECT_EQ(s.error().kind, ErrorKind::usage);
+    EXPECT_NE(s.error().message.find("sqlite:PATH"), std::string::npos);
+  }
+  // Nothing listens on port 1: a network error naming the store, not a hang or a crash.
+  auto unreachable = open_store("postgres://nobody@127.0.0.1:1/none?connect_timeout=5");
+  ASSERT_FALSE(unreachable);
+  EXPECT_EQ(unreachable.error().kind, ErrorKind::network);
+  EXPECT_NE(unreachable.error().message.find("PostgreSQL store is unreachable"), std::string::npos);
+}
+
+TEST_P(CloudStore, TheRecorderReleasesEachCallOnceItsRecordIsStored) {
+  std::atomic<int> released{0};
+  std::atomic<int> missing{0};
+  {
+    UsageRecorder recorder(store_, 64);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 250; ++i) {
+          std::string id = std::to_string(t) + "-" + std::to_string(i);
+          recorder.record(record(id, 1'000'000 + i), [&] {
+            // By the time a call is released its record is in the store.
+            int n = ++released;
+            if (store_->usage_count("alice").value() < static_cast<uint64_t>(n)) ++missing;
+          });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    // Batches, not one transaction a record.
+    while (released.load() < 1000) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_LT(recorder.batches(), 1000u);
+    EXPECT_GE(recorder.batches(), 1000u / 64);
+  }
+  EXPECT_EQ(released.load(), 1000);
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_EQ(store_->usage_count("alice").value(), 1000u);
+}
+
+TEST_P(CloudStore, ALeaseHasOneHolderUntilItExpires) {
+  using namespace std::chrono_literals;
+  EXPECT_TRUE(store_->hold_lease("schedules/alice/x", "a", 400ms).value());
+  EXPECT_FALSE(store_->hold_lease("schedules/alice/x", "b", 400ms).value());
+  EXPECT_TRUE(store_->hold_lease("schedules/alice/x", "a", 400ms).value());  // renewed
+  EXPECT_TRUE(store_->hold_lease("schedules/alice/y", "b", 400ms).value());  // another lease
+  ASSERT_TRUE(store_->release_lease("schedules/alice/x", "b"));              // not b's: no-op
+  EXPECT_FALSE(store_->hold_lease("schedules/alice/x", "b", 400ms).value());
+  std::this_thread::sleep_for(600ms);  // a stopped renewing
+  EXPECT_TRUE(store_->hold_lease("schedules/alice/x", "b", 400ms).value());
+  EXPECT_FALSE(store_->hold_lease("schedules/alice/x", "a", 400ms).value());
+  ASSERT_TRUE(store_->release_lease("schedules/alice/x", "b"));
+  EXPECT_TRUE(store_->hold_lease("schedules/alice/x", "a", 400ms).value());  // at once
+}
+
+TEST_P(CloudStore, ScheduledListsTheAnsweringVersionsThatHaveSchedules) {
+  auto timed = version("1.0.0");
+  timed.schedules = 2;
+  ASSERT_TRUE(store_->deploy(timed));
+  auto listed = store_->scheduled().value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].version, "1.0.0");
+  EXPECT_EQ(listed[0].schedules, 2u);
+  ASSERT_TRUE(store_->deploy(version("1.1.0")));  // answers now, without schedules
+  EXPECT_TRUE(store_->scheduled().value().empty());
+  EXPECT_EQ(store_->active("alice", "tools").value()->schedules, 0u);
+  ASSERT_TRUE(store_->rollback("alice", "tools"));
+  EXPECT_EQ(store_->scheduled().value().size(), 1u);
+  ASSERT_TRUE(store_->remove("alice", "tools"));
+  EXPECT_TRUE(store_->scheduled().value().empty());
+}
+
+TEST_P(CloudStore, AScheduleSlotIsClaimedOnceAcrossStoreHandles) {
+  using schedule::RunOutcome;
+  auto state = store_->schedule_state().value();
+  auto other = store_->schedule_state().value();  // as a second node would
+  schedule::TimePoint slot(std::chrono::seconds(1'800'000'000));
+  auto next = slot + std::chrono::minutes(1);
+  auto first = state->claim("alice/tools", "tick", slot, RunOutcome::running, "", slot, next);
+  ASSERT_TRUE(first && *first) << (first ? "taken" : first.error().message);
+  auto second = other->claim("alice/tools", "tick", slot, RunOutcome::running, "", slot, next);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(*second);
+  runtime::CallStats stats;
+  stats.wall_ms = 1.5;
+  ASSERT_TRUE(state->finish(**first, RunOutcome::ok, "", stats, slot));
+  EXPECT_EQ(other->last_slot("alice/tools", "tick").value(), slot);
+  auto runs = other->runs("alice/tools", "", 10).value();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].outcome, RunOutcome::ok);
+  EXPECT_DOUBLE_EQ(runs[0].stats.wall_ms, 1.5);
+  auto states = other->schedules("alice/tools").value();
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].next_slot, next);
+  EXPECT_EQ(states[0].last_outcome, RunOutcome::ok);
+  // A second run left running by a node that died becomes interrupted on takeover.
+  auto left = state->claim("alice/tools", "tick", next, RunOutcome::running, "", next, {});
+  ASSERT_TRUE(left && *left);
+  EXPECT_EQ(other->interrupt_unfinished("alice/tools").value(), 1);
+  ASSERT_TRUE(state->finish(**left, RunOutcome::ok, "", stats, next));  // too late: stays
+  EXPECT_EQ(other->runs("alice/tools", "tick", 1).value()[0].outcome, RunOutcome::interrupted);
+}
+
+TEST_P(CloudStore, SpooledRecordsAreSafeAtOnceAndStoredInFewBatches) {
+  auto spool_dir = dir_.path() / "spool";
+  std::atomic<int> durable{0};
+  {
+    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 250; ++i)
+          recorder.record(record("s" + std::to_string(t) + "-" + std::to_string(i), 1'000'000),
+                          [&] { ++durable; });
+      });
+    for (auto& th : threads) th.join();
+    // Each answer was released as its record reached the spool, on the caller's thread.
+    EXPECT_EQ(durable.load(), 1000);
+  }
+  EXPECT_EQ(store_->usage_count("alice").value(), 1000u);
+  // Every file was removed once its batch was stored.
+  EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
+}
+
+TEST_P(CloudStore, AnOrphanedSpoolFileIsReplayedOnceWithoutItsCutLine) {
+  auto spool_dir = dir_.path() / "spool";
+  std::filesystem::create_directories(spool_dir);
+  {
+    // What a node that died left: two records it answered for, and a line cut short.
+    auto r1 = UsageSpool::open(spool_dir).value();
+    ASSERT_TRUE(r1->append(record("dead-1", 1'000'000)));
+    ASSERT_TRUE(r1->append(record("dead-2", 1'000'000)));
+    auto file = r1->rotate().value();
+    std::FILE* f = std::fopen(file->path().c_str(), "a");
+    std::fputs("{\"id\":\"dead-3\",\"ten", f);
+    std::fclose(f);
+  }  // its files unlock (the process "ended"); the rotated file is left behind
+  ASSERT_TRUE(store_->add_usage({record("dead-1", 1'000'000)}));  // stored before it died
+  {
+    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
+    EXPECT_EQ(store_->usage_count("alice").value(), 2u);  // replayed before any answer
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
+  std::FILE* f = std::fopen((dir_.path() / "file").c_str(), "w");
+  std::fclose(f);
+  auto bad = UsageSpool::open(dir_.path() / "file" / "x");  // a folder it cannot create
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::io);
+}
+
+// PostgreSQL only when a server is given, so a run without one lists no test it cannot run.
+std::vector<std::string> stores() {
+  const char* pg = std::getenv("ASTERAI_TEST_POSTGRES");
+  if (pg && *pg) return {"sqlite", "postgres"};
+  return {"sqlite"};
+}
+INSTANTIATE_TEST_SUITE_P(Stores, CloudStore, ::testing::ValuesIn(stores()),
+                         [](const auto& info) { return info.param; });
+
+TEST(CallIds, AreRandom128BitHex) {
+  auto a = new_call_id(), b = new_call_id();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace asterai::cloud
