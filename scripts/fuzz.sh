@@ -23,7 +23,7 @@ usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 # The dictionary a target's inputs are written in, if any.
 dict_for() {
   case "$1" in
-    values_fuzz | oci_fuzz | mcp_session_fuzz | token_fuzz) echo "$fuzz_src/dict/json.dict" ;;
+    values_fuzz | oci_fuzz | mcp_session_fuzz | token_fuzz | signing_fuzz) echo "$fuzz_src/dict/json.dict" ;;
     serve_http_fuzz | registry_http_fuzz | cloud_node_fuzz) echo "$fuzz_src/dict/http.dict" ;;
     env_document_fuzz | policy_fuzz) echo "$fuzz_src/dict/toml.dict" ;;
     component_fuzz) echo "$fuzz_src/dict/wasm.dict" ;;

@@ -15,6 +15,7 @@ export GOFLAGS=-mod=mod
 ORAS_VERSION=v1.3.6
 CRANE_VERSION=v0.20.6
 CONFORMANCE_VERSION=v0.0.0-20260831232431-97274622c111
+COSIGN_VERSION=v2.6.5  # the v2 line: signatures at the `sha256-<hex>.sig` tag by default
 
 registry_tools_log() { echo "registry tools: $*" >&2; }
 
@@ -56,6 +57,7 @@ registry_tools_install() {
     case "$what" in
       oras) install_go_tool "oras.land/oras/cmd/oras@$ORAS_VERSION" oras ;;
       crane) install_go_tool "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" crane ;;
+      cosign) install_go_tool "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION" cosign ;;
       conformance) install_conformance ;;
       skopeo) install_debian skopeo skopeo ;;
       docker-registry) install_debian docker-registry docker-registry ;;
@@ -64,7 +66,7 @@ registry_tools_install() {
   done
 }
 
-export ORAS="$GOBIN/oras" CRANE="$GOBIN/crane" OCI_CONFORMANCE="$GOBIN/oci-conformance"
+export ORAS="$GOBIN/oras" CRANE="$GOBIN/crane" OCI_CONFORMANCE="$GOBIN/oci-conformance" COSIGN="$GOBIN/cosign"
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   [[ $# -gt 0 ]] || set -- oras crane conformance skopeo docker-registry

@@ -20,6 +20,8 @@ void add_project_commands(CLI::App& app, int& exit_code);
 // Environments (env): init, add, remove, vars, secrets, grants, limits, push, pull, call, run,
 // diff.
 void add_env_commands(CLI::App& app, int& exit_code);
+// Signing (signing): key generate, sign, verify, trust add | policy | rm | ls.
+void add_signing_commands(CLI::App& app, int& exit_code);
 // The cloud (cloud): cloud node, deploy [ls | rm | rollback], usage.
 void add_cloud_commands(CLI::App& app, int& exit_code);
 

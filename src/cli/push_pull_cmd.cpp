@@ -4,14 +4,18 @@
 #include <iostream>
 
 #include "asterai/common/files.h"
+#include "asterai/oci/credentials.h"
 #include "asterai/oci/media_types.h"
 #include "asterai/oci/publish.h"
 #include "asterai/oci/pull.h"
 #include "asterai/project/project.h"
 #include "asterai/publish/publication.h"
+#include "asterai/signing/signatures.h"
+#include "asterai/signing/trust.h"
 #include "commands.h"
 #include "oci_common.h"
 #include "output.h"
+#include "signing_key.h"
 
 namespace asterai::cli {
 namespace fs = std::filesystem;
@@ -27,6 +31,7 @@ struct PushArgs {
   bool is_public = false, is_private = false;
   bool no_latest = false;
   bool json = false;
+  std::string sign_key;
   RegistryFlags registry;
 };
 
@@ -120,6 +125,14 @@ int push(const PushArgs& a) {
   oci::PublishRequest& req = publication->request;
   req.move_latest = !a.no_latest;
   if (a.is_public || a.is_private) req.visibility = a.is_public;
+  // The key (and its password) before anything is uploaded: a typo must not leave an
+  // unsigned version behind.
+  std::optional<signing::Key> key;
+  if (!a.sign_key.empty()) {
+    auto loaded = load_signing_key(a.sign_key);
+    if (!loaded) return fail(loaded.error());
+    key = std::move(*loaded);
+  }
   auto progress = make_progress(a.json);
   req.progress = progress.get();
 
@@ -127,6 +140,16 @@ int push(const PushArgs& a) {
   if (!client) return fail(client.error());
   auto result = oci::publish(*client, req);
   if (!result) return fail(result.error());
+  std::optional<signing::SignResult> signature;
+  if (key) {
+    auto signed_ = signing::sign_manifest(*client, ref->repository, result->digest, *key);
+    if (!signed_)
+      return fail({signed_.error().kind,
+                   "pushed " + ref->to_string() + " but could not sign it: " +
+                       signed_.error().message + "; retry with `asterai sign`",
+                   {}});
+    signature = *signed_;
+  }
 
   const std::string& visibility_note = result->visibility_note;
   if (a.json) {
@@ -141,6 +164,7 @@ int push(const PushArgs& a) {
       out["referrers"].push_back({{"artifactType", type}, {"digest", digest}});
     if (result->visibility_set) out["visibility"] = *result->visibility_set ? "public" : "private";
     if (!visibility_note.empty()) out["note"] = visibility_note;
+    if (key) out["signed_by"] = key->id();
     std::cout << out.dump() << "\n";
     return 0;
   }
@@ -160,6 +184,9 @@ int push(const PushArgs& a) {
     std::cout << "  (no referrers API: attached through tag " << "sha256-"
               << result->digest.substr(7) << ")\n";
   if (result->latest_moved) std::cout << "  latest  -> " << ref->tag << "\n";
+  if (key)
+    std::cout << "  signed  by key " << key->id() << (signature->already_signed ? " (already)" : "")
+              << "\n";
   if (result->visibility_set)
     std::cout << "  visibility  " << (*result->visibility_set ? "public" : "private") << "\n";
   if (!visibility_note.empty()) std::fprintf(stderr, "warning: %s\n", visibility_note.c_str());
@@ -182,11 +209,19 @@ int pull(const PullArgs& a) {
   auto client = make_client(ref->registry, a.registry);
   if (!client) return fail(client.error());
   auto progress = make_progress(a.json);
+  auto trust = signing::Trust::load(oci::asterai_home());
+  if (!trust) return fail(trust.error());
+  signing::TrustCheck check;
   oci::PullOptions options;
   options.referrers = !a.no_referrers;
   options.progress = progress.get();
+  options.before_store = [&](const std::string& digest) -> Result<void> {
+    check = ASTERAI_TRY(signing::check_trust(*trust, *client, *ref, digest));
+    return {};
+  };
   auto result = oci::pull(*client, *store, *ref, options);
   if (!result) return fail(result.error());
+  if (!check.warning.empty()) result->warnings.push_back(check.warning);
   for (const auto& w : result->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   if (a.json) {
     std::cout << json{{"ref", ref->to_string()},
@@ -195,7 +230,8 @@ int pull(const PullArgs& a) {
                        {{"digest", result->wasm.digest},
                         {"size", result->wasm.size},
                         {"path", result->wasm_path.string()}}},
-                      {"referrers", result->referrers}}
+                      {"referrers", result->referrers},
+                      {"signed_by", check.signers}}
                      .dump()
               << "\n";
     return 0;
@@ -203,6 +239,7 @@ int pull(const PullArgs& a) {
   std::cout << "pulled " << ref->to_string() << "\n  digest  " << result->digest << "\n  wasm    "
             << result->wasm.digest << "  " << human_size(result->wasm.size) << "\n  path    "
             << result->wasm_path.string() << "\n";
+  for (const auto& id : check.signers) std::cout << "  signed  by trusted key " << id << "\n";
   return 0;
 }
 
@@ -231,6 +268,9 @@ void add_push_pull_commands(CLI::App& app, int& exit_code) {
                      "Make the repository private on first publication (asterai registry)");
   push_cmd->add_flag("--no-latest", a->no_latest,
                      "Do not move `latest` (by default it follows the newest release)");
+  push_cmd->add_option("--sign", a->sign_key,
+                       "Sign the pushed manifest with this private key (cosign-compatible; "
+                       "password from $ASTERAI_KEY_PASSWORD or the terminal)");
   push_cmd->add_flag("--json", a->json, "Print the result as JSON");
   a->registry.add_to(*push_cmd);
   push_cmd->callback([a, &exit_code] { exit_code = push(*a); });

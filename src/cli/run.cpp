@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
   add_inspect_command(app, exit_code);
   add_call_command(app, exit_code);
   add_push_pull_commands(app, exit_code);
+  add_signing_commands(app, exit_code);
   add_login_commands(app, exit_code);
   add_search_commands(app, exit_code);
   add_store_commands(app, exit_code);

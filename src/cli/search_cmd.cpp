@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "asterai/oci/component_view.h"
+#include "asterai/oci/credentials.h"
+#include "asterai/signing/trust.h"
 #include "commands.h"
 #include "oci_common.h"
 #include "output.h"
@@ -127,13 +129,23 @@ std::string text_of(const json& tool, const char* key) {
   return tool.contains(key) && tool[key].is_string() ? tool[key].get<std::string>() : "";
 }
 
-void print_view(const oci::ComponentView& v, bool with_wit) {
+void print_view(const oci::ComponentView& v, bool with_wit,
+                const std::optional<signing::Verdict>& signed_) {
   std::cout << v.ref.to_string() << "\n";
   if (!v.description().empty()) std::cout << "  " << v.description() << "\n";
   std::cout << "  digest    " << v.digest << "\n  wasm      " << human_size(v.wasm.size) << " ("
             << v.wasm.digest << ")\n  versions  " << joined(v.versions, " ")
             << (v.latest.empty() ? "" : "  (latest " + v.latest + ")") << "\n";
   if (!v.info.target.empty()) std::cout << "  world     " << v.info.target << "\n";
+  if (signed_) {
+    std::cout << "  signed    ";
+    if (signed_->found == 0)
+      std::cout << "no";
+    else
+      std::cout << signed_->found << " signature(s)";
+    for (const auto& id : signed_->signers) std::cout << ", by trusted key " << id;
+    std::cout << "\n";
+  }
   for (const char* key : {"org.opencontainers.image.licenses", "org.opencontainers.image.source",
                           "org.opencontainers.image.created"}) {
     auto it = v.annotations.find(key);
@@ -166,10 +178,23 @@ int show(const ShowArgs& a) {
   auto view = oci::view_component(*client, *ref);
   if (!view) return report(view.error(), a.json);
   for (const auto& w : view->warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  if (a.json)
-    std::cout << view_json(*view).dump() << "\n";
+  // Who signed it: a listing without signatures is still useful, so failures are warnings.
+  std::optional<signing::Verdict> signed_;
+  auto trust = signing::Trust::load(oci::asterai_home());
+  auto status = trust ? signing::signature_status(*trust, *client, *ref, view->digest)
+                      : tl::unexpected(trust.error());
+  if (status)
+    signed_ = *status;
   else
-    print_view(*view, !a.no_wit);
+    std::fprintf(stderr, "warning: signatures not read: %s\n", status.error().message.c_str());
+  if (a.json) {
+    json out = view_json(*view);
+    if (signed_)
+      out["signatures"] = {{"count", signed_->found}, {"trusted_signers", signed_->signers}};
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  print_view(*view, !a.no_wit, signed_);
   return 0;
 }
 

@@ -40,6 +40,7 @@ int status_of(ErrorKind kind) {
     case ErrorKind::not_a_component:
     case ErrorKind::not_wasm:
     case ErrorKind::missing_import:
+    case ErrorKind::signature:
       return 400;
     case ErrorKind::network:
       return 502;

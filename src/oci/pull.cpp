@@ -47,6 +47,7 @@ Result<PullResult> pull(RegistryClient& client, LocalStore& store, const Referen
   const auto& repo = ref.repository;
   auto fetched = ASTERAI_TRY(client.get_manifest(repo, ref.identifier()));
   auto manifest = ASTERAI_TRY(parse_component(fetched.bytes, ref));
+  if (options.before_store) ASTERAI_TRY(options.before_store(fetched.digest));
   PullResult result;
   result.digest = fetched.digest;
   result.wasm = *wasm_layer(manifest);

@@ -10,6 +10,7 @@ std::string fallback_tag(const std::string& subject_digest) {
 }
 
 bool is_fallback_tag(std::string_view tag) {
+  if (tag.ends_with(".sig")) tag.remove_suffix(4);  // cosign's signatures (src/signing)
   return tag.size() == 7 + 64 && tag.substr(0, 7) == "sha256-";
 }
 

@@ -21,6 +21,7 @@
 #include "asterai/oci/publish.h"
 #include "asterai/oci/pull.h"
 #include "asterai/oci/referrers.h"
+#include "asterai/signing/signatures.h"
 
 extern char** environ;
 
@@ -187,6 +188,24 @@ TEST_F(Distribution, BasicAuthIsRequiredAndChecked) {
   auto wrong = client(Credentials{"carol", "wrong"});
   EXPECT_FALSE(wrong.check_login());
   EXPECT_TRUE(client().check_login());
+}
+
+// No referrers API: signatures are found through cosign's `sha256-<hex>.sig` tag alone.
+TEST_F(Distribution, SignaturesLiveAtCosignsTagWithoutAReferrersApi) {
+  auto c = client();
+  auto pushed = publish(c, component(*parse_reference(host() + "/carol/tool:1.0.0"), "signed"));
+  ASSERT_TRUE(pushed) << pushed.error().message;
+  auto files = signing::generate_key_pair("");
+  ASSERT_TRUE(files);
+  auto key = *signing::decrypt_private_key(files->private_pem, "");
+  auto s = signing::sign_manifest(c, "carol/tool", pushed->digest, key);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_FALSE(*c.referrers("carol/tool", pushed->digest)) << "distribution 2.8 has no API";
+  auto found = signing::find_signatures(c, "carol/tool", pushed->digest);
+  ASSERT_TRUE(found) << found.error().message;
+  auto v = signing::verify_signatures(*found, pushed->digest,
+                                      {*signing::parse_public_key(files->public_pem)});
+  EXPECT_EQ(v.signers.size(), 1u);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "asterai/common/error.h"
@@ -17,13 +19,17 @@ struct ResolveOptions {
   bool plain_http = false;
   // Told about a pull's progress; may be null.
   oci::Progress* progress = nullptr;
+  // Told when the trust policy warns (docs/signing.md); default: a line on stderr.
+  std::function<void(const std::string&)> on_warning = nullptr;
 };
 
 // An existing file is returned as it is. Otherwise, text shaped like a reference
 // (REGISTRY/NS/NAME:VERSION or …@sha256:…) is looked up in the local store and pulled when
 // missing (not with `offline`); the result is the path of the stored wasm. Anything else is
 // returned unchanged so the runtime reports the missing file. A local component
-// (local:sha256:…) is the store's verified copy, never pulled.
+// (local:sha256:…) is the store's verified copy, never pulled. A reference is checked
+// against the trust policy ($ASTERAI_HOME/trust.toml) before it is stored; a stored one again
+// under `require` (signers are remembered, so that costs no request after the first).
 Result<std::filesystem::path> resolve_component(std::string_view path_or_ref,
                                                 const ResolveOptions& options = {});
 

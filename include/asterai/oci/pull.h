@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ namespace asterai::oci {
 struct PullOptions {
   bool referrers = true;  // also fetch the WIT and tools referrers (failures are warnings)
   Progress* progress = nullptr;
+  // Called with the manifest digest before anything is stored: an error (a trust policy
+  // refusing an unsigned component) ends the pull with the store untouched.
+  std::function<Result<void>(const std::string& digest)> before_store;
 };
 
 struct PullResult {

@@ -15,7 +15,8 @@ namespace asterai::oci {
 
 // "sha256-<hex>": the fallback tag of a subject digest.
 std::string fallback_tag(const std::string& subject_digest);
-// Whether a tag has that shape: plumbing of the fallback, not a version to list.
+// Whether a tag has that shape, or cosign's `sha256-<hex>.sig` for signatures: plumbing,
+// not a version to list.
 bool is_fallback_tag(std::string_view tag);
 
 struct AttachResult {
