@@ -1,5 +1,7 @@
 #include "asterai/common/percent_decode.h"
 
+#include <cctype>
+
 namespace asterai {
 namespace {
 
@@ -41,6 +43,21 @@ std::vector<std::pair<std::string, std::string>> decode_query(std::string_view r
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
   }
   return out;
 }

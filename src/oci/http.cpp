@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "asterai/common/percent_decode.h"
+
 namespace asterai::oci {
 namespace {
 
@@ -168,18 +170,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
 }
 
 std::string url_escape(std::string_view text) {
-  std::string out;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char ch : text) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
+  return percent_encode(text);
 }
 
 }  // namespace asterai::oci

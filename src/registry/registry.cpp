@@ -11,6 +11,7 @@ Result<std::unique_ptr<Registry>> Registry::open(const RegistryConfig& config, c
   auto key = ASTERAI_TRY(token_signing_key(config.root));
   r->tokens_ = std::make_unique<TokenService>(std::move(key), config.service, clock,
                                               config.token_ttl_seconds);
+  r->sessions_ = std::make_unique<catalog::Sessions>(clock);
   return r;
 }
 

@@ -18,7 +18,7 @@ import unittest
 
 ASTERAI, COSIGN, COMPONENTS, SOURCE = sys.argv[1:5]
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
-from served import Served  # noqa: E402
+from served import registry_with_users  # noqa: E402
 
 SIGNATURE_EXIT = 24
 world = None
@@ -28,14 +28,8 @@ class World:
     def __init__(self):
         self.dir = tempfile.TemporaryDirectory(prefix="signing-")
         d = self.dir.name
-        root = os.path.join(d, "registry")
-        self.registry = Served([ASTERAI, "registry", "--root", root, "serve", "--listen",
-                                "127.0.0.1:0"])
-        self.host = f"127.0.0.1:{self.registry.port}"
-        admin = dict(os.environ, ASTERAI_HOME=os.path.join(d, "admin"))
-        run(["registry", "--root", root, "user", "create", "alice"], admin)
-        key = run(["registry", "--root", root, "key", "issue", "alice", "--label", "t"],
-                  admin).stdout.split("\n", 1)[0]
+        self.registry, self.host, keys = registry_with_users(ASTERAI, d, ["alice"])
+        key = keys["alice"]
         # cosign reads Docker's config; asterai reads its own login first, then Docker's.
         docker = os.path.join(d, "docker")
         os.makedirs(docker)

@@ -75,3 +75,24 @@ class Served:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def registry_with_users(asterai, folder, users):
+    """`asterai registry serve` on a free loopback port over a root in `folder`, with `users`
+    created and one API key issued to each. Returns (served, "127.0.0.1:PORT", {user: key})."""
+    root = os.path.join(folder, "registry")
+    served = Served([asterai, "registry", "--root", root, "serve", "--listen", "127.0.0.1:0"])
+    admin = dict(os.environ, ASTERAI_HOME=os.path.join(folder, "admin"))
+    keys = {}
+    try:
+        for user in users:
+            for args in (["user", "create", user], ["key", "issue", user, "--label", "t"]):
+                r = subprocess.run([asterai, "registry", "--root", root, *args], env=admin,
+                                   capture_output=True, text=True, timeout=120)
+                if r.returncode != 0:
+                    raise AssertionError(f"registry {' '.join(args)}: {r.stderr}")
+            keys[user] = r.stdout.split("\n", 1)[0]
+    except BaseException:
+        served.close()
+        raise
+    return served, f"127.0.0.1:{served.port}", keys

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "asterai/registry/auth/token.h"
+#include "asterai/registry/catalog/sessions.h"
 #include "asterai/registry/clock.h"
 #include "asterai/registry/storage/embedded.h"
 #include "asterai/registry/storage/registry_store.h"
@@ -34,6 +35,8 @@ class Registry {
   BlobDriver& blobs() { return *storage_.blobs; }
   const TokenService& tokens() const { return *tokens_; }
   const Clock& clock() const { return clock_; }
+  // Sign-ins to the web catalog (in memory).
+  catalog::Sessions& sessions() { return *sessions_; }
 
  private:
   Registry(RegistryConfig config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
@@ -43,6 +46,7 @@ class Registry {
   Storage storage_;
   std::unique_ptr<RegistryStore> store_;
   std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<catalog::Sessions> sessions_;
 };
 
 }  // namespace asterai::registry

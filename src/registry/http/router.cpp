@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "asterai/registry/names.h"
+#include "catalog/pages.h"
 #include "http/errors.h"
 #include "http/handlers.h"
 
@@ -176,6 +177,19 @@ Route parse_route(std::string_view path) {
 }
 
 Response dispatch(Registry& registry, const Request& req) {
+  // The web catalog: its own sign-in (a session cookie), never a Bearer challenge.
+  if (catalog::is_page(req.path)) {
+    if (req.method != "GET" && req.method != "POST")
+      return oci_error(405, "UNSUPPORTED", "method not allowed");
+    Caller nobody;
+    Context ctx{registry, req, nobody};
+    try {
+      return catalog::handle_page(ctx);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", req.method, req.path, e.what());
+      return oci_error(500, "UNKNOWN", "internal error");
+    }
+  }
   Route route = parse_route(req.path);
   if (!method_allowed(route.resource, req.method))
     return oci_error(405, "UNSUPPORTED", "method not allowed");
