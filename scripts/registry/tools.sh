@@ -15,6 +15,7 @@ export GOFLAGS=-mod=mod
 ORAS_VERSION=v1.3.6
 CRANE_VERSION=v0.20.6
 CONFORMANCE_VERSION=v0.0.0-20260831232431-97274622c111
+PLAYWRIGHT_VERSION=1.65.2  # playwright-core only: it drives Debian's chromium, downloads no browser
 COSIGN_VERSION=v2.6.5  # the v2 line: signatures at the `sha256-<hex>.sig` tag by default
 
 registry_tools_log() { echo "registry tools: $*" >&2; }
@@ -52,6 +53,16 @@ install_debian() {  # command package
   fi
 }
 
+install_playwright() {
+  local dir="$ASTERAI_TOOLS_DIR/playwright" stamp="$ASTERAI_TOOLS_DIR/playwright/.version"
+  if [[ "$(cat "$stamp" 2>/dev/null)" == "$PLAYWRIGHT_VERSION" ]]; then return 0; fi
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" \
+    >"$ASTERAI_TOOLS_DIR/playwright.log" 2>&1 ||
+    { registry_tools_log "npm install playwright-core failed (see $ASTERAI_TOOLS_DIR/playwright.log)"; return 1; }
+  echo "$PLAYWRIGHT_VERSION" >"$stamp"
+}
+
 registry_tools_install() {
   for what in "$@"; do
     case "$what" in
@@ -61,12 +72,15 @@ registry_tools_install() {
       conformance) install_conformance ;;
       skopeo) install_debian skopeo skopeo ;;
       docker-registry) install_debian docker-registry docker-registry ;;
+      chromium) install_debian chromium chromium ;;
+      playwright) install_playwright ;;
       *) registry_tools_log "unknown tool $what"; return 1 ;;
     esac
   done
 }
 
 export ORAS="$GOBIN/oras" CRANE="$GOBIN/crane" OCI_CONFORMANCE="$GOBIN/oci-conformance" COSIGN="$GOBIN/cosign"
+export PLAYWRIGHT_MODULES="$ASTERAI_TOOLS_DIR/playwright/node_modules"
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   [[ $# -gt 0 ]] || set -- oras crane conformance skopeo docker-registry

@@ -2,7 +2,8 @@
 """The web catalog of `asterai registry serve`, end to end over real HTTP: search, namespace and
 component pages (tools, schemas, WIT, versions, signatures, commands), private components only
 for their owner after signing in with user + API key, the session cookie's flags, CSRF and
-cross-site form refusals, sign-out, and escaping of what publishers wrote.
+cross-site form refusals, sign-out, and escaping of what publishers wrote; then the same in
+Debian's chromium driven by playwright-core (catalog_browser.cjs).
 
 usage: catalog_test.py ASTERAI COMPONENTS_DIR SOURCE_DIR
 """
@@ -192,6 +193,17 @@ class Catalog(unittest.TestCase):
         self.assertIn("Max-Age=0", headers["set-cookie"])
         status, _, _ = request("GET", "/c/alice/secret", cookie=cookie)
         self.assertEqual(status, 404)
+
+    def test_7_in_a_real_browser(self):
+        # chromium and playwright-core come from scripts/registry/tools.sh (run_catalog_test.sh);
+        # ASTERAI_CATALOG_SHOTS names a folder for the screenshots docs/registry.md shows.
+        argv = ["node", os.path.join(SOURCE, "tests", "registry", "catalog_browser.cjs"),
+                f"http://{world.host}", "alice", world.keys["alice"]]
+        if os.environ.get("ASTERAI_CATALOG_SHOTS"):
+            argv.append(os.environ["ASTERAI_CATALOG_SHOTS"])
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=240)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("every step passed", r.stdout)
 
     def test_6_the_oci_api_is_unchanged_beside_it(self):
         status, headers, _ = request("GET", "/v2/")

@@ -25,12 +25,6 @@ struct Version {
   int64_t created = 0;
 };
 
-// Tags that are plumbing, not versions: the referrers fallback and cosign's signatures.
-bool is_plumbing(std::string_view tag) {
-  if (tag.ends_with(".sig")) tag.remove_suffix(4);
-  return tag.size() == 71 && tag.starts_with("sha256-");
-}
-
 // Newest first: numeric parts compare as numbers ("1.10.0" after "1.9.0").
 bool newer(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
@@ -115,7 +109,7 @@ Result<Component> load(Registry& registry, const std::string& repo, const std::s
   Component c;
   c.repo = repo;
   auto tags = ASTERAI_TRY(registry.metadata().list_tags(repo, "", 10000));
-  std::erase_if(tags, [](const std::string& t) { return is_plumbing(t); });
+  std::erase_if(tags, [](const std::string& t) { return is_plumbing_tag(t); });
   std::sort(tags.begin(), tags.end(), newer);
   for (const auto& t : tags) {
     Version v{t, "", 0};
@@ -243,6 +237,11 @@ std::string render(const Component& c, const std::string& host, bool is_public) 
 }
 
 }  // namespace
+
+bool is_plumbing_tag(std::string_view tag) {
+  if (tag.ends_with(".sig")) tag.remove_suffix(4);
+  return tag.size() == 71 && tag.starts_with("sha256-");
+}
 
 http::Response component_page(http::Context& ctx, const Viewer& viewer, const std::string& repo) {
   auto info = ctx.registry.metadata().repository(repo);

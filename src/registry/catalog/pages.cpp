@@ -1,5 +1,7 @@
 #include "catalog/pages.h"
 
+#include <algorithm>
+
 #include "asterai/common/percent_decode.h"
 #include "asterai/registry/auth/policy.h"
 #include "asterai/registry/names.h"

@@ -26,6 +26,9 @@ struct Viewer {
 bool is_page(std::string_view path);
 http::Response handle_page(http::Context& ctx);
 
+// Tags that are plumbing, not versions: the referrers fallback and cosign's signatures.
+bool is_plumbing_tag(std::string_view tag);
+
 http::Response html_response(unsigned status, std::string body);
 http::Response not_found_page(const Viewer& viewer);
 http::Response component_page(http::Context& ctx, const Viewer& viewer, const std::string& repo);
