@@ -67,7 +67,7 @@ void add_serve(CLI::App& reg, const std::shared_ptr<Shared>& shared, int& exit_c
     ConnectionFlags connections;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = reg.add_subcommand("serve", "Run the OCI registry server");
+  auto* cmd = reg.add_subcommand("serve", "Run the OCI registry server (and its web catalog at /)");
   cmd->add_option("--listen", o->listen, "Address to listen on (HOST:PORT)")->capture_default_str();
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain (enables HTTPS)");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key");
