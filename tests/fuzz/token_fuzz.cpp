@@ -10,8 +10,11 @@
 #include <string>
 
 #include "asterai/registry/auth/token.h"
+#include "auth/base64url.h"
 
 namespace {
+
+using asterai::registry::base64url;
 
 using asterai::registry::Access;
 using asterai::registry::TokenService;
@@ -38,15 +41,6 @@ struct Issued {
       if (!service.verify(t)) std::abort();
   }
 };
-
-std::string base64url(std::string_view bytes) {
-  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
 
 // An issued token with a few bytes replaced, inserted or removed.
 std::string mutate_issued(const Issued& issued, FuzzedDataProvider& in) {
