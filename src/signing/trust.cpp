@@ -219,10 +219,34 @@ Result<Verdict> signature_status(const Trust& trust, oci::RegistryClient& client
   return verify_signatures(found, digest, keys);
 }
 
+namespace {
+
+// Outside every scope: a component anyone may pull gets a warning unless it is signed, since
+// anyone may have published it; a private one was published by someone with access to it.
+// Registries without asterai's visibility API count as public: nothing says otherwise.
+Result<TrustCheck> default_check(oci::RegistryClient& client, const oci::Reference& ref,
+                                 const std::string& digest) {
+  auto visibility = client.visibility(ref.repository);
+  if (visibility && *visibility && !**visibility) return TrustCheck{};
+  auto found = ASTERAI_TRY(find_signatures(client, ref.repository, digest));
+  TrustCheck check;
+  std::string scope = ref.registry + "/" + ref.repository.substr(0, ref.repository.find('/'));
+  check.warning = ref.to_string() + " (" + digest + ") " +
+                  (found.empty() ? std::string("is not signed")
+                                 : "has " + std::to_string(found.size()) +
+                                       " signature(s) by keys you have not trusted") +
+                  "; trust its publisher with `asterai trust add " + scope +
+                  " KEY.pub`, or silence this with `asterai trust policy " + ref.registry + " off`";
+  return check;
+}
+
+}  // namespace
+
 Result<TrustCheck> check_trust(const Trust& trust, oci::RegistryClient& client,
                                const oci::Reference& ref, const std::string& digest) {
   const TrustScope* scope = trust.match(ref);
-  if (!scope || scope->policy == Policy::off) return TrustCheck{};
+  if (!scope) return default_check(client, ref, digest);
+  if (scope->policy == Policy::off) return TrustCheck{};
   TrustCheck check;
   for (const auto& id : remembered_signers(trust.home(), digest))
     if (std::find(scope->key_ids.begin(), scope->key_ids.end(), id) != scope->key_ids.end())

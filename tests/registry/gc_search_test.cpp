@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "asterai/common/sqlite.h"
+
 #include "asterai/registry/digest.h"
 #include "asterai/registry/gc.h"
 #include "test_server.h"
@@ -146,6 +148,31 @@ TEST(Search, RanksPublicToolsByNameToolsAndInterfaces) {
   auto page = json::parse(c.get("/v1/search?q=&n=1&page=2").body);
   EXPECT_EQ(page["total"], 2);
   EXPECT_EQ(page["results"].size(), 1u);
+}
+
+// Searches read an index kept in memory: every change since the last search shows, whether it
+// came through this registry or another connection to its database.
+TEST(Search, SeesEveryChangeSinceTheLastSearch) {
+  TestRegistry t(/*auth=*/false, /*default_public=*/true);
+  auto c = t.client();
+  auto total = [&](const std::string& q) {
+    return json::parse(c.get("/v1/search?q=" + q).body)["total"].get<int>();
+  };
+  EXPECT_EQ(total("weather"), 0);
+  push_tool(c, "acme/weather", "Forecasts", "interface forecast {}\n",
+            R"([{"name":"get-forecast"}])");
+  EXPECT_EQ(total("weather"), 1);
+  EXPECT_EQ(total("1.0.0"), 1) << "its tag";
+  ASSERT_EQ(c.send({"DELETE", "/v2/acme/weather/manifests/1.0.0", "", {}}).status, 202);
+  EXPECT_EQ(total("1.0.0"), 0) << "the tag is gone";
+  ASSERT_TRUE(t.registry().metadata().set_visibility("acme/weather", false));
+  EXPECT_EQ(total("weather"), 0);
+
+  // Another process (e.g. an admin command) writing to the same database.
+  auto other = sqlite::Database::open((t.root() / "registry.db").string());
+  ASSERT_TRUE(other) << other.error().message;
+  ASSERT_TRUE((*other)->exec("UPDATE repositories SET public=1 WHERE name='acme/weather'"));
+  EXPECT_EQ(total("weather"), 1);
 }
 
 // Found by tests/fuzz/registry_http_fuzz: the query is echoed in the answer, and one that was

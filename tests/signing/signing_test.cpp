@@ -314,5 +314,34 @@ TEST_F(TrustPolicy, ABrokenTrustFileIsAnErrorNamingIt) {
   EXPECT_FALSE(Trust::load(home_));
 }
 
+TEST_F(TrustPolicy, OutsideEveryScopePublicWarnsAndPrivateDoesNot) {
+  auto t = *Trust::load(home_);
+  ASSERT_TRUE(client_->set_visibility("alice/tool", true));
+  auto unsigned_public = check_trust(t, *client_, ref("1.0.0"), digest_);
+  ASSERT_TRUE(unsigned_public) << unsigned_public.error().message;
+  EXPECT_NE(unsigned_public->warning.find("is not signed"), std::string::npos);
+  EXPECT_NE(unsigned_public->warning.find("asterai trust add " + host() + "/alice KEY.pub"),
+            std::string::npos)
+      << unsigned_public->warning;
+
+  ASSERT_TRUE(sign_manifest(*client_, "alice/tool", digest_, priv_a()));
+  auto signed_public = check_trust(t, *client_, ref("1.0.0"), digest_);
+  ASSERT_TRUE(signed_public);
+  EXPECT_NE(signed_public->warning.find("1 signature(s) by keys you have not trusted"),
+            std::string::npos)
+      << signed_public->warning;
+  EXPECT_TRUE(signed_public->signers.empty());
+
+  ASSERT_TRUE(client_->set_visibility("alice/tool", false));
+  auto private_one = check_trust(t, *client_, ref("2.0.0"), other_);
+  ASSERT_TRUE(private_one);
+  EXPECT_TRUE(private_one->warning.empty()) << private_one->warning;
+
+  // A scope turned off silences the default for what it covers.
+  ASSERT_TRUE(client_->set_visibility("alice/tool", true));
+  ASSERT_TRUE(t.set_policy(host(), Policy::off));
+  EXPECT_TRUE(check_trust(t, *client_, ref("2.0.0"), other_)->warning.empty());
+}
+
 }  // namespace
 }  // namespace asterai::signing

@@ -8,6 +8,7 @@
 #include "asterai/registry/auth/token.h"
 #include "asterai/registry/catalog/sessions.h"
 #include "asterai/registry/clock.h"
+#include "asterai/registry/search/search.h"
 #include "asterai/registry/storage/embedded.h"
 #include "asterai/registry/storage/registry_store.h"
 
@@ -37,6 +38,8 @@ class Registry {
   const Clock& clock() const { return clock_; }
   // Sign-ins to the web catalog (in memory).
   catalog::Sessions& sessions() { return *sessions_; }
+  // What /v1/search and the catalog's search pages read (rebuilt after writes).
+  SearchIndex& search_index() { return search_index_; }
 
  private:
   Registry(RegistryConfig config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
@@ -47,6 +50,7 @@ class Registry {
   std::unique_ptr<RegistryStore> store_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<catalog::Sessions> sessions_;
+  SearchIndex search_index_;
 };
 
 }  // namespace asterai::registry

@@ -74,8 +74,9 @@ Result<Verdict> signature_status(const Trust& trust, oci::RegistryClient& client
                                  const oci::Reference& ref, const std::string& digest);
 
 // Checks `digest` (the manifest `ref` resolved to) against the scope covering `ref`: nothing
-// to do without a scope or under `off`; under `warn` a warning when no trusted key signed it;
-// under `require` a `signature` error saying what is missing and what to do.
+// to do under `off`; under `warn` a warning when no trusted key signed it; under `require` a
+// `signature` error saying what is missing and what to do. Without a scope, `warn` holds for
+// a public repository (or one on a registry that does not say) and nothing for a private one.
 Result<TrustCheck> check_trust(const Trust& trust, oci::RegistryClient& client,
                                const oci::Reference& ref, const std::string& digest);
 

@@ -106,8 +106,8 @@ http::Response listing(http::Context& ctx, const Viewer& viewer, const std::stri
   auto visible = [&](const RepositoryInfo& r) {
     return viewer.may_see(r) && (prefix.empty() || r.name.starts_with(prefix));
   };
-  auto result =
-      search_repositories(ctx.registry.metadata(), q, (page_no - 1) * kPerPage, kPerPage, visible);
+  auto result = ctx.registry.search_index().search(ctx.registry.metadata(), q,
+                                                   (page_no - 1) * kPerPage, kPerPage, visible);
   if (!result)
     return html_response(500, page("Error", "<p class=\"error\">The search failed.</p>",
                                    viewer.session, viewer.logins, q));

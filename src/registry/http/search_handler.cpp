@@ -28,7 +28,8 @@ Response handle_search(Context& ctx) {
   auto visible = [&](const RepositoryInfo& repo) {
     return auth ? may_see(viewer, repo) : repo.is_public;
   };
-  auto result = search_repositories(ctx.registry.metadata(), q, (page - 1) * *n, *n, visible);
+  auto result =
+      ctx.registry.search_index().search(ctx.registry.metadata(), q, (page - 1) * *n, *n, visible);
   if (!result) return from_error(result.error(), Subject::other);
   nlohmann::json hits = nlohmann::json::array();
   for (const auto& h : result->hits) {

@@ -13,6 +13,13 @@ std::string lower(std::string s) {
   return s;
 }
 
+std::vector<std::string> lower_all(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (const auto& s : v) out.push_back(lower(s));
+  return out;
+}
+
 std::vector<std::string> words_of(const std::string& query) {
   std::vector<std::string> out;
   std::string cur;
@@ -53,50 +60,71 @@ void describe(SearchHit& hit, const std::vector<ManifestRecord>& manifests) {
   }
 }
 
-// Weights: the name says most about a repository, then what it does (tools, interfaces),
-// then prose, then tags. A word matching nothing excludes the repository.
-int score_of(const SearchHit& hit, const std::vector<std::string>& words) {
-  int total = 0;
-  auto contains = [](const std::string& hay, const std::string& w) {
-    return lower(hay).find(w) != std::string::npos;
-  };
-  for (const auto& w : words) {
-    int s = 0;
-    if (contains(hit.repository, w)) s += 10;
-    for (const auto& t : hit.tools) s += contains(t, w) ? 6 : 0;
-    for (const auto& i : hit.interfaces) s += contains(i, w) ? 5 : 0;
-    if (contains(hit.description, w)) s += 4;
-    for (const auto& t : hit.tags) s += lower(t) == w ? 2 : 0;
-    if (s == 0) return 0;
-    total += s;
-  }
-  return words.empty() ? 1 : total;
-}
-
 }  // namespace
 
-Result<SearchPage> search_repositories(MetadataStore& metadata, const std::string& query,
+Result<void> SearchIndex::refresh(MetadataStore& metadata) {
+  auto version = ASTERAI_TRY(metadata.listing_version());
+  if (built_ && version == version_) return {};
+  std::vector<Document> documents;
+  for (auto& repo : ASTERAI_TRY(metadata.repositories())) {
+    Document d;
+    d.hit.repository = repo.name;
+    d.hit.is_public = repo.is_public;
+    d.hit.tags = ASTERAI_TRY(metadata.list_tags(repo.name, "", SIZE_MAX));
+    describe(d.hit, ASTERAI_TRY(metadata.manifests(repo.name)));
+    d.name = lower(repo.name);
+    d.description = lower(d.hit.description);
+    d.tags = lower_all(d.hit.tags);
+    d.interfaces = lower_all(d.hit.interfaces);
+    d.tools = lower_all(d.hit.tools);
+    d.info = std::move(repo);
+    documents.push_back(std::move(d));
+  }
+  documents_ = std::move(documents);
+  version_ = version;
+  built_ = true;
+  return {};
+}
+
+Result<SearchPage> SearchIndex::search(MetadataStore& metadata, const std::string& query,
                                        size_t offset, size_t limit,
                                        const std::function<bool(const RepositoryInfo&)>& visible) {
   auto words = words_of(query);
-  std::vector<SearchHit> hits;
-  for (const auto& repo : ASTERAI_TRY(metadata.repositories())) {
-    if (!visible(repo)) continue;
-    SearchHit hit;
-    hit.repository = repo.name;
-    hit.is_public = repo.is_public;
-    hit.tags = ASTERAI_TRY(metadata.list_tags(repo.name, "", SIZE_MAX));
-    describe(hit, ASTERAI_TRY(metadata.manifests(repo.name)));
-    hit.score = score_of(hit, words);
-    if (hit.score > 0) hits.push_back(std::move(hit));
+  std::lock_guard lock(mutex_);
+  ASTERAI_TRY(refresh(metadata));
+  // Weights: the name says most about a repository, then what it does (tools, interfaces),
+  // then prose, then tags. A word matching nothing excludes the repository.
+  auto score_of = [&](const Document& d) {
+    int total = 0;
+    auto has = [](const std::string& hay, const std::string& w) {
+      return hay.find(w) != std::string::npos;
+    };
+    for (const auto& w : words) {
+      int s = 0;
+      if (has(d.name, w)) s += 10;
+      for (const auto& t : d.tools) s += has(t, w) ? 6 : 0;
+      for (const auto& i : d.interfaces) s += has(i, w) ? 5 : 0;
+      if (has(d.description, w)) s += 4;
+      for (const auto& t : d.tags) s += t == w ? 2 : 0;
+      if (s == 0) return 0;
+      total += s;
+    }
+    return words.empty() ? 1 : total;
+  };
+  std::vector<std::pair<int, const Document*>> ranked;
+  for (const auto& d : documents_) {
+    if (!visible(d.info)) continue;
+    if (int score = score_of(d); score > 0) ranked.emplace_back(score, &d);
   }
-  std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
-    return a.score != b.score ? a.score > b.score : a.repository < b.repository;
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second->info.name < b.second->info.name;
   });
   SearchPage page;
-  page.total = hits.size();
-  for (size_t i = offset; i < hits.size() && page.hits.size() < limit; ++i)
-    page.hits.push_back(std::move(hits[i]));
+  page.total = ranked.size();
+  for (size_t i = offset; i < ranked.size() && page.hits.size() < limit; ++i) {
+    page.hits.push_back(ranked[i].second->hit);
+    page.hits.back().score = ranked[i].first;
+  }
   return page;
 }
 

@@ -63,6 +63,7 @@ Result<void> SqliteMetadata::ensure_repository_locked(const std::string& repo, i
 Result<void> SqliteMetadata::link_blob(const std::string& repo, const std::string& digest,
                                        int64_t now) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   sqlite::Transaction tx(*db_);
   ASTERAI_TRY(ensure_repository_locked(repo, now));
   Statement st(db_->handle(),
@@ -92,6 +93,7 @@ Result<void> SqliteMetadata::put_manifest(const ManifestRecord& r,
                                           const std::vector<std::string>& references,
                                           const std::string& tag) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   sqlite::Transaction tx(*db_);
   ASTERAI_TRY(ensure_repository_locked(r.repository, r.created_unix));
   Statement put(
@@ -147,6 +149,7 @@ Result<std::string> SqliteMetadata::resolve_tag(const std::string& repo, const s
 
 Result<void> SqliteMetadata::delete_manifest(const std::string& repo, const std::string& digest) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   sqlite::Transaction tx(*db_);
   Statement del(db_->handle(), "DELETE FROM manifests WHERE repository=? AND digest=?");
   ASTERAI_TRY(del.bind(1, repo).bind(2, digest).run());
@@ -162,6 +165,7 @@ Result<void> SqliteMetadata::delete_manifest(const std::string& repo, const std:
 
 Result<void> SqliteMetadata::delete_tag(const std::string& repo, const std::string& tag) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   Statement st(db_->handle(), "DELETE FROM tags WHERE repository=? AND tag=?");
   ASTERAI_TRY(st.bind(1, repo).bind(2, tag).run());
   if (sqlite3_changes(db_->handle()) == 0) return make_error(ErrorKind::not_found, "tag unknown");
@@ -225,6 +229,7 @@ Result<std::vector<RepositoryInfo>> SqliteMetadata::repositories() {
 Result<void> SqliteMetadata::create_repository(const std::string& name, bool is_public,
                                                int64_t now) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   Statement st(db_->handle(),
                "INSERT OR IGNORE INTO repositories(name, public, created) VALUES(?,?,?)");
   return st.bind(1, name).bind(2, int64_t{is_public}).bind(3, now).run();
@@ -232,11 +237,20 @@ Result<void> SqliteMetadata::create_repository(const std::string& name, bool is_
 
 Result<void> SqliteMetadata::set_visibility(const std::string& name, bool is_public) {
   std::lock_guard lock(db_->mutex());
+  ++listing_writes_;
   Statement st(db_->handle(), "UPDATE repositories SET public=? WHERE name=?");
   ASTERAI_TRY(st.bind(1, int64_t{is_public}).bind(2, name).run());
   if (sqlite3_changes(db_->handle()) == 0)
     return make_error(ErrorKind::not_found, "repository unknown: " + name);
   return {};
+}
+
+Result<uint64_t> SqliteMetadata::listing_version() {
+  std::lock_guard lock(db_->mutex());
+  // data_version changes when another connection commits; this one's writes are counted.
+  Statement st(db_->handle(), "PRAGMA data_version");
+  if (!st.step()) return sqlite::error_from(st, "data version");
+  return (static_cast<uint64_t>(st.integer(0)) << 32) + listing_writes_;
 }
 
 Result<void> SqliteMetadata::create_upload(const UploadSession& s) {

@@ -30,6 +30,7 @@ class SqliteMetadata final : public MetadataStore {
   Result<std::vector<RepositoryInfo>> repositories() override;
   Result<void> create_repository(const std::string& name, bool is_public, int64_t now) override;
   Result<void> set_visibility(const std::string& name, bool is_public) override;
+  Result<uint64_t> listing_version() override;
   Result<void> create_upload(const UploadSession& session) override;
   Result<UploadSession> get_upload(const std::string& id) override;
   Result<void> delete_upload(const std::string& id) override;
@@ -45,6 +46,7 @@ class SqliteMetadata final : public MetadataStore {
 
   std::shared_ptr<sqlite::Database> db_;
   bool default_public_;
+  uint64_t listing_writes_ = 0;  // under db_->mutex()
 };
 
 }  // namespace asterai::registry

@@ -74,6 +74,9 @@ class MetadataStore {
   virtual Result<std::vector<RepositoryInfo>> repositories() = 0;
   virtual Result<void> create_repository(const std::string& name, bool is_public, int64_t now) = 0;
   virtual Result<void> set_visibility(const std::string& name, bool is_public) = 0;
+  // Differs from its last value whenever a repository, manifest or tag may have changed,
+  // in this process or another one sharing the store: what a cached listing checks.
+  virtual Result<uint64_t> listing_version() = 0;
 
   virtual Result<void> create_upload(const UploadSession& session) = 0;
   virtual Result<UploadSession> get_upload(const std::string& id) = 0;
