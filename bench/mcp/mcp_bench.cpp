@@ -2,7 +2,11 @@
 //   stdio: MCP tools/call, one request at a time (latency percentiles);
 //   http:  MCP tools/call over Streamable HTTP, and POST /v1/call, from K keep-alive
 //          connections for S seconds (throughput and latency).
+// With --wassette BINARY, the same component served by wassette (a peer MCP server for Wasm
+// components) is measured the same way: stdio, and MCP over HTTP in the transport it serves
+// (0.2: the HTTP+SSE transport, fixed at 127.0.0.1:9001).
 // usage: mcp_bench ASTERAI_BINARY COMPONENT.wasm [--calls N] [--seconds S] [--connections K]
+//                  [--wassette BINARY]
 // Prints one JSON object per measurement on stdout (bench/mcp/run.sh turns them into tables).
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +22,8 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -124,81 +130,198 @@ const std::string kInit =
     R"("capabilities":{},"clientInfo":{"name":"bench","version":"1"}}})";
 const std::string kInitialized = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
 
-std::string add_call(int id) {
+std::string add_call(const std::string& tool, int id) {
   return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
-         R"(,"method":"tools/call","params":{"name":"c_add","arguments":{"a":1,"b":2}}})";
+         R"(,"method":"tools/call","params":{"name":")" + tool + R"(","arguments":{"a":1,"b":2}}})";
 }
 
-void bench_stdio(const std::string& asterai, const std::string& component, int calls) {
-  auto child = spawn({asterai, "serve", "--mcp", "stdio", "c=" + component});
+// Both servers answer 1 + 2 with 3 somewhere in the result (asterai also as structured content).
+bool answered_three(const std::string& answer) {
+  return answer.find("\"result\"") != std::string::npos && answer.find('3') != std::string::npos &&
+         answer.find("\"isError\":true") == std::string::npos;
+}
+
+// A server measured: how to start it and what its `add` tool is called.
+struct Server {
+  std::string name;  // "asterai", "wassette"
+  std::vector<std::string> stdio_command;
+  std::string tool;
+};
+
+void bench_stdio(const Server& server, int calls) {
+  auto child = spawn(server.stdio_command);
   Lines lines(child.out);
   write_all(child.in, kInit + "\n" + kInitialized + "\n");
   lines.next();
   std::vector<double> us;
   for (int i = 1; i <= calls + 200; ++i) {
     auto start = Clock::now();
-    write_all(child.in, add_call(i) + "\n");
+    write_all(child.in, add_call(server.tool, i) + "\n");
     auto line = lines.next();
     double t = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-    if (i == 1 && line.find("\"result\":3") == std::string::npos) {
-      std::fprintf(stderr, "unexpected answer: %s\n", line.c_str());
+    if (i == 1 && !answered_three(line)) {
+      std::fprintf(stderr, "%s: unexpected answer: %s\n", server.name.c_str(), line.c_str());
       std::exit(1);
     }
     if (i > 200) us.push_back(t);  // the first 200 warm up
   }
-  stop(child, 0);
+  stop(child, SIGINT);  // wassette waits for Ctrl-C; asterai has ended at the end of its input
   json r = percentiles(us);
+  r["server"] = server.name;
   r["name"] = "stdio tools/call";
   std::printf("%s\n", r.dump().c_str());
+  std::fflush(stdout);
 }
 
-struct HttpClient {
-  asio::io_context io;
-  tcp::socket socket{io};
-  boost::beast::flat_buffer buffer;
-  std::string session;
+tcp::socket connect_to(asio::io_context& io, uint16_t port) {
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  socket.set_option(tcp::no_delay(true));
+  return socket;
+}
 
-  explicit HttpClient(uint16_t port) {
-    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    socket.set_option(tcp::no_delay(true));
+bhttp::response<bhttp::string_body> post(tcp::socket& socket, boost::beast::flat_buffer& buffer,
+                                         const std::string& target, const std::string& body,
+                                         const std::string& session = "") {
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::content_type, "application/json");
+  req.set(bhttp::field::accept, "application/json, text/event-stream");
+  if (!session.empty()) req.set("Mcp-Session-Id", session);
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(socket, req);
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res);
+  return res;
+}
+
+// One keep-alive connection to asterai: MCP Streamable HTTP (answers in the POST's response)
+// or the HTTP API.
+class StreamableClient {
+ public:
+  StreamableClient(uint16_t port, bool mcp) : socket_(connect_to(io_, port)), mcp_(mcp) {
+    if (!mcp_) return;
+    auto r = post(socket_, buffer_, "/mcp", kInit);
+    session_ = std::string(r["Mcp-Session-Id"]);
+    post(socket_, buffer_, "/mcp", kInitialized, session_);
   }
-  bhttp::response<bhttp::string_body> post(const std::string& target, const std::string& body) {
-    bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
-    req.set(bhttp::field::host, "127.0.0.1");
-    req.set(bhttp::field::content_type, "application/json");
-    req.set(bhttp::field::accept, "application/json, text/event-stream");
-    if (!session.empty()) req.set("Mcp-Session-Id", session);
-    req.body() = body;
-    req.prepare_payload();
-    bhttp::write(socket, req);
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(socket, buffer, res);
-    return res;
+  std::string call(int id) {
+    auto r =
+        mcp_ ? post(socket_, buffer_, "/mcp", add_call("c_add", id), session_)
+             : post(socket_, buffer_, "/v1/call", R"({"tool":"c_add","arguments":{"a":1,"b":2}})");
+    if (r.result_int() != 200) {
+      std::fprintf(stderr, "HTTP %d: %s\n", r.result_int(), r.body().c_str());
+      std::exit(1);
+    }
+    return r.body();
   }
+
+ private:
+  asio::io_context io_;
+  tcp::socket socket_;
+  boost::beast::flat_buffer buffer_;
+  bool mcp_;
+  std::string session_;
 };
 
-void bench_http(uint16_t port, bool mcp, int seconds, int connections) {
+// MCP's HTTP+SSE transport (2024-11-05): answers arrive as `message` events on a GET /sse
+// stream, whose first event names the endpoint requests are POSTed to (202, no body).
+class SseClient {
+ public:
+  explicit SseClient(uint16_t port)
+      : events_(connect_to(io_, port)), posts_(connect_to(io_, port)) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/sse", 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    req.set(bhttp::field::accept, "text/event-stream");
+    bhttp::write(events_, req);
+    parser_.body_limit(boost::none);
+    bhttp::read_header(events_, event_buffer_, parser_);
+    endpoint_ = next_event("endpoint");
+    request(kInit, 0);
+    send(kInitialized);
+  }
+  std::string call(int id) { return request(add_call("add", id), id); }
+
+ private:
+  void send(const std::string& body) {
+    auto r = post(posts_, post_buffer_, endpoint_, body);
+    if (r.result_int() != 202) {
+      std::fprintf(stderr, "wassette: HTTP %d: %s\n", r.result_int(), r.body().c_str());
+      std::exit(1);
+    }
+  }
+  std::string request(const std::string& body, int id) {
+    send(body);
+    std::string want = "\"id\":" + std::to_string(id) + ",";
+    std::string want_last = "\"id\":" + std::to_string(id) + "}";
+    while (true) {
+      auto data = next_event("message");
+      if (data.find(want) != std::string::npos || data.find(want_last) != std::string::npos)
+        return data;
+    }
+  }
+  // The data of the next event of `type` (keep-alive comments and other events skipped).
+  std::string next_event(const std::string& type) {
+    while (true) {
+      size_t end = pending_.find("\n\n");
+      if (end == std::string::npos) {
+        read_more();
+        continue;
+      }
+      std::string event = pending_.substr(0, end), kind = "message", data;
+      pending_.erase(0, end + 2);
+      size_t at = 0;
+      while (at < event.size()) {
+        size_t nl = std::min(event.find('\n', at), event.size());
+        std::string line = event.substr(at, nl - at);
+        at = nl + 1;
+        if (line.starts_with("event:")) kind = line.substr(line.find_first_not_of(' ', 6));
+        if (line.starts_with("data:")) data += line.substr(std::min(line.size(), size_t{6}));
+      }
+      if (kind == type && !data.empty()) return data;
+    }
+  }
+  void read_more() {
+    char chunk[16384];
+    parser_.get().body().data = chunk;
+    parser_.get().body().size = sizeof chunk;
+    boost::system::error_code ec;
+    bhttp::read_some(events_, event_buffer_, parser_, ec);
+    if (ec && ec != bhttp::error::need_buffer) {
+      std::fprintf(stderr, "wassette: event stream: %s\n", ec.message().c_str());
+      std::exit(1);
+    }
+    for (size_t i = 0; i < sizeof chunk - parser_.get().body().size; ++i)
+      if (chunk[i] != '\r') pending_ += chunk[i];
+  }
+
+  asio::io_context io_;
+  tcp::socket events_, posts_;
+  boost::beast::flat_buffer event_buffer_, post_buffer_;
+  bhttp::response_parser<bhttp::buffer_body> parser_;
+  std::string pending_, endpoint_;
+};
+
+// K clients calling as fast as they are answered for S seconds.
+template <class Client>
+void bench_http(const std::string& server, const std::string& name, int seconds, int connections,
+                const std::function<std::unique_ptr<Client>()>& connect) {
   std::atomic<bool> go{false}, done{false};
   std::vector<std::vector<double>> lat(connections);
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      HttpClient client(port);
-      if (mcp) {
-        auto r = client.post("/mcp", kInit);
-        client.session = std::string(r["Mcp-Session-Id"]);
-        client.post("/mcp", kInitialized);
+      auto client = connect();
+      if (!answered_three(client->call(1)) && name != "HTTP POST /v1/call") {
+        std::fprintf(stderr, "%s: unexpected answer\n", server.c_str());
+        std::exit(1);
       }
       while (!go) std::this_thread::yield();
-      for (int i = 1; !done; ++i) {
+      for (int i = 2; !done; ++i) {
         auto start = Clock::now();
-        auto r = mcp ? client.post("/mcp", add_call(i))
-                     : client.post("/v1/call", R"({"tool":"c_add","arguments":{"a":1,"b":2}})");
+        client->call(i);
         lat[c].push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-        if (r.result_int() != 200) {
-          std::fprintf(stderr, "HTTP %d: %s\n", r.result_int(), r.body().c_str());
-          std::exit(1);
-        }
       }
     });
   }
@@ -211,10 +334,61 @@ void bench_http(uint16_t port, bool mcp, int seconds, int connections) {
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
   json r = percentiles(all);
-  r["name"] = mcp ? "HTTP MCP tools/call" : "HTTP POST /v1/call";
+  r["server"] = server;
+  r["name"] = name;
   r["connections"] = connections;
   r["calls_per_second"] = all.size() / elapsed;
   std::printf("%s\n", r.dump().c_str());
+  std::fflush(stdout);
+}
+
+void wait_for_port(uint16_t port) {
+  for (int i = 0; i < 600; ++i) {
+    asio::io_context io;
+    tcp::socket s(io);
+    boost::system::error_code ec;
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (!ec) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::fprintf(stderr, "nothing listens on 127.0.0.1:%u after 60 s\n", port);
+  std::exit(1);
+}
+
+void bench_asterai(const std::string& asterai, const std::string& component, int calls, int seconds,
+                   int connections) {
+  bench_stdio({"asterai", {asterai, "serve", "--mcp", "stdio", "c=" + component}, "c_add"}, calls);
+  auto child = spawn({asterai, "serve", "--listen", "127.0.0.1:0", "c=" + component});
+  Lines lines(child.out);
+  auto first = lines.next();  // "listening on http://127.0.0.1:PORT (...)"
+  auto colon = first.find(':', first.find("127.0.0.1"));
+  auto port = static_cast<uint16_t>(std::atoi(first.c_str() + colon + 1));
+  for (bool mcp : {true, false}) {
+    bench_http<StreamableClient>("asterai", mcp ? "HTTP MCP tools/call" : "HTTP POST /v1/call",
+                                 seconds, connections,
+                                 [&] { return std::make_unique<StreamableClient>(port, mcp); });
+  }
+  close(child.in);
+  child.in = -1;
+  stop(child, SIGTERM);
+}
+
+void bench_wassette(const std::string& wassette, const std::string& component, int calls,
+                    int seconds, int connections) {
+  namespace fs = std::filesystem;
+  // wassette loads every component of its plugin folder at start.
+  fs::path plugins = fs::temp_directory_path() / ("mcp-bench-wassette-" + std::to_string(getpid()));
+  fs::create_directories(plugins);
+  setenv("RUST_LOG", "warn", 1);  // its start-up log goes to stderr at `info` otherwise
+  fs::copy_file(component, plugins / "kitchen_sink_c.wasm", fs::copy_options::overwrite_existing);
+  bench_stdio({"wassette", {wassette, "serve", "--stdio", "--plugin-dir", plugins.string()}, "add"},
+              calls);
+  auto child = spawn({wassette, "serve", "--http", "--plugin-dir", plugins.string()});
+  wait_for_port(9001);
+  bench_http<SseClient>("wassette", "HTTP MCP tools/call (HTTP+SSE)", seconds, connections,
+                        [] { return std::make_unique<SseClient>(9001); });
+  stop(child, SIGINT);
+  fs::remove_all(plugins);
 }
 
 }  // namespace
@@ -222,11 +396,12 @@ void bench_http(uint16_t port, bool mcp, int seconds, int connections) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: %s ASTERAI COMPONENT.wasm [--calls N] [--seconds S] [--connections K]\n",
+                 "usage: %s ASTERAI COMPONENT.wasm [--calls N] [--seconds S] [--connections K] "
+                 "[--wassette BINARY]\n",
                  argv[0]);
     return 2;
   }
-  std::string asterai = argv[1], component = argv[2];
+  std::string asterai = argv[1], component = argv[2], wassette;
   int calls = 5000, seconds = 5, connections = 4;
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -234,19 +409,10 @@ int main(int argc, char** argv) {
     if (flag == "--calls") calls = value;
     if (flag == "--seconds") seconds = value;
     if (flag == "--connections") connections = value;
+    if (flag == "--wassette") wassette = argv[i + 1];
   }
   signal(SIGPIPE, SIG_IGN);
-  bench_stdio(asterai, component, calls);
-
-  auto child = spawn({asterai, "serve", "--listen", "127.0.0.1:0", "c=" + component});
-  Lines lines(child.out);
-  auto first = lines.next();  // "listening on http://127.0.0.1:PORT (...)"
-  auto colon = first.find(':', first.find("127.0.0.1"));
-  auto port = static_cast<uint16_t>(std::atoi(first.c_str() + colon + 1));
-  bench_http(port, true, seconds, connections);
-  bench_http(port, false, seconds, connections);
-  close(child.in);
-  child.in = -1;
-  stop(child, SIGTERM);
+  bench_asterai(asterai, component, calls, seconds, connections);
+  if (!wassette.empty()) bench_wassette(wassette, component, calls, seconds, connections);
   return 0;
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # MCP and HTTP API round trips of the C `add` tool through `asterai serve`:
 #   bench/mcp/run.sh BUILD_DIR [--write-docs]
+#   WASSETTE=PATH bench/mcp/run.sh BUILD_DIR [--write-docs]   also measures wassette
 # 1. stdio: MCP tools/call, one request at a time, 5000 calls after 200 warm-up calls.
 # 2. HTTP (keep-alive): MCP tools/call over Streamable HTTP, and POST /v1/call, from 4
 #    connections for 5 s each.
-# With --write-docs the table replaces the "## MCP and HTTP API" section of
-# docs/benchmarks.md. No other MCP host for Wasm components installs from the package
-# registries here (wassette is not in the Rust package registry), so there is no side-by-side peer.
+# WASSETTE names a wassette binary built outside this checkout (it is not in the package
+# registries; build it with its own `cargo build --release`): the same component is then served
+# by it and measured the same way, in the same run, and the table gains the ratios.
+# With --write-docs the table replaces the "## MCP and HTTP API" section of docs/benchmarks.md.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 bench_args "bench/mcp/run.sh BUILD_DIR [--write-docs]" "$@"
@@ -19,28 +21,54 @@ out=$(mktemp)
 trap 'rm -f "$out" "$out.md"' EXIT
 # Compile once so the measurements read the compiled component from the cache.
 "$asterai" call "$component" add 1 2 >/dev/null
-"$bench" "$asterai" "$component" --calls 5000 --seconds 5 --connections 4 | tee "$out"
+peer=()
+if [ -n "${WASSETTE:-}" ]; then
+  [ -x "$WASSETTE" ] || { echo "WASSETTE=$WASSETTE is not an executable" >&2; exit 2; }
+  peer=(--wassette "$WASSETTE")
+  wassette_version=$("$WASSETTE" --version 2>/dev/null | head -n1)
+else
+  echo "WASSETTE is not set: measuring asterai alone (no side-by-side rows)" >&2
+  wassette_version=""
+fi
+"$bench" "$asterai" "$component" --calls 5000 --seconds 5 --connections 4 "${peer[@]}" | tee "$out"
 
-python3 - "$out" "$out.md" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+python3 - "$out" "$out.md" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$wassette_version" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-cores, load = sys.argv[3], sys.argv[4]
+cores, load, peer = sys.argv[3], sys.argv[4], sys.argv[5]
+def rate(r):
+    return r.get("calls_per_second", 1e6 / r["mean_us"])
 with open(sys.argv[2], "w") as f:
     f.write("## MCP and HTTP API\n\n")
     f.write("`bench/mcp/run.sh BUILD_DIR --write-docs` (`bench/mcp/mcp_bench.cpp`): round trips of the C\n"
-            "`add` tool (`kitchen-sink-c.wasm`) through `asterai serve` as a client sees them, each call\n"
-            f"in a fresh instance. {cores} cores, client and server on the same machine; load average\n"
-            f"{load} at the end of the run (other work on the machine inflates the tails).\n\n")
-    f.write("| transport | clients | calls/s | p50 | p90 | p99 |\n| --- | --- | --- | --- | --- | --- |\n")
+            "`add` tool (`kitchen-sink-c.wasm`) as a client sees them, each call in a fresh instance.\n"
+            f"{cores} cores, client and server on the same machine; load average {load} at the end\n"
+            "of the run (other work on the machine inflates the tails).\n\n")
+    f.write("| server | transport | clients | calls/s | p50 | p90 | p99 |\n"
+            "| --- | --- | --- | --- | --- | --- | --- |\n")
     for r in rows:
-        clients = r.get("connections", 1)
-        rate = r.get("calls_per_second", 1e6 / r["mean_us"])
-        f.write(f"| {r['name']} | {clients} | {rate:,.0f} | {r['p50_us']:.0f} µs | "
-                f"{r['p90_us']:.0f} µs | {r['p99_us']:.0f} µs |\n")
+        f.write(f"| {r['server']} | {r['name']} | {r.get('connections', 1)} | {rate(r):,.0f} | "
+                f"{r['p50_us']:.0f} µs | {r['p90_us']:.0f} µs | {r['p99_us']:.0f} µs |\n")
     f.write("\nTargets: stdio p50 ≤ 150 µs; HTTP with keep-alive ≥ 10,000 calls/s on 2 cores.\n"
-            "stdio is one request at a time (calls/s = 1 / mean); HTTP uses 4 keep-alive connections.\n"
-            "No other MCP host for Wasm components installs from the package registries here\n"
-            "(wassette is not in the Rust package registry), so there is no side-by-side ratio.\n")
+            "stdio is one request at a time (calls/s = 1 / mean); HTTP uses 4 keep-alive connections.\n")
+    mine = {r["name"]: r for r in rows if r["server"] == "asterai"}
+    theirs = [r for r in rows if r["server"] == "wassette"]
+    if theirs:
+        f.write(f"\nSide by side with {peer or 'wassette'} (same component, same client, same run; "
+                "goal: asterai ≥ 2x on both):\n\n"
+                "| measure | asterai | wassette | asterai / wassette |\n| --- | --- | --- | --- |\n")
+        for r in theirs:
+            if r["name"].startswith("stdio"):
+                a = mine["stdio tools/call"]
+                for p in ("p50_us", "p99_us"):
+                    f.write(f"| stdio tools/call {p[:3]} | {a[p]:.0f} µs | {r[p]:.0f} µs | "
+                            f"{r[p] / a[p]:.1f}x faster |\n")
+            else:
+                a = mine["HTTP MCP tools/call"]
+                f.write(f"| MCP over HTTP, calls/s (asterai: Streamable HTTP; wassette: "
+                        f"HTTP+SSE) | {rate(a):,.0f} | {rate(r):,.0f} | {rate(a) / rate(r):.1f}x |\n")
+    else:
+        f.write("\nwassette was not measured in this run (WASSETTE unset).\n")
 PY
 cat "$out.md"
 if [ "$write_docs" = "--write-docs" ]; then
