@@ -18,7 +18,7 @@ std::optional<std::string> opt_secs(std::optional<TimePoint> t) {
   return t ? std::optional<std::string>(secs(*t)) : std::nullopt;
 }
 std::optional<TimePoint> opt_time(PGresult* r, int row, int col) {
-  if (PQgetisnull(r, row, col)) return std::nullopt;
+  if (pq().PQgetisnull(r, row, col)) return std::nullopt;
   return TimePoint(std::chrono::seconds(pg_integer(r, row, col)));
 }
 
@@ -31,7 +31,7 @@ class PostgresScheduleState : public schedule::StateStore {
     auto r = ASTERAI_TRY(
         db_->exec("SELECT last_slot FROM schedule_state WHERE env = $1 AND schedule = $2",
                   {std::string(env), std::string(schedule)}, "schedule state"));
-    if (PQntuples(r.get()) == 0) return std::optional<TimePoint>();
+    if (pq().PQntuples(r.get()) == 0) return std::optional<TimePoint>();
     return opt_time(r.get(), 0, 0);
   }
 
@@ -62,7 +62,7 @@ class PostgresScheduleState : public schedule::StateStore {
          outcome == RunOutcome::running ? std::optional<std::string>(secs(now)) : std::nullopt,
          opt_secs(next_slot)},
         "claiming a schedule's slot"));
-    if (PQntuples(r.get()) == 0) return std::optional<int64_t>();
+    if (pq().PQntuples(r.get()) == 0) return std::optional<int64_t>();
     return std::optional<int64_t>(pg_integer(r.get(), 0, 0));
   }
 
@@ -96,7 +96,7 @@ class PostgresScheduleState : public schedule::StateStore {
         "UPDATE schedule_runs SET outcome = 'interrupted', detail = 'the server stopped before"
         " it finished' WHERE env = $1 AND outcome IN ('queued', 'running')",
         {std::string(env)}, "schedule runs"));
-    return std::atoi(PQcmdTuples(r.get()));
+    return std::atoi(pq().PQcmdTuples(r.get()));
   }
 
   Result<std::vector<schedule::RunRecord>> runs(std::string_view env, std::string_view schedule,
@@ -107,7 +107,7 @@ class PostgresScheduleState : public schedule::StateStore {
         " WHERE env = $1 AND ($2 = '' OR schedule = $2) ORDER BY id DESC LIMIT $3",
         {std::string(env), std::string(schedule), std::to_string(limit)}, "schedule runs"));
     std::vector<schedule::RunRecord> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
+    for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
       schedule::RunRecord rec;
       rec.id = pg_integer(r.get(), i, 0);
       rec.schedule = pg_text(r.get(), i, 1);
@@ -117,7 +117,7 @@ class PostgresScheduleState : public schedule::StateStore {
       rec.started = opt_time(r.get(), i, 5);
       rec.finished = opt_time(r.get(), i, 6);
       rec.stats.wall_ms = static_cast<double>(pg_integer(r.get(), i, 7)) / 1000;
-      if (!PQgetisnull(r.get(), i, 8)) rec.stats.fuel_used = pg_integer(r.get(), i, 8);
+      if (!pq().PQgetisnull(r.get(), i, 8)) rec.stats.fuel_used = pg_integer(r.get(), i, 8);
       rec.stats.peak_memory_bytes = pg_integer(r.get(), i, 9);
       rec.stats.stdout_bytes = pg_integer(r.get(), i, 10);
       rec.stats.stderr_bytes = pg_integer(r.get(), i, 11);
@@ -135,12 +135,12 @@ class PostgresScheduleState : public schedule::StateStore {
         " ORDER BY s.schedule",
         {std::string(env)}, "schedule state"));
     std::vector<schedule::ScheduleState> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
+    for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
       schedule::ScheduleState st;
       st.schedule = pg_text(r.get(), i, 0);
       st.last_slot = TimePoint(std::chrono::seconds(pg_integer(r.get(), i, 1)));
       st.next_slot = opt_time(r.get(), i, 2);
-      if (!PQgetisnull(r.get(), i, 3))
+      if (!pq().PQgetisnull(r.get(), i, 3))
         st.last_outcome = schedule::outcome_from(pg_text(r.get(), i, 3));
       out.push_back(std::move(st));
     }

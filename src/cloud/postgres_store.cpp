@@ -68,16 +68,17 @@ bool is_postgres_url(const std::string& url) {
 }  // namespace
 
 std::string pg_text(PGresult* r, int row, int col) {
-  return std::string(PQgetvalue(r, row, col), PQgetlength(r, row, col));
+  return std::string(pq().PQgetvalue(r, row, col), pq().PQgetlength(r, row, col));
 }
 int64_t pg_integer(PGresult* r, int row, int col) {
-  return PQgetisnull(r, row, col) ? 0 : std::stoll(pg_text(r, row, col));
+  return pq().PQgetisnull(r, row, col) ? 0 : std::stoll(pg_text(r, row, col));
 }
 
 Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const std::string& url,
                                                            size_t connections) {
   if (!is_postgres_url(url))
     return make_error(ErrorKind::usage, "--store " + url + ": expected postgres://…");
+  ASTERAI_TRY(load_pq());
   std::shared_ptr<PostgresStore> store(new PostgresStore(url));
   store->max_ = connections ? connections : 1;
   auto c = ASTERAI_TRY(store->lease());
@@ -95,7 +96,8 @@ PostgresStore::Lease::~Lease() {
   {
     std::lock_guard lock(store_->mutex_);
     --store_->out_;
-    if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) store_->idle_.push_back(std::move(conn_));
+    if (conn_ && pq().PQstatus(conn_.get()) == CONNECTION_OK)
+      store_->idle_.push_back(std::move(conn_));
   }
   store_->cv_.notify_one();
 }
@@ -112,9 +114,9 @@ Result<PostgresStore::Lease> PostgresStore::lease() {
     }
   }
   if (!conn) {
-    conn.reset(PQconnectdb(url_.c_str()));
-    if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
-      std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
+    conn.reset(pq().PQconnectdb(url_.c_str()));
+    if (!conn || pq().PQstatus(conn.get()) != CONNECTION_OK) {
+      std::string why = conn ? pq().PQerrorMessage(conn.get()) : "out of memory";
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
       Lease(*this, nullptr);  // gives the slot back
       return make_error(ErrorKind::network, "the PostgreSQL store is unreachable: " + why);
@@ -128,15 +130,16 @@ Result<PostgresStore::Rows> PostgresStore::Lease::exec(const std::string& sql, c
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   // Without parameters PQexec, which also takes several statements (the schema).
-  Rows r(params.empty() ? PQexec(conn_.get(), sql.c_str())
-                        : PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
-                                       nullptr, values.data(), nullptr, nullptr, 0));
-  auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  Rows r(params.empty()
+             ? pq().PQexec(conn_.get(), sql.c_str())
+             : pq().PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0));
+  auto status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return r;
-  std::string why = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_.get());
+  std::string why = r ? pq().PQresultErrorMessage(r.get()) : pq().PQerrorMessage(conn_.get());
   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-  const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
-  if (PQstatus(conn_.get()) != CONNECTION_OK)
+  const char* state = r ? pq().PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
+  if (pq().PQstatus(conn_.get()) != CONNECTION_OK)
     return make_error(ErrorKind::network,
                       std::string(what) + ": the PostgreSQL store went away: " + why);
   if (state && std::strcmp(state, "23505") == 0)
@@ -150,7 +153,7 @@ Result<std::optional<Deployment>> PostgresStore::active_on(Lease& c, const std::
                                   " FROM deployments WHERE tenant = $1 AND environment = $2"
                                   " AND retired IS NULL ORDER BY id DESC LIMIT 1",
                               {tenant, environment}, "reading deployments"));
-  if (PQntuples(r.get()) == 0) return std::optional<Deployment>();
+  if (pq().PQntuples(r.get()) == 0) return std::optional<Deployment>();
   return row(r.get(), 0);
 }
 
@@ -219,7 +222,7 @@ Result<std::vector<Deployment>> PostgresStore::list(const std::string& tenant) {
           " FROM deployments WHERE tenant = $1 AND retired IS NULL ORDER BY environment, id DESC",
       {tenant}, "listing deployments"));
   std::vector<Deployment> out;
-  for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
+  for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
   return out;
 }
 
@@ -248,7 +251,7 @@ Result<void> PostgresStore::remove(const std::string& tenant, const std::string&
       ASTERAI_TRY(c.exec("UPDATE deployments SET retired = $1 WHERE tenant = $2 AND"
                          " environment = $3 AND retired IS NULL",
                          {now_seconds(), tenant, environment}, "removing a deployment"));
-  if (std::strcmp(PQcmdTuples(r.get()), "0") == 0)
+  if (std::strcmp(pq().PQcmdTuples(r.get()), "0") == 0)
     return make_error(ErrorKind::not_found, tenant + "/" + environment + " is not deployed");
   return {};
 }
@@ -301,7 +304,7 @@ Result<std::vector<UsageTotal>> PostgresStore::usage(const std::string& tenant, 
       " started_us < $3 GROUP BY day, environment, function ORDER BY day, environment, function",
       {tenant, std::to_string(from_us), std::to_string(to_us)}, "reading usage"));
   std::vector<UsageTotal> out;
-  for (int i = 0; i < PQntuples(r.get()); ++i) {
+  for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
     out.push_back(UsageTotal{pg_text(r.get(), i, 0), pg_text(r.get(), i, 1), pg_text(r.get(), i, 2),
                              static_cast<uint64_t>(pg_integer(r.get(), i, 3)),
                              static_cast<uint64_t>(pg_integer(r.get(), i, 4)),
@@ -332,7 +335,7 @@ Result<std::vector<Deployment>> PostgresStore::scheduled() {
                " WHERE id IN (SELECT deployment FROM deployment_schedules)",
            {}, "listing scheduled deployments"));
   std::vector<Deployment> out;
-  for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
+  for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
   return out;
 }
 
@@ -346,7 +349,7 @@ Result<bool> PostgresStore::hold_lease(const std::string& name, const std::strin
            " expires_ms = excluded.expires_ms WHERE leases.holder = excluded.holder"
            " OR leases.expires_ms < (SELECT ms FROM now) RETURNING holder",
            {name, holder, std::to_string(ttl.count())}, "taking the lease " + name));
-  return PQntuples(r.get()) == 1;
+  return pq().PQntuples(r.get()) == 1;
 }
 
 Result<void> PostgresStore::release_lease(const std::string& name, const std::string& holder) {

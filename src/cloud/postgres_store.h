@@ -3,8 +3,6 @@
 // pool of connections; a dropped connection is re-opened on its next use.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "asterai/cloud/store.h"
+#include "pq_library.h"
 
 namespace asterai::cloud {
 
@@ -44,7 +43,7 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
   Result<std::shared_ptr<schedule::StateStore>> schedule_state() override;
 
   struct ResultFree {
-    void operator()(PGresult* r) const { PQclear(r); }
+    void operator()(PGresult* r) const { pq().PQclear(r); }
   };
   using Rows = std::unique_ptr<PGresult, ResultFree>;
   using Params = std::vector<std::optional<std::string>>;
@@ -54,7 +53,7 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
 
  private:
   struct ConnFree {
-    void operator()(PGconn* c) const { PQfinish(c); }
+    void operator()(PGconn* c) const { pq().PQfinish(c); }
   };
   using Conn = std::unique_ptr<PGconn, ConnFree>;
   // A connection taken from the pool; given back when it ends.

@@ -1,22 +1,20 @@
 #include "asterai/oci/http.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 
 #include "asterai/common/percent_decode.h"
+#include "curl_library.h"
 
 namespace asterai::oci {
 namespace {
 
 struct CurlFree {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const { curl().curl_easy_cleanup(c); }
 };
 struct SlistFree {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { curl().curl_slist_free_all(l); }
 };
 
 // What the curl callbacks write into; lives on the stack of send().
@@ -76,11 +74,6 @@ int on_xfer(void* user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal
   return 0;
 }
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -97,49 +90,49 @@ std::vector<std::string> HttpResponse::header_values(std::string_view name) cons
   return out;
 }
 
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
-  global_init();
-}
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
-  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-  if (!curl) return make_error(ErrorKind::internal, "cannot create an HTTP handle");
-  CURL* c = curl.get();
+  const CurlLibrary& lib = *ASTERAI_TRY(load_curl());
+  std::unique_ptr<CURL, CurlFree> handle(lib.curl_easy_init());
+  if (!handle) return make_error(ErrorKind::internal, "cannot create an HTTP handle");
+  CURL* c = handle.get();
   HttpResponse response;
   Transfer transfer{&request, &response};
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  lib.curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  lib.curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "HEAD") lib.curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   if (request.has_body) {
     // Never a null pointer: curl would then read the body from stdin.
     static const char kEmpty[] = "";
     const void* data =
         request.body.empty() ? kEmpty : static_cast<const void*>(request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    lib.curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
+    lib.curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
   }
   // "Expect:" off: registries answer 401/404 before reading a body anyway.
-  curl_slist* list = curl_slist_append(nullptr, "Expect:");
-  for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
+  curl_slist* list = lib.curl_slist_append(nullptr, "Expect:");
+  for (const auto& h : request.headers) list = lib.curl_slist_append(list, h.c_str());
   std::unique_ptr<curl_slist, SlistFree> list_owner(list);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  lib.curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  lib.curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   // Blob GETs may redirect to a storage backend; curl drops Authorization on a host change.
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.method == "GET" ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_seconds);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_xfer);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  lib.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, request.method == "GET" ? 1L : 0L);
+  lib.curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+  lib.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
+  lib.curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_seconds);
+  lib.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!options_.ca_file.empty()) lib.curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  lib.curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  lib.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  lib.curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  lib.curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_xfer);
+  lib.curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
+  lib.curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   // The status is needed inside on_body (only 2xx bodies are streamed): take it from the
   // status line as headers arrive.
   struct StatusProbe {
@@ -155,17 +148,17 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) const {
       return on_header(data, size, n, user);
     }
   };
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, StatusProbe::header);
+  lib.curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, StatusProbe::header);
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(c);
+  lib.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode rc = lib.curl_easy_perform(c);
   if (rc != CURLE_OK) {
     if (transfer.aborted_by_sink)
       return make_error(ErrorKind::io, "the download was stopped: writing it failed");
-    std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    std::string why = errbuf[0] ? errbuf : lib.curl_easy_strerror(rc);
     return make_error(ErrorKind::network, request.method + " " + request.url + ": " + why);
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  lib.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }
 
