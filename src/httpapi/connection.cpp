@@ -124,8 +124,15 @@ class Connection {
     const Routes& routes = *mount->routes;
     auto refused = mount->refuse ? mount->refuse(req) : refuse_by_options(req, routes.options);
     if (refused) co_return std::move(*refused);
+    if (req.path == "/mcp" && req.method == "POST") {
+      // Answered when its tool call is: the loop goes on meanwhile.
+      co_return co_await net::async_call<HttpResponse>(
+          [&routes, &req](std::function<void(HttpResponse)> done) {
+            routes.mcp.handle_post(req, std::move(done));
+          });
+    }
     if (req.path == "/mcp") {
-      // A session waits for its tool calls: on the pool, not on this loop.
+      // A GET stream holds its thread: on the pool, not on this loop.
       auto r = co_await conn_.pool().run([&routes, &req] { return routes.mcp.handle(req); });
       co_return r ? std::move(*r) : busy();
     }

@@ -1,6 +1,7 @@
 #include "asterai/mcp/streamable_http.h"
 
 #include <chrono>
+#include <future>
 #include <random>
 
 #include "asterai/mcp/jsonrpc.h"
@@ -36,15 +37,6 @@ HttpResponse rpc_error_response(int status, int code, const std::string& message
 std::string sse_event(const json& message) {
   return "event: message\ndata: " + jsonrpc::dump(message) + "\n\n";
 }
-
-// Collects what a session sends about one request, until the final response.
-struct Collected {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<json> notifications;
-  json response;
-  bool done = false;
-};
 
 }  // namespace
 
@@ -158,29 +150,30 @@ std::shared_ptr<StreamableHttp::Entry> StreamableHttp::find(const HttpRequest& r
   return it->second;
 }
 
-HttpResponse StreamableHttp::post(const HttpRequest& request) {
+void StreamableHttp::post_async(const HttpRequest& request, Answer done) {
   auto accept = request.header("accept");
   bool json_ok = accept.empty() || contains(accept, "application/json") || contains(accept, "*/*");
   bool sse_ok = contains(accept, "text/event-stream");
   if (!json_ok && !sse_ok) {
-    return rpc_error_response(406, jsonrpc::kInvalidRequest,
-                              "Accept must allow application/json or text/event-stream");
+    return done(rpc_error_response(406, jsonrpc::kInvalidRequest,
+                                   "Accept must allow application/json or text/event-stream"));
   }
   if (!contains(request.header("content-type"), "application/json")) {
-    return rpc_error_response(415, jsonrpc::kInvalidRequest,
-                              "Content-Type must be application/json");
+    return done(
+        rpc_error_response(415, jsonrpc::kInvalidRequest, "Content-Type must be application/json"));
   }
   auto message = json::parse(request.body, nullptr, false);
   if (message.is_discarded())
-    return rpc_error_response(400, jsonrpc::kParseError, "parse error: invalid JSON");
+    return done(rpc_error_response(400, jsonrpc::kParseError, "parse error: invalid JSON"));
   if (message.is_array()) {
-    return rpc_error_response(400, jsonrpc::kInvalidRequest,
-                              "invalid request: JSON-RPC batches are not supported");
+    return done(rpc_error_response(400, jsonrpc::kInvalidRequest,
+                                   "invalid request: JSON-RPC batches are not supported"));
   }
   auto m = jsonrpc::classify(message);
   if (m.kind == jsonrpc::MessageKind::invalid) {
-    return HttpResponse::json(400, jsonrpc::dump(jsonrpc::error(m.id, jsonrpc::kInvalidRequest,
-                                                                "invalid request: " + m.problem)));
+    return done(
+        HttpResponse::json(400, jsonrpc::dump(jsonrpc::error(m.id, jsonrpc::kInvalidRequest,
+                                                             "invalid request: " + m.problem))));
   }
 
   std::shared_ptr<Entry> entry;
@@ -191,50 +184,61 @@ HttpResponse StreamableHttp::post(const HttpRequest& request) {
   } else {
     HttpResponse error;
     entry = find(request, error);
-    if (!entry) return error;
+    if (!entry) return done(error);
   }
 
   if (m.kind != jsonrpc::MessageKind::request) {
     entry->session->handle(message, [](json, bool) {});
     HttpResponse r;
     r.status = 202;
-    return r;
+    return done(std::move(r));
   }
 
-  auto collected = std::make_shared<Collected>();
-  entry->session->handle(message, [collected](json msg, bool final) {
-    std::lock_guard lock(collected->mutex);
-    if (final) {
-      collected->response = std::move(msg);
-      collected->done = true;
-      collected->cv.notify_all();
-    } else {
-      collected->notifications.push_back(std::move(msg));
+  // Notifications about the request are kept until its response; the answer is built when
+  // the response arrives, on whichever thread sends it (a tool call's worker).
+  auto notifications = std::make_shared<std::vector<json>>();
+  auto answer = [notifications, session_id, sse_ok, done = std::move(done)](json response) {
+    HttpResponse r;
+    if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
+    bool as_sse = sse_ok && (!notifications->empty() || response.is_null());
+    if (!as_sse && response.is_null()) {
+      r.status = 202;  // cancelled: nothing to answer
+      return done(std::move(r));
     }
+    if (!as_sse) {
+      r.headers.emplace_back("Content-Type", "application/json");
+      r.body = jsonrpc::dump(response);
+      return done(std::move(r));
+    }
+    // Notifications about the call first, then the response, then the stream ends.
+    r.headers.emplace_back("Content-Type", "text/event-stream");
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    for (const auto& n : *notifications) r.body += sse_event(n);
+    if (!response.is_null()) r.body += sse_event(response);
+    done(std::move(r));
+  };
+  // A session sends a request's messages one after another, never at once: no lock needed.
+  entry->session->handle(message, [notifications, answer](json msg, bool final) {
+    if (final)
+      answer(std::move(msg));
+    else
+      notifications->push_back(std::move(msg));
   });
-  {
-    // Bounded by the call's own limits: the executor always answers.
-    std::unique_lock lock(collected->mutex);
-    collected->cv.wait(lock, [&] { return collected->done; });
-  }
-  HttpResponse r;
-  if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
-  bool as_sse = sse_ok && (!collected->notifications.empty() || collected->response.is_null());
-  if (!as_sse && collected->response.is_null()) {
-    r.status = 202;  // cancelled: nothing to answer
-    return r;
-  }
-  if (!as_sse) {
-    r.headers.emplace_back("Content-Type", "application/json");
-    r.body = jsonrpc::dump(collected->response);
-    return r;
-  }
-  // Notifications about the call first, then the response, then the stream ends.
-  r.headers.emplace_back("Content-Type", "text/event-stream");
-  r.headers.emplace_back("Cache-Control", "no-cache");
-  for (const auto& n : collected->notifications) r.body += sse_event(n);
-  if (!collected->response.is_null()) r.body += sse_event(collected->response);
-  return r;
+}
+
+HttpResponse StreamableHttp::post(const HttpRequest& request) {
+  std::promise<HttpResponse> answered;
+  auto answer = answered.get_future();
+  // Bounded by the call's own limits: the executor always answers.
+  post_async(request, [&answered](HttpResponse r) { answered.set_value(std::move(r)); });
+  return answer.get();
+}
+
+void StreamableHttp::handle_post(const HttpRequest& request, Answer done) {
+  auto version = request.header("mcp-protocol-version");
+  if (request.method != "POST" || (!version.empty() && !supports_protocol_version(version)))
+    return done(handle(request));  // an error answered at once
+  post_async(request, std::move(done));
 }
 
 HttpResponse StreamableHttp::get(const HttpRequest& request) {

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,11 @@ class StreamableHttp {
   ~StreamableHttp();
 
   HttpResponse handle(const HttpRequest& request);
+  // A POST answered without holding a thread while its tool call runs: `done` gets the answer,
+  // on the caller's thread for anything but a tool call, else on the worker that ran it.
+  // For POST only (a GET holds its thread for its stream: handle() on a blocking thread).
+  using Answer = std::function<void(HttpResponse)>;
+  void handle_post(const HttpRequest& request, Answer done);
   // Ends every open GET stream (server shutdown).
   void close_streams();
   size_t session_count() const;
@@ -37,6 +43,7 @@ class StreamableHttp {
  private:
   struct Entry;
   HttpResponse post(const HttpRequest& request);
+  void post_async(const HttpRequest& request, Answer done);
   HttpResponse get(const HttpRequest& request);
   HttpResponse remove(const HttpRequest& request);
   // The session named by the request's Mcp-Session-Id, or the error response to send.
