@@ -257,7 +257,9 @@ int trust_ls(const TrustArgs& a) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  if (trust->empty()) std::cout << "no trust scopes (components are not checked for signatures)\n";
+  if (trust->empty())
+    std::cout << "no trust scopes: a public component no trusted key signed gets a warning when "
+                 "first pulled; private ones are not checked\n";
   for (const auto& s : trust->scopes()) {
     std::cout << s.name << "  policy " << signing::policy_name(s.policy) << "\n";
     for (const auto& id : s.key_ids) std::cout << "  key " << id << "\n";

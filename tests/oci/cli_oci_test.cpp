@@ -324,6 +324,21 @@ TEST_F(CliOci, PublicAndPrivateOnFirstPublication) {
   EXPECT_NE(human.err.find("warning: alice/open exists already"), std::string::npos) << human.err;
   EXPECT_TRUE(anonymous.get_manifest("alice/open", "1.0.1"));
 
+  // No trust scope here: the first pull of a public component nobody trusted signed warns
+  // and names the command to trust its publisher; a private one is not checked.
+  auto pulled_open = run_asterai({"pull", host_ + "/alice/open:1.0.0"});
+  ASSERT_EQ(pulled_open.exit_code, 0) << pulled_open.err;
+  EXPECT_NE(pulled_open.err.find("warning: " + host_ + "/alice/open:1.0.0 (sha256:"),
+            std::string::npos)
+      << pulled_open.err;
+  EXPECT_NE(pulled_open.err.find("is not signed; trust its publisher with `asterai trust add " +
+                                 host_ + "/alice KEY.pub`"),
+            std::string::npos)
+      << pulled_open.err;
+  auto pulled_closed = run_asterai({"pull", host_ + "/alice/closed:1.0.0"});
+  ASSERT_EQ(pulled_closed.exit_code, 0) << pulled_closed.err;
+  EXPECT_EQ(pulled_closed.err.find("warning"), std::string::npos) << pulled_closed.err;
+
   // bob may not publish (nor set the visibility) in alice's namespace.
   auto& creds = registry_.registry().credentials();
   ASSERT_TRUE(creds.create_user("bob", false));
