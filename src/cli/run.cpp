@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
+#include <string_view>
 
 #include "asterai/runtime/runtime.h"
 #include "commands.h"
@@ -16,6 +18,45 @@
 
 namespace asterai::cli {
 
+namespace {
+
+// Each group of subcommands with the names it registers. Registering every command's options
+// took a quarter of a one-shot `asterai call`'s instructions, so a command line that names a
+// subcommand registers only its group; anything else (help, a typo) registers them all. A name
+// missing here only costs that: tests/cli checks that every name in `--help` works alone.
+struct CommandGroup {
+  std::initializer_list<std::string_view> names;
+  void (*add)(CLI::App&, int&);
+};
+
+const CommandGroup kGroups[] = {
+    {{"inspect"}, add_inspect_command},
+    {{"call"}, add_call_command},
+    {{"push", "pull"}, add_push_pull_commands},
+    {{"key", "sign", "verify", "trust"}, add_signing_commands},
+    {{"login", "whoami", "logout"}, add_login_commands},
+    {{"search", "show"}, add_search_commands},
+    {{"ls", "rm", "tags"}, add_store_commands},
+    {{"serve"}, add_serve_command},
+    {{"init", "build"}, add_project_commands},
+    {{"env"}, add_env_commands},
+    {{"cloud", "deploy", "usage"}, add_cloud_commands},
+#ifdef ASTERAI_HAVE_REGISTRY
+    {{"registry"}, add_registry_commands},
+#endif
+};
+
+void add_commands(CLI::App& app, int& exit_code, std::string_view first_word) {
+  for (const auto& group : kGroups) {
+    for (auto name : group.names) {
+      if (name == first_word) return group.add(app, exit_code);
+    }
+  }
+  for (const auto& group : kGroups) group.add(app, exit_code);
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
   CLI::App app{"asterai: run sandboxed WebAssembly component tools for AI agents", "asterai"};
   app.set_version_flag("--version", std::string("asterai ") + ASTERAI_VERSION + " (wasmtime " +
@@ -23,20 +64,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes and the value encoding are documented in docs/cli.md and docs/values.md.");
   int exit_code = 0;
-  add_inspect_command(app, exit_code);
-  add_call_command(app, exit_code);
-  add_push_pull_commands(app, exit_code);
-  add_signing_commands(app, exit_code);
-  add_login_commands(app, exit_code);
-  add_search_commands(app, exit_code);
-  add_store_commands(app, exit_code);
-  add_serve_command(app, exit_code);
-  add_project_commands(app, exit_code);
-  add_env_commands(app, exit_code);
-  add_cloud_commands(app, exit_code);
-#ifdef ASTERAI_HAVE_REGISTRY
-  add_registry_commands(app, exit_code);
-#endif
+  add_commands(app, exit_code, argc > 1 ? std::string_view(argv[1]) : std::string_view());
   struct Forget {
     ~Forget() { clear_verbatim_values(); }
   } forget;

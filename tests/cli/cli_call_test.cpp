@@ -1,6 +1,8 @@
 // `asterai call` end to end: the real binary on the real components.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <algorithm>
 #include <fstream>
 
@@ -141,6 +143,28 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(r.exit_code, 2);
   r = run_asterai({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// A command line naming a subcommand registers only that subcommand's group (src/cli/run.cpp):
+// every subcommand `--help` lists must still answer its own `--help`, with its usage line.
+TEST(Cli, EverySubcommandWorksWhenNamedFirst) {
+  auto help = run_asterai({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  auto at = help.out.find("Subcommands:\n");
+  ASSERT_NE(at, std::string::npos) << help.out;
+  std::istringstream lines(help.out.substr(at + 13));
+  std::string line;
+  size_t checked = 0;
+  while (std::getline(lines, line) && !line.empty()) {
+    std::istringstream words(line);
+    std::string name;
+    words >> name;
+    auto r = run_asterai({name, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_NE(r.out.find("Usage: asterai " + name), std::string::npos) << name << ": " << r.out;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u) << help.out;
 }
 
 TEST_F(CliCall, ImportsNobodyProvidesFailOnlyTheCallsThatUseThem) {
