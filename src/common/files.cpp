@@ -1,12 +1,14 @@
 #include "asterai/common/files.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <utility>
 
 namespace asterai {
 namespace fs = std::filesystem;
@@ -126,6 +128,44 @@ Result<void> write_through_temp(const fs::path& path, std::span<const uint8_t> b
 }
 
 }  // namespace
+
+Result<FileBytes> FileBytes::open(const fs::path& path) {
+  ReadFd in(path);
+  struct stat st{};
+  if (in.fd < 0 || ::fstat(in.fd, &st) != 0) {
+    return make_error(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  FileBytes file;
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    file.copy_ = ASTERAI_TRY(read_file(path));
+    file.bytes_ = file.copy_;
+    return file;
+  }
+  void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, in.fd, 0);
+  if (map == MAP_FAILED) {
+    return make_error(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  file.map_ = map;
+  file.map_size_ = static_cast<size_t>(st.st_size);
+  file.bytes_ = std::span(static_cast<const uint8_t*>(map), file.map_size_);
+  file.stamp_ =
+      FileStamp{static_cast<uint64_t>(st.st_size),
+                static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                static_cast<int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec,
+                static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_dev)};
+  return file;
+}
+
+FileBytes::FileBytes(FileBytes&& other) noexcept
+    : map_(std::exchange(other.map_, nullptr)),
+      map_size_(std::exchange(other.map_size_, 0)),
+      copy_(std::move(other.copy_)),
+      bytes_(map_ ? std::exchange(other.bytes_, {}) : std::span<const uint8_t>(copy_)),
+      stamp_(std::move(other.stamp_)) {}
+
+FileBytes::~FileBytes() {
+  if (map_) ::munmap(map_, map_size_);
+}
 
 Result<void> write_file_atomic(const fs::path& path, std::span<const uint8_t> bytes) {
   return write_through_temp(path, bytes, 0644, Publish::replace);

@@ -43,17 +43,33 @@ Result<void> sniff(std::span<const uint8_t> bytes, const std::string& label) {
 
 Result<std::shared_ptr<const Component>> Runtime::load_file(
     const std::filesystem::path& path) const {
-  auto bytes = ASTERAI_TRY(read_file(path));
-  return load(bytes, path.string());
+  auto start = std::chrono::steady_clock::now();
+  // Mapped, not read: a compiled component in the cache needs only the header of its source
+  // (and, when the file is unchanged since it was last hashed, not even its digest).
+  auto file = ASTERAI_TRY(FileBytes::open(path));
+  ASTERAI_TRY(sniff(file.bytes(), path.string()));
+  std::optional<std::string> digest;
+  if (impl_->cache && file.stamp()) digest = impl_->cache->known_digest(path, *file.stamp());
+  if (!digest) {
+    digest = sha256_hex(file.bytes());
+    if (impl_->cache && file.stamp()) impl_->cache->remember_digest(path, *file.stamp(), *digest);
+  }
+  return load_digested(file.bytes(), path.string(), std::move(*digest), start);
 }
 
 Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> bytes,
                                                        std::string label) const {
   auto start = std::chrono::steady_clock::now();
   ASTERAI_TRY(sniff(bytes, label));
+  return load_digested(bytes, std::move(label), sha256_hex(bytes), start);
+}
+
+Result<std::shared_ptr<const Component>> Runtime::load_digested(
+    std::span<const uint8_t> bytes, std::string label, std::string sha256,
+    std::chrono::steady_clock::time_point start) const {
   std::shared_ptr<Component> c(new Component());
   c->label_ = std::move(label);
-  c->sha256_ = sha256_hex(bytes);
+  c->sha256_ = std::move(sha256);
   c->size_bytes_ = bytes.size();
   const wasm_engine_t* engine = impl_->engine.get();
 

@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "asterai/common/files.h"
+#include "asterai/common/sha256.h"
 #include "asterai/runtime/component_cache.h"
 #include "asterai/runtime/runtime.h"
 #include "test_support.h"
@@ -115,6 +117,42 @@ TEST(CompileCache, AChangeAfterTheCheckIsStillDetected) {
   EXPECT_FALSE(load(dir.path(), bytes)->from_cache());
   EXPECT_TRUE(load(dir.path(), bytes)->from_cache());
   expect_callable(dir.path(), bytes);
+}
+
+// A component file's digest is remembered by the file's stamp: an unchanged file is not hashed
+// on the next load, a changed one is, and one written within the last second is not remembered.
+TEST(CompileCache, AComponentFileIsHashedAgainOnlyWhenItChanged) {
+  test::TempDir dir("cache-sources");
+  test::TempDir files("cache-sources-files");
+  auto source = files.path() / "ks.wasm";
+  fs::copy_file(test::component("kitchen-sink-c.wasm"), source);
+  auto rt = *Runtime::create(with_cache(dir.path()));
+  ComponentCache cache(dir.path(), rt->fingerprint());
+  auto stamp = [&] { return *FileBytes::open(source)->stamp(); };
+
+  auto fresh = rt->load_file(source);
+  ASSERT_TRUE(fresh) << fresh.error().message;
+  std::string digest = (*fresh)->sha256();
+  EXPECT_FALSE(cache.known_digest(source, stamp())) << "written just now: not remembered";
+
+  age(source);  // its mtime a minute back; the change time is now, so wait it out
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(rt->load_file(source));
+  EXPECT_EQ(cache.known_digest(source, stamp()), digest);
+  // The next load takes the remembered digest and does not hash: a digest remembered under
+  // the file's stamp is what the component is then known by.
+  std::string other(64, 'a');
+  cache.remember_digest(source, stamp(), other);
+  EXPECT_EQ((*rt->load_file(source))->sha256(), other);
+
+  overwrite_middle(source);  // in place: same size and inode, new times
+  EXPECT_FALSE(cache.known_digest(source, stamp()));
+  auto changed = rt->load_file(source);
+  auto bytes = *read_file(source);
+  if (changed) {
+    EXPECT_EQ((*changed)->sha256(), sha256_hex(bytes)) << "hashed again";
+  }
+  EXPECT_NE(sha256_hex(bytes), digest);
 }
 
 TEST(CompileCache, AnArtifactWithoutItsCheckFileIsAMiss) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/common/files.h"
 
 namespace asterai::runtime {
 
@@ -41,7 +42,19 @@ class ComponentCache {
   Result<void> store(std::string_view component_sha256, std::span<const uint8_t> artifact) const;
   void evict(std::string_view component_sha256) const;
 
+  // The sha256 of the component file `file` when its last hash was remembered under the same
+  // stamp (size, modification and change times, inode, device; in <dir>/sources/), so an
+  // unchanged component is not hashed again on every load; nullopt otherwise.
+  std::optional<std::string> known_digest(const std::filesystem::path& file,
+                                          const FileStamp& stamp) const;
+  // Remembers it (best effort), once the file has not changed for a second: a change within
+  // one tick of a coarse file-system clock could otherwise keep the stamp.
+  void remember_digest(const std::filesystem::path& file, const FileStamp& stamp,
+                       std::string_view component_sha256) const;
+
  private:
+  std::filesystem::path source_path(const std::filesystem::path& file) const;
+
   std::filesystem::path dir_;
   std::string fingerprint_;
 };

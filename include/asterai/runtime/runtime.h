@@ -166,6 +166,10 @@ class Runtime {
   // One call from already-converted values, with a chosen linker (src/runtime/invoke.h).
   struct Invocation;
   CallOutcome invoke(const Invocation& call) const;
+  // Loads sniffed bytes whose sha256 is known.
+  Result<std::shared_ptr<const Component>> load_digested(
+      std::span<const uint8_t> bytes, std::string label, std::string sha256,
+      std::chrono::steady_clock::time_point start) const;
 
   Runtime();
   std::unique_ptr<Impl> impl_;
