@@ -1,7 +1,5 @@
 #include "pq_library.h"
 
-#include "asterai/common/shared_library.h"
-
 namespace asterai::cloud {
 namespace {
 
@@ -12,21 +10,16 @@ Result<PqLibrary> bind() {
   return api;
 }
 
-const Result<PqLibrary>& loaded() {
-  static const Result<PqLibrary> library = bind();
-  return library;
-}
+using Loaded = BoundOnce<PqLibrary, bind>;
 
 }  // namespace
 
 Result<const PqLibrary*> load_pq() {
-  const auto& library = loaded();
-  if (!library) return tl::unexpected(library.error());
-  return &*library;
+  return Loaded::load();
 }
 
 const PqLibrary& pq() {
-  return *loaded();
+  return Loaded::loaded();
 }
 
 }  // namespace asterai::cloud

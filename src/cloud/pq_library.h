@@ -4,21 +4,20 @@
 
 #include <libpq-fe.h>
 
-#include "asterai/common/error.h"
+#include "asterai/common/shared_library.h"
 
 namespace asterai::cloud {
 
 #define ASTERAI_PQ_FUNCTIONS(X)                                                               \
   X(PQconnectdb)                                                                              \
-  X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQexec) X(PQexecParams) X(PQresultStatus)       \
+  X(PQstatus)                                                                                 \
+  X(PQerrorMessage) X(PQfinish) X(PQexec) X(PQexecParams) X(PQresultStatus)                   \
       X(PQresultErrorMessage) X(PQresultErrorField) X(PQntuples) X(PQgetvalue) X(PQgetlength) \
           X(PQgetisnull) X(PQcmdTuples) X(PQclear)
 
 // The functions asterai calls, under their own names: `pq().PQexec(…)`.
 struct PqLibrary {
-#define ASTERAI_PQ_MEMBER_(f) decltype(&::f) f = nullptr;
-  ASTERAI_PQ_FUNCTIONS(ASTERAI_PQ_MEMBER_)
-#undef ASTERAI_PQ_MEMBER_
+  ASTERAI_FUNCTION_POINTERS(ASTERAI_PQ_FUNCTIONS)
 };
 
 // Loads libpq once per process (thread-safe); the error says what to install.

@@ -1,7 +1,5 @@
 #include "curl_library.h"
 
-#include "asterai/common/shared_library.h"
-
 namespace asterai::oci {
 namespace {
 
@@ -13,21 +11,16 @@ Result<CurlLibrary> bind() {
   return api;
 }
 
-const Result<CurlLibrary>& loaded() {
-  static const Result<CurlLibrary> library = bind();
-  return library;
-}
+using Loaded = BoundOnce<CurlLibrary, bind>;
 
 }  // namespace
 
 Result<const CurlLibrary*> load_curl() {
-  const auto& library = loaded();
-  if (!library) return tl::unexpected(library.error());
-  return &*library;
+  return Loaded::load();
 }
 
 const CurlLibrary& curl() {
-  return *loaded();
+  return Loaded::loaded();
 }
 
 }  // namespace asterai::oci

@@ -6,20 +6,19 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
-#include "asterai/common/error.h"
+#include "asterai/common/shared_library.h"
 
 namespace asterai::oci {
 
-#define ASTERAI_CURL_FUNCTIONS(X)                                                 \
-  X(curl_global_init)                                                             \
-  X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo) \
-      X(curl_easy_cleanup) X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
+#define ASTERAI_CURL_FUNCTIONS(X)                                                    \
+  X(curl_global_init)                                                                \
+  X(curl_easy_init)                                                                  \
+  X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo) X(curl_easy_cleanup) \
+      X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
 
 // The functions asterai calls, under their own names: `curl().curl_easy_init()`.
 struct CurlLibrary {
-#define ASTERAI_CURL_MEMBER_(f) decltype(&::f) f = nullptr;
-  ASTERAI_CURL_FUNCTIONS(ASTERAI_CURL_MEMBER_)
-#undef ASTERAI_CURL_MEMBER_
+  ASTERAI_FUNCTION_POINTERS(ASTERAI_CURL_FUNCTIONS)
 };
 
 // Loads libcurl and runs curl_global_init once per process (thread-safe); the error says

@@ -25,7 +25,31 @@ class SharedLibrary {
   std::string soname_;
 };
 
+// An API bound by `Bind` the first time it is asked for, once per process (thread-safe); the
+// outcome, a missing library included, is kept.
+template <class Api, Result<Api> (*Bind)()>
+struct BoundOnce {
+  static Result<const Api*> load() {
+    const auto& api = get();
+    if (!api) return tl::unexpected(api.error());
+    return &*api;
+  }
+  // Only after load() succeeded.
+  static const Api& loaded() { return *get(); }
+
+ private:
+  static const Result<Api>& get() {
+    static const Result<Api> api = Bind();
+    return api;
+  }
+};
+
 }  // namespace asterai
+
+// A struct of one pointer per function in LIST(X), each named and typed as the function:
+//   struct CurlLibrary { ASTERAI_FUNCTION_POINTERS(ASTERAI_CURL_FUNCTIONS) };
+#define ASTERAI_FUNCTION_POINTER_(f) decltype(&::f) f = nullptr;
+#define ASTERAI_FUNCTION_POINTERS(LIST) LIST(ASTERAI_FUNCTION_POINTER_)
 
 // Fills `api.f` for every `f` in LIST(X) from `library`, returning the error of a missing one:
 //   ASTERAI_BIND_FUNCTIONS(LIST, library, api);
