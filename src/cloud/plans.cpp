@@ -26,7 +26,7 @@ Result<Plan> read_plan(const TomlReader& cx, const std::string& name, const toml
   for (auto&& [key, value] : t) {
     std::string k(key.str());
     auto count = [&]() -> Result<uint64_t> {
-      auto n = value.value<int64_t>();
+      auto n = value.value_exact<int64_t>();
       if (n && *n > 0) return static_cast<uint64_t>(*n);
       return cx.error(value, where + k + " must be a whole number above 0");
     };

@@ -73,7 +73,7 @@ Result<void> parse_limits(const Context& cx, const toml::table& t, const std::st
     p.max_output = text;
   }
   if (const auto* n = t.get("fuel")) {
-    auto f = n->value<int64_t>();
+    auto f = n->value_exact<int64_t>();
     if (!f || *f <= 0) return cx.error(*n, where + ".fuel must be a positive integer");
     p.fuel = static_cast<uint64_t>(*f);
   }

@@ -71,7 +71,7 @@ Result<void> parse_limits(const Context& cx, const toml::table& t, CallLimits& l
     l.max_output = *s;
   }
   if (const auto* n = t.get("fuel")) {
-    auto f = n->value<int64_t>();
+    auto f = n->value_exact<int64_t>();
     if (!f || *f <= 0) return cx.error(*n, "limits.fuel must be a positive integer");
     l.fuel = static_cast<uint64_t>(*f);
   }

@@ -279,6 +279,15 @@ const BadCase kBad[] = {
     // Found by tests/fuzz/env_document_fuzz: toml++ quotes the input it stopped at, line break
     // included, and a quoted key may hold control characters: messages escape them.
     {"toml error quoting a line break", "[vars]\nA = fa\n", "bad.toml:2: "},
+    // Found by env_document_fuzz: a float beyond int64's range was converted (undefined).
+    {"float limit beyond any integer",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[components.x.limits]\n"
+     "max_memory = 5000111111111111111111111111111111.01\n",
+     "bad.toml:4: components.x.limits.max_memory must be a string like \"64MiB\" / \"5s\" or a "
+     "non-negative integer"},
+    {"float fuel",
+     "[components.x]\nref = \"h.io/a/b:1.0.0\"\n[components.x.limits]\nfuel = 1e300\n",
+     "bad.toml:4: components.x.limits.fuel must be a positive integer"},
     {"control characters in a key", "[vars]\n\"A\\nB\\u001b[2J\" = \"1\"\n", "bad.toml:2: "},
 };
 

@@ -89,7 +89,8 @@ struct TomlReader {
   // A duration or size: a string with a unit ("64MiB", "5s"), or a plain non-negative integer.
   Result<std::string> unit_text(const toml::node& node, const std::string& what) const {
     if (auto s = node.value<std::string>()) return *s;
-    if (auto i = node.value<int64_t>(); i && *i >= 0) return std::to_string(*i);
+    // value_exact: value<int64_t>() would convert a float, undefined beyond int64's range.
+    if (auto i = node.value_exact<int64_t>(); i && *i >= 0) return std::to_string(*i);
     return error(node,
                  what + " must be a string like \"64MiB\" / \"5s\" or a non-negative integer");
   }
