@@ -9,7 +9,8 @@
 #   wasi-env-0.2.3.wasm (bound to older WASI 0.2.x releases); http-probe.wasm (a
 #   wasi:http/proxy handler, one route per behaviour, good or bad, for the HTTP serving
 #   tests); webhook-c.wasm and webhook-py.wasm (examples/webhook, when componentize-py is
-#   installed for the second).
+#   installed for the second); mcp-everything.wasm (examples/mcp-everything: tools, resources,
+#   prompts and completion through asterai:mcp, wit/asterai-mcp, for the MCP conformance run).
 # Incremental: an output newer than all of its inputs is left alone. Quiet on success.
 # The toolchains come from scripts/install-guest-tools.sh.
 set -euo pipefail
@@ -389,6 +390,26 @@ build_webhook_py() {
   mv "$scratch/webhook-py.wasm" "$output"
 }
 
+# --- examples/mcp-everything: what the MCP conformance suite expects of a server ------------
+
+mcp_everything=examples/mcp-everything
+mcp_wit=wit/asterai-mcp
+
+# The example's world next to the asterai:mcp package in deps/, as the binding tools expect
+# (the example carries no copy of it); its tool descriptions are the world's WIT docs.
+build_mcp_everything() {
+  local output=$out/mcp-everything.wasm wit=$scratch/mcp-everything-wit
+  up_to_date "$output" "$mcp_everything/c/src" "$mcp_everything/wit" "$mcp_wit" "$script" \
+    "$wasm_tools" "$wit_bindgen" "$reactor_adapter" && return 0
+  mkdir -p "$wit/deps"
+  cp "$mcp_everything/wit/world.wit" "$wit/"
+  cp -R "$mcp_wit" "$wit/deps/"
+  build_c_reactor mcp-everything mcp-everything "$wit" "$mcp_everything/c/src" \
+    "$scratch/mcp-everything-nodocs.wasm"
+  add_wit_docs "$scratch/mcp-everything-nodocs.wasm" "$wit"
+  mv "$scratch/mcp-everything-nodocs.wasm" "$output"
+}
+
 build_core_module
 build_c
 build_missing_imports
@@ -402,3 +423,4 @@ build_compose_js
 build_compose_py
 build_webhook_c
 build_webhook_py
+build_mcp_everything

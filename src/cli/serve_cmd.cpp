@@ -57,6 +57,7 @@ struct ServeArgs {
   bool no_access_log = false;
   ConnectionFlags connections;  // HTTP only
   size_t page_size = 100;
+  std::string tool_names = "prefixed";
   bool watch = false;
   std::string schedule_grace = "10s";
   SandboxFlags sandbox;
@@ -298,6 +299,7 @@ int serve(const ServeArgs& a) {
   mcp::ServerOptions options;
   options.workers = a.workers;
   options.page_size = a.page_size;
+  options.tool_naming = a.tool_names == "bare" ? mcp::ToolNaming::bare : mcp::ToolNaming::prefixed;
   options.version = ASTERAI_VERSION;
   auto server = mcp::Server::create(*rt, std::move(source), options);
   if (!server) return report(server.error());
@@ -420,6 +422,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   add_connection_flags(cmd, a->connections, "HTTP: ");
   cmd->add_option("--page-size", a->page_size, "Tools per tools/list page (default 100)")
       ->check(CLI::Range(1, 10000));
+  cmd->add_option("--tool-names", a->tool_names,
+                  "Tool names: prefixed (COMPONENT_FUNCTION, the default) or bare (the "
+                  "function's name with - written _, e.g. get-weather -> get_weather; "
+                  "names two components share get a suffix)")
+      ->check(CLI::IsMember({"prefixed", "bare"}));
   a->sandbox.add_to(*cmd);
   a->engine.add_to(*cmd, /*many_calls=*/true);
   cmd->callback([a, &exit_code] { exit_code = serve(*a); });

@@ -89,7 +89,7 @@ void parse_and_submit(mcp::Server& server, const HttpRequest& request,
     return done(error_response(404, ErrorKind::unknown_function,
                                "unknown tool \"" + name + "\" (GET /v1/tools lists them)"));
   bool queued = server.executor().submit(
-      mcp::ToolCall{catalog, tool, std::move(args), nullptr},
+      mcp::ToolCall{catalog, tool, std::move(args), nullptr, nullptr},
       [done, name = tool->name](mcp::ToolCallResult r) { done(call_response(name, r)); });
   if (!queued) done(busy_response());
 }

@@ -191,10 +191,59 @@ json tool_annotations(const runtime::FunctionInfo& function, const runtime::Poli
   return a;
 }
 
-std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> components) {
+namespace {
+
+// The slot of `provider` an export of asterai:mcp/* fills, or null for any other function.
+const Tool** feature_slot(FeatureProvider& provider, const runtime::FunctionInfo& f) {
+  if (!f.interface.starts_with("asterai:mcp/")) return nullptr;
+  auto iface = interface_short_name(f.interface);
+  if (iface == "resources") {
+    if (f.name == "list-resources") return &provider.list_resources;
+    if (f.name == "list-templates") return &provider.list_templates;
+    if (f.name == "read") return &provider.read_resource;
+  } else if (iface == "prompts") {
+    if (f.name == "list-prompts") return &provider.list_prompts;
+    if (f.name == "get-prompt") return &provider.get_prompt;
+  } else if (iface == "completion" && f.name == "complete") {
+    return &provider.complete;
+  }
+  return nullptr;
+}
+
+Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f) {
+  Tool t;
+  t.title = f.name;
+  t.component = c.component;
+  t.function = &f;
+  t.component_name = c.name;
+  t.policy = c.policy;
+  t.composition = c.composition;
+  return t;
+}
+
+}  // namespace
+
+bool Catalog::offers_resources() const {
+  return std::any_of(features_.begin(), features_.end(),
+                     [](const FeatureProvider& p) { return p.list_resources || p.read_resource; });
+}
+
+bool Catalog::offers_prompts() const {
+  return std::any_of(features_.begin(), features_.end(),
+                     [](const FeatureProvider& p) { return p.list_prompts || p.get_prompt; });
+}
+
+bool Catalog::offers_completion() const {
+  return std::any_of(features_.begin(), features_.end(),
+                     [](const FeatureProvider& p) { return p.complete != nullptr; });
+}
+
+std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> components,
+                                              ToolNaming naming) {
   auto catalog = std::make_shared<Catalog>();
   std::vector<ToolKey> keys;
   for (const auto& c : components) {
+    FeatureProvider provider{c.name};
     if (c.component->http_handler()) {
       catalog->routes_.push_back(HttpRoute{c.http_route.empty() ? "/" + c.name : c.http_route,
                                            c.name, c.component, c.policy, c.composition,
@@ -208,34 +257,38 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
         catalog->skipped_.push_back(c.name + ": " + f.qualified_name() + ": " + f.unsupported);
         continue;
       }
-      Tool t;
-      t.title = f.name;
+      if (auto slot = feature_slot(provider, f)) {
+        *slot = &catalog->feature_functions_.emplace_back(tool_of(c, f));
+        continue;
+      }
+      Tool t = tool_of(c, f);
       t.description = tool_description(c, f);
       t.input_schema = portable_schema(runtime::input_schema(f));
       for (const auto& p : f.params)
         describe_schema(t.input_schema["properties"][p.name], p.type, c.docs, f.interface);
-      auto shape = tool_output_shape(f);
-      t.output_schema = std::move(shape.schema);
-      t.wrapped = shape.wrapped;
+      t.form = result_form(f);
+      if (t.form.kind == ResultForm::json) {
+        auto shape = tool_output_shape(f);
+        t.output_schema = std::move(shape.schema);
+        t.wrapped = shape.wrapped;
+      }
       if (f.result && t.output_schema.is_object()) {
         json& value = t.wrapped ? t.output_schema["properties"]["result"] : t.output_schema;
         describe_schema(value, *f.result, c.docs, f.interface);
       }
       t.annotations = tool_annotations(f, c.policy);
-      t.component = c.component;
-      t.function = &f;
-      t.component_name = c.name;
-      t.policy = c.policy;
-      t.composition = c.composition;
       catalog->tools_.push_back(std::move(t));
       keys.push_back({c.name, f.interface, f.name});
     }
+    if (provider.list_resources || provider.list_templates || provider.read_resource ||
+        provider.list_prompts || provider.get_prompt || provider.complete)
+      catalog->features_.push_back(std::move(provider));
   }
   // Longest prefix first: route_for takes the first that holds the path.
   std::stable_sort(
       catalog->routes_.begin(), catalog->routes_.end(),
       [](const HttpRoute& a, const HttpRoute& b) { return a.prefix.size() > b.prefix.size(); });
-  auto names = assign_tool_names(keys);
+  auto names = assign_tool_names(keys, naming);
   for (size_t i = 0; i < names.size(); ++i) {
     catalog->tools_[i].name = names[i];
     catalog->by_name_.emplace(names[i], i);

@@ -94,6 +94,7 @@ ToolCallResult Executor::run(const ToolCall& call) {
   metrics_.call_started();
   runtime::CallLimits limits = tool.policy.limits;
   limits.cancel = call.cancel;  // a cancellation stops the running call, not only its answer
+  runtime::McpClientScope client(call.client.get());
   // An environment's member runs with the limits the composition holds for it, plus the flag.
   r.outcome = tool.composition ? tool.composition->call(tool.component_name, *tool.function,
                                                         call.arguments, call.cancel)

@@ -1,5 +1,6 @@
 #include "asterai/mcp/naming.h"
 
+#include <algorithm>
 #include <map>
 #include <span>
 
@@ -34,7 +35,12 @@ std::string interface_short_name(std::string_view interface) {
   return std::string(interface.substr(0, at));
 }
 
-std::string base_tool_name(const ToolKey& key) {
+std::string base_tool_name(const ToolKey& key, ToolNaming naming) {
+  if (naming == ToolNaming::bare) {
+    std::string name = sanitize_name_part(key.function);
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+  }
   std::string name = sanitize_name_part(key.component);
   if (!key.interface.empty()) name += "_" + sanitize_name_part(interface_short_name(key.interface));
   return name + "_" + sanitize_name_part(key.function);
@@ -46,11 +52,11 @@ std::string tool_key_hash(const ToolKey& key) {
   return sha256_hex(bytes).substr(0, 8);
 }
 
-std::vector<std::string> assign_tool_names(const std::vector<ToolKey>& keys) {
+std::vector<std::string> assign_tool_names(const std::vector<ToolKey>& keys, ToolNaming naming) {
   std::vector<std::string> names;
   std::map<std::string, int> uses;
   for (const auto& k : keys) {
-    names.push_back(base_tool_name(k));
+    names.push_back(base_tool_name(k, naming));
     ++uses[names.back()];
   }
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -62,7 +68,7 @@ std::vector<std::string> assign_tool_names(const std::vector<ToolKey>& keys) {
   std::map<std::string, int> final_uses;
   for (const auto& n : names) ++final_uses[n];
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (final_uses[names[i]] > 1 && names[i] == base_tool_name(keys[i]))
+    if (final_uses[names[i]] > 1 && names[i] == base_tool_name(keys[i], naming))
       names[i] = with_suffix(names[i], tool_key_hash(keys[i]));
   }
   return names;

@@ -26,7 +26,7 @@ Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const runtime::Ru
                                                ToolSource source, ServerOptions options) {
   std::unique_ptr<Server> server(new Server(std::move(source), std::move(options)));
   auto components = ASTERAI_TRY(server->source_());
-  server->catalog_ = Catalog::build(std::move(components));
+  server->catalog_ = Catalog::build(std::move(components), server->options_.tool_naming);
   server->executor_ =
       std::make_unique<Executor>(std::move(runtime), server->metrics_, server->options_.workers,
                                  server->options_.max_queued, server->options_.observer);
@@ -40,7 +40,7 @@ std::shared_ptr<const Catalog> Server::catalog() const {
 
 Result<void> Server::reload() {
   auto components = ASTERAI_TRY(source_());
-  auto catalog = Catalog::build(std::move(components));
+  auto catalog = Catalog::build(std::move(components), options_.tool_naming);
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(mutex_);

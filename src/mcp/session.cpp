@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "asterai/mcp/call_client.h"
 #include "asterai/mcp/server.h"
 #include "asterai/mcp/tool_result.h"
 
@@ -76,7 +77,7 @@ void Session::handle(const json& message, const Channel& channel) {
               true);
       return;
     case jsonrpc::MessageKind::response:
-      return;  // we send no requests, so there is nothing to match a response to
+      return answered(m, message);
     case jsonrpc::MessageKind::notification:
       if (m.method == "notifications/initialized") {
         std::lock_guard lock(mutex_);
@@ -108,6 +109,7 @@ void Session::handle(const json& message, const Channel& channel) {
       channel(jsonrpc::error(m.id, problem.error().code, problem.error().message), true);
     return;
   }
+  if (handle_feature(m, channel)) return;
   channel(jsonrpc::error(m.id, jsonrpc::kMethodNotFound, "method not found: " + m.method), true);
 }
 
@@ -124,9 +126,18 @@ json Session::initialize(const jsonrpc::Message& m) {
     std::lock_guard lock(mutex_);
     initialize_answered_ = true;
     protocol_version_ = version;
+    if (m.params.is_object() && m.params.contains("capabilities") &&
+        m.params["capabilities"].is_object())
+      client_capabilities_ = m.params["capabilities"];
   }
+  json capabilities = {{"tools", {{"listChanged", true}}}, {"logging", json::object()}};
+  auto catalog = server_.catalog();
+  if (catalog->offers_resources())
+    capabilities["resources"] = {{"subscribe", true}, {"listChanged", false}};
+  if (catalog->offers_prompts()) capabilities["prompts"] = {{"listChanged", false}};
+  if (catalog->offers_completion()) capabilities["completions"] = json::object();
   return {{"protocolVersion", version},
-          {"capabilities", {{"tools", {{"listChanged", true}}}, {"logging", json::object()}}},
+          {"capabilities", std::move(capabilities)},
           {"serverInfo",
            {{"name", "asterai"}, {"title", "asterai"}, {"version", server_.options().version}}},
           {"instructions",
@@ -170,10 +181,75 @@ Session::RpcResult Session::set_log_level(const jsonrpc::Message& m) {
   for (size_t i = 0; i < kLevelNames.size(); ++i) {
     if (kLevelNames[i] == level) {
       log_level_ = static_cast<LogLevel>(i);
+      log_level_set_ = true;
       return json::object();
     }
   }
   return tl::unexpected(RpcError{jsonrpc::kInvalidParams, "unknown log level: " + level});
+}
+
+bool Session::client_declared(std::string_view capability) const {
+  std::lock_guard lock(mutex_);
+  return client_capabilities_.contains(capability) &&
+         client_capabilities_[std::string(capability)].is_object();
+}
+
+bool Session::logs(LogLevel level) const {
+  LogLevel threshold = log_level_set_.load() ? log_level_.load() : LogLevel::info;
+  return level != LogLevel::off && threshold != LogLevel::off && level >= threshold;
+}
+
+void Session::notify_resource_updated(const std::string& uri) {
+  Outbound out;
+  {
+    std::lock_guard lock(mutex_);
+    if (!subscriptions_.contains(uri) || !outbound_) return;
+    out = outbound_;
+  }
+  out(jsonrpc::notification("notifications/resources/updated", {{"uri", uri}}));
+}
+
+tl::expected<json, std::string> Session::ask_client(const std::string& method, json params,
+                                                    const Channel& channel,
+                                                    std::chrono::steady_clock::time_point deadline,
+                                                    const CancelFlag& cancel) {
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    id = "asterai-" + std::to_string(++next_ask_);
+    asked_[json(id).dump()];
+  }
+  channel({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}},
+          false);
+  std::unique_lock lock(mutex_);
+  auto key = json(id).dump();
+  // Woken by the answer; the short wait notices a cancellation, which wakes nobody.
+  while (!asked_[key] && std::chrono::steady_clock::now() < deadline && !(cancel && cancel->load()))
+    answered_.wait_until(
+        lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+  auto answer = std::move(asked_[key]);
+  asked_.erase(key);
+  lock.unlock();
+  if (!answer) {
+    if (cancel && cancel->load()) return tl::unexpected(std::string("the call was cancelled"));
+    return tl::unexpected(method + ": no answer from the client before the call's deadline");
+  }
+  if (answer->contains("error")) {
+    const json& e = (*answer)["error"];
+    std::string text = e.is_object() ? e.value("message", e.dump()) : e.dump();
+    return tl::unexpected("the client refused " + method + ": " + text);
+  }
+  return (*answer)["result"];
+}
+
+void Session::answered(const jsonrpc::Message& m, const json& message) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = asked_.find(m.id.dump());
+    if (it == asked_.end() || it->second) return;  // not ours, or answered twice
+    it->second = message;
+  }
+  answered_.notify_all();
 }
 
 void Session::cancelled(const json& params) {
@@ -205,7 +281,12 @@ tl::expected<void, Session::RpcError> Session::call_tool(const jsonrpc::Message&
   }
   auto self = shared_from_this();
   json id = m.id;
-  ToolCall call{catalog, tool, std::move(args), cancel};
+  json progress_token;
+  if (m.params.contains("_meta") && m.params["_meta"].is_object())
+    progress_token = m.params["_meta"].value("progressToken", json());
+  if (!progress_token.is_string() && !progress_token.is_number_integer()) progress_token = nullptr;
+  auto client = std::make_shared<CallClient>(self, channel, tool->name, progress_token, cancel);
+  ToolCall call{catalog, tool, std::move(args), cancel, std::move(client)};
   bool queued = server_.executor().submit(
       std::move(call), [self, id, key, catalog, tool, channel](ToolCallResult r) {
         {

@@ -68,6 +68,79 @@ struct StreamableHttp::Entry {
   }
 };
 
+// One POST's answer, possibly streamed; see post_async.
+struct StreamableHttp::Exchange : std::enable_shared_from_this<Exchange> {
+  Answer done;
+  std::string session_id;
+  bool sse_ok = false;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<json> queue;  // messages the stream has not written yet
+  bool streaming = false;
+  bool finished = false;  // the response (or a cancellation) was queued
+  bool gone = false;      // the client stopped reading
+
+  HttpResponse head() const {
+    HttpResponse r;
+    if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
+    return r;
+  }
+
+  void send(json message, bool final) {
+    std::unique_lock lock(mutex);
+    if (!streaming && final) {
+      lock.unlock();
+      HttpResponse r = head();
+      if (message.is_null() && sse_ok) {
+        // Cancelled: nothing to answer, as an event stream without events.
+        r.headers.emplace_back("Content-Type", "text/event-stream");
+        r.headers.emplace_back("Cache-Control", "no-cache");
+      } else if (message.is_null()) {
+        r.status = 202;  // cancelled, and the client takes no event stream
+      } else {
+        r.headers.emplace_back("Content-Type", "application/json");
+        r.body = jsonrpc::dump(message);
+      }
+      return done(std::move(r));
+    }
+    if (!streaming && !sse_ok) return;  // a JSON-only client gets the response alone
+    if (gone || finished) return;
+    if (!message.is_null()) queue.push_back(std::move(message));
+    finished = final;
+    if (streaming) {
+      lock.unlock();
+      cv.notify_all();
+      return;
+    }
+    streaming = true;
+    lock.unlock();
+    HttpResponse r = head();
+    r.headers.emplace_back("Content-Type", "text/event-stream");
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    r.stream = [self = shared_from_this()](const ChunkWriter& write) { self->drain(write); };
+    done(std::move(r));
+  }
+
+  // Writes the queued messages as they come, until the response went out.
+  void drain(const ChunkWriter& write) {
+    std::unique_lock lock(mutex);
+    while (true) {
+      cv.wait(lock, [&] { return !queue.empty() || finished; });
+      if (queue.empty()) return;
+      auto message = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      bool alive = write(sse_event(message));
+      lock.lock();
+      if (!alive) {
+        gone = true;
+        queue.clear();
+        return;
+      }
+    }
+  }
+};
+
 StreamableHttp::StreamableHttp(Server& server, StreamableHttpOptions options)
     : server_(server), options_(options) {}
 
@@ -194,36 +267,16 @@ void StreamableHttp::post_async(const HttpRequest& request, Answer done) {
     return done(std::move(r));
   }
 
-  // Notifications about the request are kept until its response; the answer is built when
-  // the response arrives, on whichever thread sends it (a tool call's worker).
-  auto notifications = std::make_shared<std::vector<json>>();
-  auto answer = [notifications, session_id, sse_ok, done = std::move(done)](json response) {
-    HttpResponse r;
-    if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
-    bool as_sse = sse_ok && (!notifications->empty() || response.is_null());
-    if (!as_sse && response.is_null()) {
-      r.status = 202;  // cancelled: nothing to answer
-      return done(std::move(r));
-    }
-    if (!as_sse) {
-      r.headers.emplace_back("Content-Type", "application/json");
-      r.body = jsonrpc::dump(response);
-      return done(std::move(r));
-    }
-    // Notifications about the call first, then the response, then the stream ends.
-    r.headers.emplace_back("Content-Type", "text/event-stream");
-    r.headers.emplace_back("Cache-Control", "no-cache");
-    for (const auto& n : *notifications) r.body += sse_event(n);
-    if (!response.is_null()) r.body += sse_event(response);
-    done(std::move(r));
-  };
-  // A session sends a request's messages one after another, never at once: no lock needed.
-  entry->session->handle(message, [notifications, answer](json msg, bool final) {
-    if (final)
-      answer(std::move(msg));
-    else
-      notifications->push_back(std::move(msg));
-  });
+  // A request's messages go out as one JSON response when the response is all there is.
+  // The first message before it (a notification, or a request to the client, which must
+  // reach it before the call can end) turns the answer into an event stream that carries
+  // each message as it comes, then the response.
+  auto exchange = std::make_shared<Exchange>();
+  exchange->done = std::move(done);
+  exchange->session_id = session_id;
+  exchange->sse_ok = sse_ok;
+  entry->session->handle(
+      message, [exchange](json msg, bool final) { exchange->send(std::move(msg), final); });
 }
 
 HttpResponse StreamableHttp::post(const HttpRequest& request) {

@@ -45,6 +45,11 @@ json call_tool_result(const Tool& tool, const runtime::CallOutcome& outcome) {
             {"isError", true},
             {"_meta", std::move(meta)}};
   }
+  if (tool.form.kind != ResultForm::json) {
+    json r = content_tool_result(tool.form, outcome.result);
+    r["_meta"] = std::move(meta);
+    return r;
+  }
   json r = {{"_meta", std::move(meta)}};
   if (tool.output_schema.is_null()) {
     r["content"] = json::array({{{"type", "text"}, {"text", "null"}}});

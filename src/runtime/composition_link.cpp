@@ -11,6 +11,7 @@
 #include "composition_impl.h"
 #include "host_interfaces.h"
 #include "interface_name.h"
+#include "mcp_client_imports.h"
 #include "missing_imports.h"
 #include "reflect.h"
 #include "runtime_impl.h"
@@ -83,6 +84,7 @@ class Linking {
     wire_used_.assign(wires_.size(), false);
     imports_.resize(members_.size());
     missing_.resize(members_.size());
+    mcp_.resize(members_.size());
     impl_.imports.resize(members_.size());
     for (size_t i = 0; i < members_.size(); ++i) {
       impl_.imports[i] = members_[i].component->imports();
@@ -104,7 +106,7 @@ class Linking {
     impl_.linkers.resize(members_.size());
     groups_.resize(members_.size());
     for (size_t i = 0; i < members_.size(); ++i) {
-      if (groups_[i].empty() && missing_[i].empty()) continue;
+      if (groups_[i].empty() && missing_[i].empty() && mcp_[i].empty()) continue;
       wt::LinkerPtr linker = ASTERAI_TRY(new_host_linker(engine_));
       {
         // The root (and each instance under it) holds the linker exclusively until deleted.
@@ -129,6 +131,7 @@ class Linking {
         }
       }
       ASTERAI_TRY(define_missing_imports(linker.get(), missing_[i]));
+      ASTERAI_TRY(define_mcp_imports(linker.get(), mcp_[i]));
       impl_.linkers[i] = std::move(linker);
     }
     return {};
@@ -166,6 +169,11 @@ class Linking {
   Result<void> resolve(size_t importer, const ImportedItem& item) {
     if (auto host = host_interface_for(item.name)) {  // the runtime's own WASI, sandboxed
       record_provider(importer, item.name, ImportSource::host, std::move(*host));
+      return {};
+    }
+    if (auto bridged = mcp_interface_for(item.name)) {  // the MCP client of the running call
+      record_provider(importer, item.name, ImportSource::host, std::move(*bridged));
+      mcp_[importer].push_back(item);
       return {};
     }
     if (members_[importer].allow_missing_imports && !anyone_exports(importer, item.name)) {
@@ -375,6 +383,7 @@ class Linking {
   Composition::Impl& impl_;
   std::vector<std::vector<ImportedItem>> imports_;
   std::vector<std::vector<ImportedItem>> missing_;  // per member: imports nothing provides
+  std::vector<std::vector<ImportedItem>> mcp_;      // per member: asterai:mcp imports
   std::vector<std::set<size_t>> edges_;             // importer -> providers
   std::vector<bool> wire_used_;
   // Per member: (imported instance name, its bindings), in import order.

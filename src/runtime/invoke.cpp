@@ -155,8 +155,17 @@ class ScopedCallDeadline {
   }
   static thread_local std::optional<Clock::time_point> current_;
   std::optional<Clock::time_point> outer_;
+  friend std::optional<Clock::time_point> runtime::current_call_deadline();
 };
 thread_local std::optional<Clock::time_point> ScopedCallDeadline::current_;
+
+}  // namespace
+
+std::optional<std::chrono::steady_clock::time_point> current_call_deadline() {
+  return ScopedCallDeadline::current_;
+}
+
+namespace {
 
 // Deny by default: the WASI context gets only what `grants` names.
 Result<void> configure_wasi(wasi_config_t* wasi, const Grants& grants) {

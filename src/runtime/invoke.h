@@ -2,7 +2,9 @@
 // values in and out, a linker that also holds the member's imports). Private to src/runtime.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <span>
 
 #include "asterai/runtime/runtime.h"
@@ -31,5 +33,8 @@ struct Runtime::Invocation {
   // other than a typed export, e.g. wasi:http/incoming-handler. An error it returns is a trap.
   InvocationEntry entry = nullptr;
 };
+
+// The deadline of the call running on this thread (the earliest of its nested calls'), if any.
+std::optional<std::chrono::steady_clock::time_point> current_call_deadline();
 
 }  // namespace asterai::runtime

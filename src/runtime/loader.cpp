@@ -7,6 +7,7 @@
 #include "asterai/common/sha256.h"
 #include "component_impl.h"
 #include "host_interfaces.h"
+#include "mcp_client_imports.h"
 #include "missing_imports.h"
 #include "reflect.h"
 #include "runtime_impl.h"
@@ -117,21 +118,28 @@ Result<std::shared_ptr<const Component>> Runtime::load_digested(
   });
   // Imports the host does not provide are defined in a linker of the component's own, to
   // fail only when called: the rest of the component still works.
-  std::vector<ImportedItem> missing;
+  // asterai:mcp's interfaces are the runtime's too, but bridged per component (mcp_client.h).
+  std::vector<ImportedItem> missing, mcp;
   for (auto& item : reflect_imports(engine, raw)) {
     auto info = std::find_if(c->imports_.begin(), c->imports_.end(),
                              [&](const ItemInfo& i) { return i.name == item.name; });
     auto host = host_interface_for(item.name);
+    auto bridged = host ? std::nullopt : mcp_interface_for(item.name);
+    if (bridged) host = bridged;
     if (host && info != c->imports_.end()) {
       info->source = ImportSource::host;
       info->provider = std::move(*host);
+    }
+    if (bridged) {
+      mcp.push_back(std::move(item));
     } else if (!host) {
       missing.push_back(std::move(item));
     }
   }
-  if (!missing.empty()) {
+  if (!missing.empty() || !mcp.empty()) {
     c->impl_->linker = ASTERAI_TRY(new_host_linker(engine));
     ASTERAI_TRY(define_missing_imports(c->impl_->linker.get(), missing));
+    ASTERAI_TRY(define_mcp_imports(c->impl_->linker.get(), mcp));
   }
   asterai_instance_pre_t* pre = nullptr;
   const auto* linker = c->impl_->linker ? c->impl_->linker.get() : impl_->linker.get();

@@ -28,7 +28,7 @@ TestServer::TestServer(const std::vector<std::string>& specs, runtime::Policy po
   server = std::move(*created);
 }
 
-Exchange send(Session& session, const json& message) {
+Exchange send(Session& session, const json& message, Responder responder) {
   struct State {
     std::mutex mutex;
     std::condition_variable cv;
@@ -36,7 +36,13 @@ Exchange send(Session& session, const json& message) {
     bool done = false;
   };
   auto state = std::make_shared<State>();
-  session.handle(message, [state](json m, bool final) {
+  session.handle(message, [state, responder, &session](json m, bool final) {
+    if (!final && responder && m.contains("method") && m.contains("id")) {
+      json answer = responder(m);
+      answer["jsonrpc"] = "2.0";
+      answer["id"] = m["id"];
+      session.handle(answer, [](json, bool) {});
+    }
     std::lock_guard lock(state->mutex);
     if (final) {
       state->exchange.response = std::move(m);

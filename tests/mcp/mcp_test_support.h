@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,8 +26,13 @@ struct Exchange {
   std::vector<nlohmann::json> notifications;
 };
 
-// Hands `message` to the session and waits for the final answer.
-Exchange send(Session& session, const nlohmann::json& message);
+// Answers a request the server sends the client meanwhile (sampling, elicitation) with the
+// JSON-RPC response's "result" or "error" member; its id is filled in.
+using Responder = std::function<nlohmann::json(const nlohmann::json& request)>;
+
+// Hands `message` to the session and waits for the final answer. Without a responder the
+// server's requests go unanswered.
+Exchange send(Session& session, const nlohmann::json& message, Responder responder = nullptr);
 nlohmann::json request(int id, const std::string& method,
                        nlohmann::json params = nlohmann::json::object());
 // initialize + notifications/initialized; returns the initialize result.

@@ -78,10 +78,17 @@ TEST_F(StreamableHttpTest, LogNotificationsMakeTheAnswerAnEventStream) {
       id));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(header(r, "Content-Type"), "text/event-stream");
-  auto first = r.body.find("notifications/message");
-  auto last = r.body.find("\"id\":3");
-  EXPECT_NE(first, std::string::npos) << r.body;
-  EXPECT_NE(last, std::string::npos) << r.body;
+  // The events stream as they come: the log message, then the response, then the end.
+  ASSERT_TRUE(r.stream);
+  std::string body;
+  r.stream([&](std::string_view chunk) {
+    body += chunk;
+    return true;
+  });
+  auto first = body.find("notifications/message");
+  auto last = body.find("\"id\":3");
+  EXPECT_NE(first, std::string::npos) << body;
+  EXPECT_NE(last, std::string::npos) << body;
   EXPECT_LT(first, last);
 }
 

@@ -6,6 +6,7 @@
 // or an environment's composition (components pinned by digest + per-component policy).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/mcp/content.h"
+#include "asterai/mcp/naming.h"
 #include "asterai/runtime/composition.h"
 #include "asterai/runtime/policy.h"
 #include "asterai/runtime/runtime.h"
@@ -83,6 +86,8 @@ struct Tool {
   nlohmann::json output_schema;
   // True when the result value travels as {"result": value} in structuredContent.
   bool wrapped = true;
+  // A result of asterai:mcp's content types is answered as those blocks (content.h).
+  ResultForm form;
   nlohmann::json annotations;
   // Where the call goes. `component` keeps the function alive.
   std::shared_ptr<const runtime::Component> component;
@@ -92,10 +97,25 @@ struct Tool {
   std::shared_ptr<const runtime::Composition> composition;  // see ServedComponent
 };
 
+// A component's exports of asterai:mcp/resources, /prompts and /completion
+// (wit/asterai-mcp/mcp.wit), behind MCP's resources, prompts and completion. Each function is
+// a Tool that tools/list does not show, so its calls take the tools' path (executor, policy,
+// limits, metering). Null where the component does not export it.
+struct FeatureProvider {
+  std::string component_name;
+  const Tool* list_resources = nullptr;
+  const Tool* list_templates = nullptr;
+  const Tool* read_resource = nullptr;
+  const Tool* list_prompts = nullptr;
+  const Tool* get_prompt = nullptr;
+  const Tool* complete = nullptr;
+};
+
 class Catalog {
  public:
   // Functions that cannot be called with JSON (resources, streams) are left out.
-  static std::shared_ptr<const Catalog> build(std::vector<ServedComponent> components);
+  static std::shared_ptr<const Catalog> build(std::vector<ServedComponent> components,
+                                              ToolNaming naming = ToolNaming::prefixed);
 
   const std::vector<Tool>& tools() const { return tools_; }
   const Tool* find(std::string_view name) const;
@@ -106,8 +126,15 @@ class Catalog {
   // The route a request path belongs to (the longest prefix ending at a segment boundary),
   // or null. Reserved paths are never a route's.
   const HttpRoute* route_for(std::string_view path) const;
+  // The components offering resources, prompts or completion, in serving order.
+  const std::vector<FeatureProvider>& features() const { return features_; }
+  bool offers_resources() const;
+  bool offers_prompts() const;
+  bool offers_completion() const;
 
  private:
+  std::deque<Tool> feature_functions_;  // stable addresses: FeatureProvider points into it
+  std::vector<FeatureProvider> features_;
   std::vector<HttpRoute> routes_;
   std::vector<Tool> tools_;
   std::map<std::string, size_t, std::less<>> by_name_;

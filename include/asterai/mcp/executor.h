@@ -16,6 +16,7 @@
 
 #include "asterai/mcp/catalog.h"
 #include "asterai/mcp/metrics.h"
+#include "asterai/runtime/mcp_client.h"
 #include "asterai/runtime/runtime.h"
 
 namespace asterai::mcp {
@@ -30,6 +31,8 @@ struct ToolCall {
   const Tool* tool = nullptr;
   nlohmann::json arguments;
   CancelFlag cancel;
+  // What the guest's asterai:mcp/client imports reach while the call runs (null: none).
+  std::shared_ptr<runtime::McpClient> client;
 };
 
 struct ToolCallResult {
@@ -62,6 +65,8 @@ class Executor {
   // workers and under the same bound; false (and `task` not run) when the queue is full.
   bool submit_task(std::function<void()> task);
   size_t workers() const { return threads_.size(); }
+  // Runs the call on this thread (a task's, already on a worker): no queue, no observer.
+  ToolCallResult run_here(const ToolCall& call) { return run(call); }
   const runtime::Runtime& runtime() const { return *runtime_; }
 
  private:

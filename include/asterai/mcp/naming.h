@@ -30,12 +30,18 @@ struct ToolKey {
 std::string sanitize_name_part(std::string_view part);
 // "ns:pkg/iface@1.0.0" -> "iface"; "iface" -> "iface".
 std::string interface_short_name(std::string_view interface);
+// How names are formed: `prefixed` is the rule above; `bare` is the function's name alone
+// with '-' written '_' (the snake_case MCP servers usually use: `get-weather` -> `get_weather`),
+// for a server whose tools must carry fixed names. Collisions get the suffix either way.
+enum class ToolNaming { prefixed, bare };
+
 // The name before collision and length handling.
-std::string base_tool_name(const ToolKey& key);
+std::string base_tool_name(const ToolKey& key, ToolNaming naming = ToolNaming::prefixed);
 // 8 lower-case hex digits of sha256("<component>\n<interface>#<function>").
 std::string tool_key_hash(const ToolKey& key);
 // The final, unique names, one per key, in the same order.
-std::vector<std::string> assign_tool_names(const std::vector<ToolKey>& keys);
+std::vector<std::string> assign_tool_names(const std::vector<ToolKey>& keys,
+                                           ToolNaming naming = ToolNaming::prefixed);
 // True when `name` is 1..64 characters of [A-Za-z0-9_-].
 bool valid_tool_name(std::string_view name);
 

@@ -24,7 +24,8 @@ bool supports_protocol_version(std::string_view version);
 struct ServerOptions {
   size_t workers = 0;  // 0 = one per core
   size_t max_queued = 1024;
-  size_t page_size = 100;  // tools per tools/list page
+  size_t page_size = 100;                         // tools per tools/list page
+  ToolNaming tool_naming = ToolNaming::prefixed;  // naming.h
   std::string version = "0.0.0";
   CallObserver observer = {};  // see executor.h
   // Told of every request a proxy component's route served, once its call returned (the

@@ -5,11 +5,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 #include <tl/expected.hpp>
 
@@ -48,6 +52,21 @@ class Session : public std::enable_shared_from_this<Session> {
   // Replaces the outbound stream (e.g. when an HTTP client opens or closes its GET stream).
   void set_outbound(Outbound outbound);
 
+  // What a running tool asks of the client (asterai:mcp/client, call_client.h).
+  // True when the client declared `capability` ("sampling", "elicitation") at initialize.
+  bool client_declared(std::string_view capability) const;
+  // True when a component's log message at `level` goes out: the client's logging/setLevel,
+  // or info and above until it sets one.
+  bool logs(LogLevel level) const;
+  // Sends the request `method` on `channel` (the call's) and waits for the client's answer
+  // until `deadline` or `cancel`: its result, or one line saying why there is none.
+  tl::expected<nlohmann::json, std::string> ask_client(
+      const std::string& method, nlohmann::json params, const Channel& channel,
+      std::chrono::steady_clock::time_point deadline, const CancelFlag& cancel);
+  // notifications/resources/updated on the outbound stream, when the client subscribed to
+  // `uri` (resources/subscribe).
+  void notify_resource_updated(const std::string& uri);
+
  private:
   Session(Server& server, Outbound outbound) : server_(server), outbound_(std::move(outbound)) {}
 
@@ -64,6 +83,12 @@ class Session : public std::enable_shared_from_this<Session> {
   tl::expected<void, RpcError> call_tool(const jsonrpc::Message& m, const Channel& channel);
   RpcResult set_log_level(const jsonrpc::Message& m);
   void cancelled(const nlohmann::json& params);
+  void answered(const jsonrpc::Message& m, const nlohmann::json& message);
+  // resources/*, prompts/*, completion/complete (session_features.cpp): false when `m` is
+  // none of those. Guest calls run on an executor worker; the answer goes to `channel`.
+  bool handle_feature(const jsonrpc::Message& m, const Channel& channel);
+  RpcResult run_feature(const jsonrpc::Message& m, const Catalog& catalog);
+  RpcResult subscribe(const jsonrpc::Message& m, bool on);
 
   Server& server_;
   mutable std::mutex mutex_;
@@ -72,7 +97,14 @@ class Session : public std::enable_shared_from_this<Session> {
   bool initialized_ = false;
   std::string protocol_version_;
   std::atomic<LogLevel> log_level_{LogLevel::off};
+  std::atomic<bool> log_level_set_{false};
+  nlohmann::json client_capabilities_ = nlohmann::json::object();
   std::map<std::string, CancelFlag> in_flight_;  // by the request id's JSON text
+  // Requests to the client waiting for their answer, by id; answers wake `answered_`.
+  std::map<std::string, std::optional<nlohmann::json>> asked_;
+  std::condition_variable answered_;
+  uint64_t next_ask_ = 0;
+  std::set<std::string> subscriptions_;  // resource URIs
 };
 
 }  // namespace asterai::mcp

@@ -42,6 +42,7 @@ class StreamableHttp {
 
  private:
   struct Entry;
+  struct Exchange;
   HttpResponse post(const HttpRequest& request);
   void post_async(const HttpRequest& request, Answer done);
   HttpResponse get(const HttpRequest& request);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "asterai/common/base64.h"
 #include "asterai/common/error.h"
 
 namespace asterai::oci {
@@ -55,7 +56,7 @@ class CredentialStore {
 // $ASTERAI_HOME, else ~/.asterai.
 std::filesystem::path asterai_home();
 
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
+using asterai::base64_decode;
+using asterai::base64_encode;
 
 }  // namespace asterai::oci
