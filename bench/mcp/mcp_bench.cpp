@@ -5,8 +5,12 @@
 // With --wassette BINARY, the same component served by wassette (a peer MCP server for Wasm
 // components) is measured the same way: stdio, and MCP over HTTP in the transport it serves
 // (0.2: the HTTP+SSE transport, fixed at 127.0.0.1:9001).
+// With --features, COMPONENT is examples/mcp-everything and only stdio is measured, once per
+// bench_* tool: a plain JSON result, a content result, one log message, one progress
+// notification (what asterai:mcp's features cost; the notifications are read before the
+// response, as a client does).
 // usage: mcp_bench ASTERAI_BINARY COMPONENT.wasm [--calls N] [--seconds S] [--connections K]
-//                  [--wassette BINARY]
+//                  [--wassette BINARY] [--features]
 // Prints one JSON object per measurement on stdout (bench/mcp/run.sh turns them into tables).
 #include <fcntl.h>
 #include <signal.h>
@@ -169,6 +173,41 @@ void bench_stdio(const Server& server, int calls) {
   json r = percentiles(us);
   r["server"] = server.name;
   r["name"] = "stdio tools/call";
+  std::printf("%s\n", r.dump().c_str());
+  std::fflush(stdout);
+}
+
+// One tool of mcp-everything over stdio, one call at a time; lines before the response
+// (notifications) are read as part of the call.
+void bench_feature(const std::string& asterai, const std::string& component,
+                   const std::string& tool, int calls) {
+  auto child = spawn({asterai, "serve", "--mcp", "stdio", "--tool-names", "bare", component});
+  Lines lines(child.out);
+  write_all(child.in, kInit + "\n" + kInitialized + "\n");
+  lines.next();
+  std::vector<double> us;
+  size_t notifications = 0;
+  for (int i = 1; i <= calls + 200; ++i) {
+    std::string call = R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+                       R"(,"method":"tools/call","params":{"name":")" + tool +
+                       R"(","arguments":{},"_meta":{"progressToken":)" + std::to_string(i) + "}}}";
+    std::string id = "\"id\":" + std::to_string(i) + ",";
+    auto start = Clock::now();
+    write_all(child.in, call + "\n");
+    std::string line;
+    while ((line = lines.next()).find(id) == std::string::npos) ++notifications;
+    double t = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+    if (line.find("\"isError\":false") == std::string::npos) {
+      std::fprintf(stderr, "%s: unexpected answer: %s\n", tool.c_str(), line.c_str());
+      std::exit(1);
+    }
+    if (i > 200) us.push_back(t);
+  }
+  stop(child, SIGINT);
+  json r = percentiles(us);
+  r["server"] = "asterai";
+  r["name"] = tool;
+  r["notifications_per_call"] = double(notifications) / (calls + 200);
   std::printf("%s\n", r.dump().c_str());
   std::fflush(stdout);
 }
@@ -403,8 +442,15 @@ int main(int argc, char** argv) {
   }
   std::string asterai = argv[1], component = argv[2], wassette;
   int calls = 5000, seconds = 5, connections = 4;
-  for (int i = 3; i + 1 < argc; i += 2) {
+  bool features = false;
+  for (int i = 3; i < argc; i += 2) {
     std::string flag = argv[i];
+    if (flag == "--features") {
+      features = true;
+      --i;  // takes no value
+      continue;
+    }
+    if (i + 1 >= argc) break;
     int value = std::atoi(argv[i + 1]);
     if (flag == "--calls") calls = value;
     if (flag == "--seconds") seconds = value;
@@ -412,6 +458,11 @@ int main(int argc, char** argv) {
     if (flag == "--wassette") wassette = argv[i + 1];
   }
   signal(SIGPIPE, SIG_IGN);
+  if (features) {
+    for (const char* tool : {"bench_json", "bench_content", "bench_log", "bench_progress"})
+      bench_feature(asterai, component, tool, calls);
+    return 0;
+  }
   bench_asterai(asterai, component, calls, seconds, connections);
   if (!wassette.empty()) bench_wassette(wassette, component, calls, seconds, connections);
   return 0;

@@ -79,11 +79,12 @@ TEST_F(McpFeaturesTest, DeclaresWhatTheComponentOffers) {
   std::vector<std::string> names;
   for (const auto& t : tools) {
     names.push_back(t["name"]);
-    EXPECT_FALSE(t.contains("outputSchema")) << t.dump();  // content results have none
+    // Content results have no output schema; a plain JSON result keeps its own.
+    EXPECT_EQ(t.contains("outputSchema"), t["name"] == "bench_json") << t.dump();
   }
   EXPECT_NE(std::find(names.begin(), names.end(), "test_simple_text"), names.end());
   // The resources, prompts and completion exports are not tools.
-  EXPECT_EQ(names.size(), 12u);
+  EXPECT_EQ(names.size(), 16u);
 }
 
 TEST_F(McpFeaturesTest, ContentResultsKeepTheirTypesAndBytes) {
