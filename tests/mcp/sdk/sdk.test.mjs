@@ -3,7 +3,9 @@
 // outputSchema with Ajv (JSON Schema 2020-12), call every tool of the C and JavaScript
 // kitchen-sink components with arguments generated from its input schema and validate each
 // structuredContent, and check isError results for a trap and a timeout. Also the /v1 API,
-// logging notifications, cancellation and tools/list_changed after SIGHUP.
+// logging notifications, cancellation and tools/list_changed after SIGHUP. And asterai:mcp's
+// features (examples/mcp-everything) over both transports: sampling and elicitation answered
+// by the SDK client's handlers, progress, logs, resources, prompts and completion.
 //
 // Environment (set by CTest): ASTERAI_BINARY, ASTERAI_TEST_COMPONENTS_DIR,
 // ASTERAI_TEST_CACHE_DIR, ASTERAI_ADVERSARY_WRITER (writes a component that spins forever).
@@ -18,6 +20,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  CallToolResultSchema,
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
   LoggingMessageNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -266,8 +271,8 @@ test('stdio: --watch reloads a rebuilt component and sends tools/list_changed',
   });
 
 // Starts `asterai serve --listen 127.0.0.1:0` and resolves with its base URL.
-function startHttpServer(extra = []) {
-  const child = spawn(binary, [...serveArgs(), '--listen', '127.0.0.1:0', ...extra],
+function startHttpServer(extra = [], args = serveArgs()) {
+  const child = spawn(binary, [...args, '--listen', '127.0.0.1:0', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -349,3 +354,89 @@ test('Streamable HTTP: initialize, list, call, validate; HTTP API', { timeout: 3
     await new Promise((r) => child.once('exit', r));
   }
 });
+
+// examples/mcp-everything through the SDK client: what a component asks of the client while
+// its call runs, and what it offers besides tools.
+async function exerciseFeatures(client) {
+  const asked = [];
+  client.setRequestHandler(CreateMessageRequestSchema, async (req) => {
+    asked.push(req.params);
+    return { role: 'assistant', content: { type: 'text', text: 'four' }, model: 'test-model' };
+  });
+  client.setRequestHandler(ElicitRequestSchema, async (req) => {
+    asked.push(req.params);
+    return { action: 'accept', content: { username: 'ada', email: 'ada@example.com' } };
+  });
+  const logs = [];
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
+
+  const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: '2+2?' } });
+  assert.equal(sampled.isError, false);
+  assert.equal(sampled.content[0].text, 'LLM response: four');
+  assert.equal(asked[0].messages[0].content.text, '2+2?');
+  const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
+  assert.match(elicited.content[0].text, /accept.*ada@example\.com/);
+  assert.equal(asked[1].message, 'who?');
+
+  const progress = [];
+  const r = await client.request(
+    { method: 'tools/call', params: { name: 'test_tool_with_progress', arguments: {} } },
+    CallToolResultSchema, { onprogress: (p) => progress.push(p) });
+  assert.equal(r.isError, false);
+  assert.deepEqual(progress.map((p) => p.progress), [0, 50, 100]);
+  await client.callTool({ name: 'test_tool_with_logging', arguments: {} });
+  await waitFor(() => logs.length >= 3, 'three log messages');
+
+  const image = await client.callTool({ name: 'test_image_content', arguments: {} });
+  assert.equal(image.content[0].type, 'image');
+  assert.equal(Buffer.from(image.content[0].data, 'base64').subarray(1, 4).toString(), 'PNG');
+
+  const { resources } = await client.listResources();
+  assert.ok(resources.some((x) => x.uri === 'test://static-text'));
+  const { resourceTemplates } = await client.listResourceTemplates();
+  assert.equal(resourceTemplates[0].uriTemplate, 'test://template/{id}/data');
+  const read = await client.readResource({ uri: 'test://template/7/data' });
+  assert.equal(JSON.parse(read.contents[0].text).id, '7');
+  await assert.rejects(client.readResource({ uri: 'test://none' }), /-32002|not found/);
+  await client.subscribeResource({ uri: 'test://watched-resource' });
+
+  const { prompts } = await client.listPrompts();
+  assert.ok(prompts.some((p) => p.name === 'test_prompt_with_image'));
+  const prompt = await client.getPrompt({ name: 'test_prompt_with_arguments',
+    arguments: { arg1: 'a', arg2: 'b' } });
+  assert.equal(prompt.messages[0].content.text, "Prompt with arguments: arg1='a', arg2='b'");
+  const done = await client.complete({ ref: { type: 'ref/prompt', name: 'test_prompt_with_arguments' },
+    argument: { name: 'arg1', value: 'pa' } });
+  assert.deepEqual(done.completion.values, ['paris', 'park', 'party']);
+}
+
+const everythingArgs = () => ['serve', '--cache-dir', cache, '--tool-names', 'bare',
+  join(components, 'mcp-everything.wasm')];
+const featureClient = () => new Client({ name: 'asterai-sdk-test', version: '1.0.0' },
+  { capabilities: { sampling: {}, elicitation: {} } });
+
+test('asterai:mcp over stdio: sampling, elicitation, progress, resources, prompts',
+  { timeout: 120_000 }, async () => {
+    const transport = new StdioClientTransport({ command: binary, args: everythingArgs(),
+      stderr: 'pipe' });
+    const client = featureClient();
+    await client.connect(transport);
+    try {
+      await exerciseFeatures(client);
+    } finally {
+      await client.close();
+    }
+  });
+
+test('asterai:mcp over Streamable HTTP: sampling, elicitation, progress, resources, prompts',
+  { timeout: 120_000 }, async () => {
+    const { child, url } = await startHttpServer([], everythingArgs());
+    const client = featureClient();
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+      await exerciseFeatures(client);
+    } finally {
+      await client.close();
+      child.kill('SIGTERM');
+    }
+  });
