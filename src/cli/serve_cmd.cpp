@@ -307,6 +307,8 @@ int serve(const ServeArgs& a) {
   for (const auto& skipped : s.catalog()->skipped())
     std::fprintf(stderr, "asterai serve: skipping %s (unsupported in a tool signature)\n",
                  skipped.c_str());
+  for (const auto& clash : mcp::feature_clashes(s))
+    std::fprintf(stderr, "asterai serve: warning: %s\n", clash.c_str());
   for (const auto& route : s.catalog()->routes()) {
     if (http) {
       std::fprintf(stderr, "asterai serve: %s handles HTTP at %s (wasi:http/incoming-handler)\n",

@@ -258,7 +258,9 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
         continue;
       }
       if (auto slot = feature_slot(provider, f)) {
-        *slot = &catalog->feature_functions_.emplace_back(tool_of(c, f));
+        Tool& t = catalog->feature_functions_.emplace_back(tool_of(c, f));
+        t.name = c.name + ":" + interface_short_name(f.interface) + "#" + f.name;  // for metrics
+        *slot = &t;
         continue;
       }
       Tool t = tool_of(c, f);

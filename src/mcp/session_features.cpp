@@ -1,6 +1,8 @@
 // MCP's resources, prompts and completion, answered by the components that export
 // asterai:mcp/resources, /prompts and /completion (Catalog::features). Lists merge every
 // component's, in serving order; the first component that knows a URI or prompt answers it.
+#include <map>
+
 #include "asterai/mcp/content.h"
 #include "asterai/mcp/server.h"
 #include "asterai/mcp/session.h"
@@ -36,7 +38,46 @@ json pairs_of(const json& object) {
   return pairs;
 }
 
+// One guest function with named arguments, on this thread: its value, or why the call failed.
+tl::expected<json, std::string> call_feature(Executor& executor, const Tool* fn, json args) {
+  ToolCall c;
+  c.tool = fn;
+  c.arguments = std::move(args);
+  auto r = executor.run_here(c);
+  if (!r.outcome.ok())
+    return tl::unexpected(fn->component_name + ": " + failure_message(r.outcome));
+  return std::move(r.outcome.result);
+}
+
 }  // namespace
+
+std::vector<std::string> feature_clashes(Server& server) {
+  auto catalog = server.catalog();
+  std::vector<std::string> out;
+  // What a list names -> the first component listing it (which answers it).
+  std::map<std::string, std::string> owners;
+  auto check = [&](const Tool* fn, const char* what, const char* key) {
+    if (!fn) return;
+    auto items = call_feature(server.executor(), fn, json::object());
+    if (!items) {
+      out.push_back(std::string("listing ") + what + "s failed: " + items.error());
+      return;
+    }
+    for (const auto& item : *items) {
+      std::string name = std::string(what) + " " + item[key].get<std::string>();
+      auto [it, fresh] = owners.emplace(name, fn->component_name);
+      if (!fresh && it->second != fn->component_name)
+        out.push_back(name + " is offered by " + it->second + " and " + fn->component_name + "; " +
+                      it->second + " answers it");
+    }
+  };
+  for (const auto& p : catalog->features()) {
+    check(p.list_resources, "resource", "uri");
+    check(p.list_templates, "resource template", "uri-template");
+    check(p.list_prompts, "prompt", "name");
+  }
+  return out;
+}
 
 bool Session::handle_feature(const jsonrpc::Message& m, const Channel& channel) {
   static const std::set<std::string> kMethods = {
@@ -86,16 +127,10 @@ Session::RpcResult Session::subscribe(const jsonrpc::Message& m, bool on) {
 }
 
 Session::RpcResult Session::run_feature(const jsonrpc::Message& m, const Catalog& catalog) {
-  // One guest function with named arguments; its value, or the call's failure as an error.
   auto call = [this](const Tool* fn, json args) -> RpcResult {
-    ToolCall c;
-    c.tool = fn;
-    c.arguments = std::move(args);
-    auto r = server_.executor().run_here(c);
-    if (!r.outcome.ok())
-      return tl::unexpected(RpcError{jsonrpc::kInternalError,
-                                     fn->component_name + ": " + failure_message(r.outcome)});
-    return std::move(r.outcome.result);
+    auto r = call_feature(server_.executor(), fn, std::move(args));
+    if (!r) return tl::unexpected(RpcError{jsonrpc::kInternalError, r.error()});
+    return std::move(*r);
   };
   const auto& providers = catalog.features();
 

@@ -227,5 +227,17 @@ TEST_F(McpFeaturesTest, ResourcesPromptsAndCompletion) {
             -32602);
 }
 
+TEST(McpFeatureClashes, TwoComponentsListingTheSameNamesAreReported) {
+  auto everything = asterai::test::component("mcp-everything.wasm").string();
+  test::TestServer one({everything});
+  EXPECT_TRUE(feature_clashes(*one.server).empty());
+  test::TestServer two({"a=" + everything, "b=" + everything});
+  auto clashes = feature_clashes(*two.server);
+  EXPECT_EQ(clashes.size(), 8u);  // 3 resources, 1 template, 4 prompts
+  EXPECT_NE(std::find(clashes.begin(), clashes.end(),
+                      "prompt test_simple_prompt is offered by a and b; a answers it"),
+            clashes.end());
+}
+
 }  // namespace
 }  // namespace asterai::mcp

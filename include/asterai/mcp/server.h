@@ -65,4 +65,10 @@ class Server {
   std::vector<std::weak_ptr<Session>> sessions_;
 };
 
+// Resources, resource templates and prompts that several served components list under the
+// same URI or name ("prompt p is offered by a and b; a answers it"), and lists that failed.
+// Runs each component's list functions once (session_features.cpp); serve prints these at
+// start.
+std::vector<std::string> feature_clashes(Server& server);
+
 }  // namespace asterai::mcp
