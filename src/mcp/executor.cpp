@@ -1,6 +1,7 @@
 #include "asterai/mcp/executor.h"
 
 #include <chrono>
+#include <future>
 
 namespace asterai::mcp {
 
@@ -82,6 +83,17 @@ void Executor::work() {
       job.done(run(job.call));
     }
   }
+}
+
+ToolCallResult Executor::run_here(const ToolCall& call) {
+  ToolCallResult r = run(call);
+  if (!observer_) return r;
+  // Shared: the release may come from another thread after this one stopped waiting.
+  auto released = std::make_shared<std::promise<void>>();
+  auto done = released->get_future();
+  observer_(call, r, [released] { released->set_value(); });
+  done.wait();
+  return r;
 }
 
 ToolCallResult Executor::run(const ToolCall& call) {

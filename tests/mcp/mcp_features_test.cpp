@@ -227,6 +227,31 @@ TEST_F(McpFeaturesTest, ResourcesPromptsAndCompletion) {
             -32602);
 }
 
+TEST(McpFeatureMetering, ResourceAndPromptCallsReachTheObserverLikeToolCalls) {
+  // A cloud node writes usage records from the observer: guest code behind resources and
+  // prompts must not run unrecorded.
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  ServerOptions options;
+  options.observer = [&](const ToolCall& call, ToolCallResult&, std::function<void()> release) {
+    {
+      std::lock_guard lock(mutex);
+      seen.push_back(call.tool->function->qualified_name());
+    }
+    std::thread(std::move(release)).detach();  // released later, from another thread
+  };
+  test::TestServer server({asterai::test::component("mcp-everything.wasm").string()}, {}, options);
+  auto session = Session::create(*server.server, nullptr);
+  test::initialize(*session);
+  auto r = test::send(*session, request(1, "resources/read", {{"uri", "test://static-text"}}));
+  EXPECT_TRUE(r.response.contains("result")) << r.response.dump();
+  test::send(*session, request(2, "prompts/list"));
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "asterai:mcp/resources@0.1.0#read");
+  EXPECT_EQ(seen[1], "asterai:mcp/prompts@0.1.0#list-prompts");
+}
+
 TEST(McpFeatureClashes, TwoComponentsListingTheSameNamesAreReported) {
   auto everything = asterai::test::component("mcp-everything.wasm").string();
   test::TestServer one({everything});

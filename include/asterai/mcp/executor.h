@@ -65,8 +65,10 @@ class Executor {
   // workers and under the same bound; false (and `task` not run) when the queue is full.
   bool submit_task(std::function<void()> task);
   size_t workers() const { return threads_.size(); }
-  // Runs the call on this thread (a task's, already on a worker): no queue, no observer.
-  ToolCallResult run_here(const ToolCall& call) { return run(call); }
+  // Runs the call on this thread (a task's, already on a worker), without the queue; the
+  // observer hears of it as of any call (a cloud node's usage record), and this returns once
+  // it released the call.
+  ToolCallResult run_here(const ToolCall& call);
   const runtime::Runtime& runtime() const { return *runtime_; }
 
  private:
