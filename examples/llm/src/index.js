@@ -1,9 +1,13 @@
 // llm in JavaScript (componentize-js): one chat turn against an OpenAI-compatible
-// /chat/completions API. fetch() runs over the wasi:http import, so the server's host must be
-// granted; the configuration comes from wasi:cli/environment (a var and a secret in an
+// /chat/completions API, sent through the wasi:http import (so the server's host must be
+// granted); the configuration comes from wasi:cli/environment (a var and a secret in an
 // environment). jco conventions: records are objects with camelCase fields, an option is the
 // value or undefined, a variant is {tag, val}, and a thrown value is the `err` of the result.
 import { getEnvironment } from 'wasi:cli/environment@0.2.12';
+import { now, subscribeInstant } from 'wasi:clocks/monotonic-clock@0.2.12';
+import { handle } from 'wasi:http/outgoing-handler@0.2.12';
+import { Fields, OutgoingBody, OutgoingRequest } from 'wasi:http/types@0.2.12';
+import { poll } from 'wasi:io/poll@0.2.12';
 
 // An error body is returned to the caller, but not without bound.
 const MAX_ERROR_BODY = 4096;
@@ -134,49 +138,107 @@ function toChatResponse(text, request) {
   };
 }
 
-// Resolves to undefined after `ms`; the caller races it against the request.
-function expiry(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const encoder = new TextEncoder();
+// The most blockingWriteAndFlush takes at once (wasi:io/streams).
+const WRITE_CHUNK = 4096;
+const NS_PER_MS = 1000000n;
+
+// Waits for `pollable` until the monotonic `deadline` (ns; undefined: no deadline of our own,
+// the runtime's time limit still applies). Returns false when the deadline came first.
+function ready(pollable, deadline) {
+  if (deadline === undefined) {
+    pollable.block();
+    return true;
+  }
+  const timer = subscribeInstant(deadline);
+  return poll([pollable, timer]).includes(0);
 }
 
-async function send(cfg, body) {
-  const exchange = (async () => {
-    let response;
-    try {
-      response = await globalThis.fetch(cfg.url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${cfg.apiKey}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body,
-        // A redirect is reported, not followed: the key goes to the granted URL only.
-        redirect: 'manual',
-      });
-    } catch (e) {
-      // A refused host is a NetworkError here too: fetch() hides the wasi:http error code.
-      fail('network', String(e));
-    }
-    let text;
-    try {
-      text = await response.text();
-    } catch (e) {
-      fail('network', `reading the response: ${e}`);
-    }
-    return { status: response.status, text };
-  })();
-  if (cfg.timeoutMs === undefined) return exchange;
-  const answer = await Promise.race([exchange, expiry(cfg.timeoutMs)]);
-  if (answer === undefined) fail('timeout', `no answer from the server within ${cfg.timeoutMs} ms`);
-  return answer;
+function errorCodeText(code) {
+  if (code?.tag === 'HTTP-request-denied') return 'HTTP-request-denied: the host is not granted (--allow-host)';
+  const detail = code?.val === undefined ? '' : `: ${JSON.stringify(code.val, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`;
+  return `${code?.tag ?? String(code)}${detail}`;
 }
 
-async function chatTurn(request) {
+function writeBody(body, bytes) {
+  const out = body.write();
+  for (let at = 0; at < bytes.length; at += WRITE_CHUNK) {
+    out.blockingWriteAndFlush(bytes.subarray(at, at + WRITE_CHUNK));
+  }
+  // The stream is a child of the body: it must be gone before the body is finished.
+  out[Symbol.dispose]();
+  OutgoingBody.finish(body, undefined);
+}
+
+function readBody(response, deadline, timeoutMs) {
+  const stream = response.consume().stream();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    if (!ready(stream.subscribe(), deadline)) fail('timeout', `the answer did not arrive within ${timeoutMs} ms`);
+    let chunk;
+    try {
+      chunk = stream.read(65536n);
+    } catch (e) {
+      if (e.payload?.tag === 'closed') break;
+      fail('network', `reading the answer: ${errorCodeText(e.payload?.val ?? e)}`);
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const all = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
+// One POST over wasi:http, called directly rather than through fetch(): componentize-js's
+// fetch() traps ("event loop error") when a request with a body is refused by the host, so a
+// missing grant could not come back as a typed error. Redirects are not followed: the key goes
+// to the configured URL only.
+function send(cfg, bodyText) {
+  const url = new URL(cfg.url);
+  const bytes = encoder.encode(bodyText);
+  const request = new OutgoingRequest(Fields.fromList([
+    ['authorization', encoder.encode(`Bearer ${cfg.apiKey}`)],
+    ['content-type', encoder.encode('application/json')],
+    ['accept', encoder.encode('application/json')],
+    ['content-length', encoder.encode(String(bytes.length))],
+  ]));
+  request.setMethod({ tag: 'post' });
+  request.setScheme({ tag: url.protocol === 'https:' ? 'HTTPS' : 'HTTP' });
+  request.setAuthority(url.host);
+  request.setPathWithQuery(url.pathname + url.search);
+  const deadline = cfg.timeoutMs === undefined ? undefined : now() + BigInt(cfg.timeoutMs) * NS_PER_MS;
+  // The body is taken before handle(), which consumes the request, and written after it.
+  const body = request.body();
+  let future;
+  try {
+    future = handle(request, undefined);
+  } catch (e) {
+    fail('network', errorCodeText(e.payload));
+  }
+  try {
+    writeBody(body, bytes);
+  } catch {
+    // A refused or failed request closes the body; the response future says why (below).
+  }
+  if (!ready(future.subscribe(), deadline)) fail('timeout', `no answer from the server within ${cfg.timeoutMs} ms`);
+  const got = future.get();
+  if (got === undefined || got.tag === 'err') fail('network', 'the response was not available');
+  if (got.val.tag === 'err') fail('network', errorCodeText(got.val.val));
+  const response = got.val.val;
+  return { status: response.status(), text: readBody(response, deadline, cfg.timeoutMs) };
+}
+
+function chatTurn(request) {
   const cfg = config();
   const body = requestBody(request);
   try {
-    const { status, text } = await send(cfg, body);
+    const { status, text } = send(cfg, body);
     if (status < 200 || status > 299) {
       fail('http', { status, body: text.slice(0, MAX_ERROR_BODY) });
     }
@@ -195,8 +257,8 @@ function redactError(e, apiKey) {
 }
 
 export const chat = {
-  async chat(request) {
-    const response = await chatTurn(request);
+  chat(request) {
+    const response = chatTurn(request);
     // The key is redacted from the reply as well: a model has no business repeating it.
     const apiKey = config().apiKey;
     const m = response.message;
