@@ -1,5 +1,6 @@
 #include "asterai/mcp/streamable_http.h"
 
+#include <charconv>
 #include <chrono>
 #include <future>
 #include <random>
@@ -12,7 +13,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kOutboxLimit = 256;  // server-to-client messages kept for a slow GET stream
+constexpr size_t kOutboxLimit = 256;       // server-to-client messages kept for a slow GET stream
+constexpr size_t kMaxStreamEvents = 4096;  // per POST stream; later notifications are dropped
+constexpr size_t kResumableStreams = 32;   // per session: the newest POST streams kept
+constexpr int kRetryMs = 1000;             // the reconnection delay a priming event asks for
 
 std::string new_session_id() {
   // 128 random bits, hex: visible ASCII as the spec requires, unguessable.
@@ -49,6 +53,8 @@ struct StreamableHttp::Entry {
   std::deque<json> outbox;
   bool streaming = false;  // a GET stream is open
   bool closed = false;
+  uint64_t next_stream = 0;
+  std::map<uint64_t, std::shared_ptr<Exchange>> streams;  // resumable, the newest kept
 
   void push(const json& message) {
     {
@@ -68,22 +74,51 @@ struct StreamableHttp::Entry {
   }
 };
 
-// One POST's answer, possibly streamed; see post_async.
+// One POST's answer, possibly streamed; see post_async. A stream of a 2025-11-25 session is
+// resumable: every event has an id ("<stream>-<index>"), the first is a priming event (an id,
+// a retry interval and no data), and the events stay after the client's connection drops, so
+// a GET with Last-Event-ID carries on where it stopped (StreamableHttp::resume).
 struct StreamableHttp::Exchange : std::enable_shared_from_this<Exchange> {
   Answer done;
   std::string session_id;
   bool sse_ok = false;
+  uint64_t stream = 0;  // resumable when non-zero: the number in its events' ids
+  std::function<void(std::shared_ptr<Exchange>)> on_stream;  // keeps it for resumption
   std::mutex mutex;
   std::condition_variable cv;
-  std::deque<json> queue;  // messages the stream has not written yet
+  std::vector<std::string> events;  // every event of the stream, as written
   bool streaming = false;
   bool finished = false;  // the response (or a cancellation) was queued
-  bool gone = false;      // the client stopped reading
+  uint64_t readers = 0;   // the newest reader's number: an older one stops
 
   HttpResponse head() const {
     HttpResponse r;
     if (!session_id.empty()) r.headers.emplace_back("Mcp-Session-Id", session_id);
     return r;
+  }
+
+  HttpResponse event_stream(size_t from) {
+    HttpResponse r = head();
+    r.headers.emplace_back("Content-Type", "text/event-stream");
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    uint64_t me;
+    {
+      std::lock_guard lock(mutex);
+      me = ++readers;
+    }
+    cv.notify_all();  // an older reader, if any, stops
+    r.stream = [self = shared_from_this(), from, me](const ChunkWriter& write) {
+      self->drain(write, from, me);
+    };
+    return r;
+  }
+
+  // Called with `mutex` held.
+  void record(const json& message) {
+    if (events.size() >= kMaxStreamEvents && !finished) return;  // bounded; the response stays
+    std::string id =
+        stream ? "id: " + std::to_string(stream) + "-" + std::to_string(events.size()) + "\n" : "";
+    events.push_back(id + sse_event(message));
   }
 
   void send(json message, bool final) {
@@ -101,42 +136,48 @@ struct StreamableHttp::Exchange : std::enable_shared_from_this<Exchange> {
         r.headers.emplace_back("Content-Type", "application/json");
         r.body = jsonrpc::dump(message);
       }
-      return done(std::move(r));
+      return answer(std::move(r));
     }
     if (!streaming && !sse_ok) return;  // a JSON-only client gets the response alone
-    if (gone || finished) return;
-    if (!message.is_null()) queue.push_back(std::move(message));
+    if (finished) return;
+    bool first = !streaming;
+    if (first && stream) {
+      events.push_back("id: " + std::to_string(stream) + "-0\nretry: " + std::to_string(kRetryMs) +
+                       "\ndata: \n\n");
+    }
     finished = final;
-    if (streaming) {
-      lock.unlock();
+    if (!message.is_null()) record(message);
+    streaming = true;
+    lock.unlock();
+    if (!first) {
       cv.notify_all();
       return;
     }
-    streaming = true;
-    lock.unlock();
-    HttpResponse r = head();
-    r.headers.emplace_back("Content-Type", "text/event-stream");
-    r.headers.emplace_back("Cache-Control", "no-cache");
-    r.stream = [self = shared_from_this()](const ChunkWriter& write) { self->drain(write); };
-    done(std::move(r));
+    if (stream && on_stream) on_stream(shared_from_this());
+    answer(event_stream(0));
   }
 
-  // Writes the queued messages as they come, until the response went out.
-  void drain(const ChunkWriter& write) {
+  // `done` once, then dropped: a kept stream must not hold what the connection handed in.
+  void answer(HttpResponse r) {
+    auto d = std::move(done);
+    done = nullptr;
+    d(std::move(r));
+  }
+
+  // Writes the events from index `from` on as they come, until the response went out, the
+  // client stopped reading, or a newer reader (a resumption) took over.
+  void drain(const ChunkWriter& write, size_t from, uint64_t me) {
     std::unique_lock lock(mutex);
+    size_t next = from;
     while (true) {
-      cv.wait(lock, [&] { return !queue.empty() || finished; });
-      if (queue.empty()) return;
-      auto message = std::move(queue.front());
-      queue.pop_front();
+      cv.wait(lock, [&] { return next < events.size() || finished || readers != me; });
+      if (readers != me) return;
+      if (next >= events.size()) return;  // finished, everything written
+      std::string event = events[next++];
       lock.unlock();
-      bool alive = write(sse_event(message));
+      bool alive = write(event);
       lock.lock();
-      if (!alive) {
-        gone = true;
-        queue.clear();
-        return;
-      }
+      if (!alive) return;  // the events stay: Last-Event-ID resumes them
     }
   }
 };
@@ -275,6 +316,19 @@ void StreamableHttp::post_async(const HttpRequest& request, Answer done) {
   exchange->done = std::move(done);
   exchange->session_id = session_id;
   exchange->sse_ok = sse_ok;
+  // Resumable streams (priming events, ids) arrived with 2025-11-25: older clients get none.
+  if (entry->session->protocol_version() >= "2025-11-25") {
+    std::lock_guard lock(entry->mutex);
+    exchange->stream = ++entry->next_stream;
+    std::weak_ptr<Entry> weak = entry;
+    exchange->on_stream = [weak](std::shared_ptr<Exchange> x) {
+      auto e = weak.lock();
+      if (!e) return;
+      std::lock_guard lock(e->mutex);
+      e->streams[x->stream] = std::move(x);
+      while (e->streams.size() > kResumableStreams) e->streams.erase(e->streams.begin());
+    };
+  }
   entry->session->handle(
       message, [exchange](json msg, bool final) { exchange->send(std::move(msg), final); });
 }
@@ -302,6 +356,7 @@ HttpResponse StreamableHttp::get(const HttpRequest& request) {
   HttpResponse error;
   auto entry = find(request, error);
   if (!entry) return error;
+  if (auto resumed = resume(*entry, request.header("last-event-id"))) return std::move(*resumed);
   {
     std::lock_guard lock(entry->mutex);
     if (entry->streaming) {
@@ -339,6 +394,29 @@ HttpResponse StreamableHttp::get(const HttpRequest& request) {
     entry->outbox.clear();
   };
   return r;
+}
+
+std::optional<HttpResponse> StreamableHttp::resume(Entry& entry, const std::string& last_event_id) {
+  // "<stream>-<index>": the events after it, then the rest of that stream as it comes. An id
+  // of no stream kept here opens the session's ordinary GET stream instead.
+  auto dash = last_event_id.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  uint64_t stream = 0, index = 0;
+  auto digits = [](std::string_view t, uint64_t& out) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+  };
+  std::string_view text(last_event_id);
+  if (!digits(text.substr(0, dash), stream) || !digits(text.substr(dash + 1), index))
+    return std::nullopt;
+  std::shared_ptr<Exchange> exchange;
+  {
+    std::lock_guard lock(entry.mutex);
+    auto it = entry.streams.find(stream);
+    if (it == entry.streams.end()) return std::nullopt;
+    exchange = it->second;
+  }
+  return exchange->event_stream(static_cast<size_t>(index) + 1);
 }
 
 HttpResponse StreamableHttp::remove(const HttpRequest& request) {

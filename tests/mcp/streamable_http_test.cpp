@@ -20,9 +20,9 @@ std::string header(const HttpResponse& r, const std::string& name) {
 
 class StreamableHttpTest : public ::testing::Test {
  protected:
-  StreamableHttpTest()
-      : server_({"ks=" + asterai::test::component("kitchen-sink-c.wasm").string()}),
-        http_(*server_.server) {}
+  explicit StreamableHttpTest(
+      std::string spec = "ks=" + asterai::test::component("kitchen-sink-c.wasm").string())
+      : server_({std::move(spec)}), http_(*server_.server) {}
 
   HttpRequest post(const json& body, const std::string& session = {}) {
     HttpRequest r;
@@ -34,13 +34,13 @@ class StreamableHttpTest : public ::testing::Test {
     r.body = body.dump();
     return r;
   }
-  std::string open_session() {
+  std::string open_session(const std::string& version = "2025-11-25") {
     auto r = http_.handle(post(test::request(1, "initialize",
-                                             {{"protocolVersion", "2025-11-25"},
+                                             {{"protocolVersion", version},
                                               {"capabilities", json::object()},
                                               {"clientInfo", {{"name", "t"}, {"version", "1"}}}})));
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(json::parse(r.body)["result"]["protocolVersion"], "2025-11-25");
+    EXPECT_EQ(json::parse(r.body)["result"]["protocolVersion"], version);
     auto id = header(r, "Mcp-Session-Id");
     EXPECT_EQ(id.size(), 32u);
     return id;
@@ -207,6 +207,77 @@ TEST(HttpApi, ToolsInEveryFormatAndCalls) {
   health.method = "GET";
   health.path = "/healthz";
   EXPECT_EQ(json::parse(httpapi::handle_api(s, health).body)["status"], "ok");
+}
+
+// POST streams of a 2025-11-25 session are resumable (SEP-1699): a priming event with an id
+// and a retry interval first, ids on every event, and a GET with Last-Event-ID after a dropped
+// connection carries on with exactly the events not yet read.
+class StreamableHttpResumeTest : public StreamableHttpTest {
+ protected:
+  StreamableHttpResumeTest()
+      : StreamableHttpTest("e=" + asterai::test::component("mcp-everything.wasm").string()) {}
+
+  // Reads `r`'s stream, chunk by chunk, hanging up after `keep` chunks (0: to the end).
+  static std::vector<std::string> read(const HttpResponse& r, size_t keep = 0) {
+    std::vector<std::string> chunks;
+    r.stream([&](std::string_view chunk) {
+      chunks.emplace_back(chunk);
+      return keep == 0 || chunks.size() < keep;
+    });
+    return chunks;
+  }
+};
+
+TEST_F(StreamableHttpResumeTest, ADroppedStreamResumesWithLastEventId) {
+  auto id = open_session();
+  auto r = http_.handle(
+      post(test::request(7, "tools/call", {{"name", "e_test-tool-with-logging"}}), id));
+  ASSERT_TRUE(r.stream);
+  auto first = read(r, 2);  // the priming event and the first log message, then hang up
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(first[0].starts_with("id: ")) << first[0];
+  EXPECT_NE(first[0].find("retry: 1000\n"), std::string::npos) << first[0];
+  EXPECT_NE(first[0].find("data: \n\n"), std::string::npos) << first[0];
+  EXPECT_NE(first[1].find("Tool execution started"), std::string::npos) << first[1];
+  std::string last_id = first[1].substr(4, first[1].find('\n') - 4);
+
+  HttpRequest get;
+  get.method = "GET";
+  get.path = "/mcp";
+  get.headers["accept"] = "text/event-stream";
+  get.headers["mcp-session-id"] = id;
+  get.headers["last-event-id"] = last_id;
+  auto resumed = http_.handle(get);
+  ASSERT_EQ(resumed.status, 200);
+  ASSERT_TRUE(resumed.stream);
+  std::string rest;
+  for (const auto& c : read(resumed)) rest += c;
+  EXPECT_EQ(rest.find("Tool execution started"), std::string::npos) << rest;  // not twice
+  auto processing = rest.find("Tool processing data");
+  auto completed = rest.find("Tool execution completed");
+  auto response = rest.find("\"id\":7");
+  EXPECT_NE(processing, std::string::npos) << rest;
+  EXPECT_LT(processing, completed);
+  EXPECT_LT(completed, response);
+
+  // An id of no kept stream opens the session's ordinary GET stream instead.
+  get.headers["last-event-id"] = "999-0";
+  auto ordinary = http_.handle(get);
+  EXPECT_EQ(ordinary.status, 200);
+  http_.close_streams();
+  read(ordinary);  // ends: the streams were closed
+}
+
+TEST_F(StreamableHttpResumeTest, OlderSessionsGetNoIdsNorPriming) {
+  auto id = open_session("2025-06-18");
+  auto r = http_.handle(
+      post(test::request(7, "tools/call", {{"name", "e_test-tool-with-logging"}}), id));
+  ASSERT_TRUE(r.stream);
+  std::string body;
+  for (const auto& c : read(r)) body += c;
+  EXPECT_EQ(body.find("id: "), std::string::npos) << body;
+  EXPECT_EQ(body.find("retry:"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"id\":7"), std::string::npos) << body;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "asterai/mcp/http_message.h"
@@ -50,6 +51,9 @@ class StreamableHttp {
   // The session named by the request's Mcp-Session-Id, or the error response to send.
   std::shared_ptr<Entry> find(const HttpRequest& request, HttpResponse& error);
   std::shared_ptr<Entry> open_session();
+  // A GET with Last-Event-ID naming an event of a POST stream the session keeps: the rest of
+  // that stream. Nothing for any other id.
+  std::optional<HttpResponse> resume(Entry& entry, const std::string& last_event_id);
 
   Server& server_;
   StreamableHttpOptions options_;
