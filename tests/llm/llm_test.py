@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -144,9 +145,15 @@ class LlmExample(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not ASTERAI or not os.access(ASTERAI, os.X_OK):
-            raise AssertionError("set ASTERAI_BINARY to the asterai binary")
+            raise AssertionError(f"ASTERAI_BINARY ({ASTERAI!r}) is not an executable asterai binary")
         cls.wasm = component()
         cls.server = FakeOpenAI()
+        # The first call compiles the component into the temp cache (seconds); the timing
+        # assertions below measure calls, not that.
+        r = subprocess.run([ASTERAI, "call", cls.wasm, "chat", json.dumps(chat_request([user("hi")]))],
+                           capture_output=True, text=True, env=call_env(), timeout=300)
+        if r.returncode != 0 or "config" not in r.stdout:
+            raise AssertionError(f"the warm-up call failed ({r.returncode}): {r.stdout}{r.stderr}")
 
     @classmethod
     def tearDownClass(cls):
@@ -206,6 +213,15 @@ class LlmExample(unittest.TestCase):
         self.assertEqual((ok["prompt-tokens"], ok["completion-tokens"]), (None, None))
         # Absent options and an empty tool list are left out of the request.
         self.assertEqual(set(self.only_request()), {"model", "messages"})
+
+    def test_large_bodies_both_ways(self):
+        # Past one 4 KiB write and one 64 KiB read, with multi-byte UTF-8 on both sides.
+        question = "Grüße, 世界! " * 2000  # an argument stays under 128 KiB (MAX_ARG_STRLEN)
+        answer = "Ответ — " * 20000
+        self.server.reply = lambda req: (200, completion({"role": "assistant", "content": answer}))
+        ok = self.result(self.call(chat_request([user(question)])))["ok"]
+        self.assertEqual(ok["message"]["content"], answer)
+        self.assertEqual(self.only_request()["messages"][0]["content"], question)
 
     def test_tool_definitions_in_and_tool_calls_out(self):
         calls = [{"id": "call_1", "type": "function",
@@ -290,6 +306,12 @@ class LlmExample(unittest.TestCase):
         self.assertIn("LLM_API_KEY is not set", payload)
         tag, payload = self.err(self.call(chat_request([user("hi")]), base_url="127.0.0.1/v1"))
         self.assertEqual(tag, "config")
+        tag, payload = self.err(self.call(chat_request([user("hi")]), extra=["--env", "LLM_TIMEOUT_MS=soon"]))
+        self.assertEqual(tag, "config")
+        # A key that cannot be a header value; the message does not repeat it.
+        tag, payload = self.err(self.call(chat_request([user("hi")]), api_key=API_KEY + "\nX-Evil: 1"))
+        self.assertEqual(tag, "config")
+        self.assertIn("not a valid HTTP header value", payload)
         self.assertEqual(self.server.requests, [])
 
     def test_bad_tool_parameters_are_an_invalid_request(self):
@@ -304,7 +326,7 @@ class LlmExample(unittest.TestCase):
         r = self.call(chat_request([user("hi")]), grant=False)
         tag, payload = self.err(r)
         self.assertEqual(tag, "network")
-        self.assertIn("NetworkError", payload)
+        self.assertEqual(payload, "HTTP-request-denied: the host is not granted (--allow-host)")
         self.assertIn(f"denied outgoing HTTP request to http://127.0.0.1:{self.server.port}", r.stderr)
         # A grant for another port is no grant either.
         r = self.call(chat_request([user("hi")]), grant=False,
@@ -327,6 +349,16 @@ class LlmExample(unittest.TestCase):
         r = run(self, ["env", "call", env, "llm", "chat", json.dumps(chat_request([user("hi")]))])
         self.assertEqual(self.result(r)["ok"]["message"]["content"], "from env")
         self.only_request()
+
+    def test_a_refused_connection_is_a_network_error(self):
+        # A granted port where nothing listens: the runtime's connection error, as a value.
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        tag, payload = self.err(self.call(chat_request([user("hi")]), base_url=f"http://127.0.0.1:{port}/v1",
+                                          grant=False, extra=["--allow-host", f"127.0.0.1:{port}"]))
+        self.assertEqual(tag, "network")
+        self.assertIn("connection", payload.lower())
 
     def test_zz_the_key_is_in_no_output_and_no_file_left_behind(self):
         # Named to run last in this class (unittest sorts by name): by now every run above has

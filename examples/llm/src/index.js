@@ -155,9 +155,12 @@ function ready(pollable, deadline) {
 }
 
 function errorCodeText(code) {
-  if (code?.tag === 'HTTP-request-denied') return 'HTTP-request-denied: the host is not granted (--allow-host)';
-  const detail = code?.val === undefined ? '' : `: ${JSON.stringify(code.val, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`;
-  return `${code?.tag ?? String(code)}${detail}`;
+  if (code?.tag === 'HTTP-request-denied') {
+    return 'HTTP-request-denied: the host is not granted (--allow-host)';
+  }
+  if (code?.val === undefined) return `${code?.tag ?? String(code)}`;
+  const detail = JSON.stringify(code.val, (k, v) => (typeof v === 'bigint' ? String(v) : v));
+  return `${code.tag}: ${detail}`;
 }
 
 function writeBody(body, bytes) {
@@ -175,7 +178,9 @@ function readBody(response, deadline, timeoutMs) {
   const chunks = [];
   let length = 0;
   for (;;) {
-    if (!ready(stream.subscribe(), deadline)) fail('timeout', `the answer did not arrive within ${timeoutMs} ms`);
+    if (!ready(stream.subscribe(), deadline)) {
+      fail('timeout', `the answer did not arrive within ${timeoutMs} ms`);
+    }
     let chunk;
     try {
       chunk = stream.read(65536n);
@@ -202,12 +207,18 @@ function readBody(response, deadline, timeoutMs) {
 function send(cfg, bodyText) {
   const url = new URL(cfg.url);
   const bytes = encoder.encode(bodyText);
-  const request = new OutgoingRequest(Fields.fromList([
-    ['authorization', encoder.encode(`Bearer ${cfg.apiKey}`)],
-    ['content-type', encoder.encode('application/json')],
-    ['accept', encoder.encode('application/json')],
-    ['content-length', encoder.encode(String(bytes.length))],
-  ]));
+  let headers;
+  try {
+    headers = Fields.fromList([
+      ['authorization', encoder.encode(`Bearer ${cfg.apiKey}`)],
+      ['content-type', encoder.encode('application/json')],
+      ['accept', encoder.encode('application/json')],
+      ['content-length', encoder.encode(String(bytes.length))],
+    ]);
+  } catch {
+    fail('config', 'LLM_API_KEY is not a valid HTTP header value (a line break or a control character?)');
+  }
+  const request = new OutgoingRequest(headers);
   request.setMethod({ tag: 'post' });
   request.setScheme({ tag: url.protocol === 'https:' ? 'HTTPS' : 'HTTP' });
   request.setAuthority(url.host);
@@ -226,7 +237,9 @@ function send(cfg, bodyText) {
   } catch {
     // A refused or failed request closes the body; the response future says why (below).
   }
-  if (!ready(future.subscribe(), deadline)) fail('timeout', `no answer from the server within ${cfg.timeoutMs} ms`);
+  if (!ready(future.subscribe(), deadline)) {
+    fail('timeout', `no answer from the server within ${cfg.timeoutMs} ms`);
+  }
   const got = future.get();
   if (got === undefined || got.tag === 'err') fail('network', 'the response was not available');
   if (got.val.tag === 'err') fail('network', errorCodeText(got.val.val));
@@ -249,10 +262,16 @@ function chatTurn(request) {
 }
 
 function redactError(e, apiKey) {
+  if (e !== null && typeof e === 'object' && e.payload !== undefined) {
+    // An unexpected error of a wasi:http or wasi:io call (a ComponentError).
+    return { tag: 'network', val: redact(errorCodeText(e.payload), apiKey) };
+  }
   if (e === null || typeof e !== 'object' || typeof e.tag !== 'string') {
     return { tag: 'bad-response', val: redact(String(e), apiKey) };
   }
-  if (e.tag === 'http') return { tag: 'http', val: { status: e.val.status, body: redact(e.val.body, apiKey) } };
+  if (e.tag === 'http') {
+    return { tag: 'http', val: { status: e.val.status, body: redact(e.val.body, apiKey) } };
+  }
   return { tag: e.tag, val: redact(e.val, apiKey) };
 }
 
