@@ -132,13 +132,18 @@ class ProxyExchange {
     auto route = route_;  // the worker keeps its own copy: the catalog may be swapped
     auto catalog = catalog_;
     bool queued = routes_.server.executor().submit_task(
-        [ex, route, catalog, signal, executor, &runtime = routes_.server.executor().runtime()] {
+        [ex, route, catalog, signal, executor,
+         &runtime = routes_.server.executor().runtime()]() mutable {
           runtime::CallOutcome outcome =
               route.composition
                   ? route.composition->handle_http(route.component_name, ex->request, *ex->response)
                   : runtime.handle_http(*route.component, ex->request, *ex->response,
                                         route.policy.limits, route.policy.grants);
-          asio::post(executor, [ex, signal, outcome = std::move(outcome)]() mutable {
+          // Moved, not copied: what holds the loop's timer must end on the loop. The connection
+          // (and so the loop) lives until this handler ran; this worker's task may be destroyed
+          // later, after a stopping listener destroyed the loop.
+          asio::post(executor, [ex = std::move(ex), signal = std::move(signal),
+                                outcome = std::move(outcome)]() mutable {
             ex->outcome = std::move(outcome);
             ex->done = true;
             signal->notify();
