@@ -49,14 +49,6 @@ std::optional<std::string> schema_problem(const json& schema) {
 
 }  // namespace
 
-LogLevel log_level_named(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> kNames = {
-      "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
-  for (size_t i = 0; i < kNames.size(); ++i)
-    if (kNames[i] == name) return static_cast<LogLevel>(i);
-  return LogLevel::off;
-}
-
 CallClient::CallClient(std::weak_ptr<Session> session, Session::Channel channel, std::string tool,
                        json progress_token, CancelFlag cancel)
     : session_(std::move(session)),

@@ -18,6 +18,16 @@ std::string level_name(LogLevel level) {
   return std::string(kLevelNames[static_cast<size_t>(level)]);
 }
 
+}  // namespace
+
+LogLevel log_level_named(std::string_view name) {
+  for (size_t i = 0; i < kLevelNames.size(); ++i)
+    if (kLevelNames[i] == name) return static_cast<LogLevel>(i);
+  return LogLevel::off;
+}
+
+namespace {
+
 // tools/list cursors are opaque to clients; ours is "o<offset>".
 std::optional<size_t> parse_cursor(const json& cursor) {
   if (!cursor.is_string()) return std::nullopt;
@@ -178,14 +188,12 @@ Session::RpcResult Session::set_log_level(const jsonrpc::Message& m) {
   if (!m.params.is_object() || !m.params.contains("level") || !m.params["level"].is_string())
     return tl::unexpected(RpcError{jsonrpc::kInvalidParams, "logging/setLevel needs a \"level\""});
   auto level = m.params["level"].get<std::string>();
-  for (size_t i = 0; i < kLevelNames.size(); ++i) {
-    if (kLevelNames[i] == level) {
-      log_level_ = static_cast<LogLevel>(i);
-      log_level_set_ = true;
-      return json::object();
-    }
-  }
-  return tl::unexpected(RpcError{jsonrpc::kInvalidParams, "unknown log level: " + level});
+  LogLevel parsed = log_level_named(level);
+  if (parsed == LogLevel::off)
+    return tl::unexpected(RpcError{jsonrpc::kInvalidParams, "unknown log level: " + level});
+  log_level_ = parsed;
+  log_level_set_ = true;
+  return json::object();
 }
 
 bool Session::client_declared(std::string_view capability) const {

@@ -37,7 +37,4 @@ class CallClient : public runtime::McpClient {
   CancelFlag cancel_;
 };
 
-// The LogLevel named `name` (debug ... emergency), or off for an unknown name.
-LogLevel log_level_named(std::string_view name);
-
 }  // namespace asterai::mcp

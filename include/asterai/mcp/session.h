@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 
 #include "asterai/mcp/executor.h"
@@ -26,6 +27,8 @@ class Server;
 
 // MCP logging levels, in order (RFC 5424 severities).
 enum class LogLevel { debug, info, notice, warning, error, critical, alert, emergency, off };
+// The LogLevel named `name` (debug ... emergency), or off for an unknown name.
+LogLevel log_level_named(std::string_view name);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
