@@ -3,12 +3,14 @@
 #include "asterai/project/build.h"
 
 #include <algorithm>
+#include <set>
 #include <system_error>
 #include <vector>
 
 #include "asterai/common/files.h"
 #include "asterai/common/process.h"
 #include "asterai/common/sha256.h"
+#include "asterai_wit.h"
 #include "js_builder.h"
 #include "package_docs.h"
 #include "pipelines.h"
@@ -117,6 +119,8 @@ class Builder {
       wasi_wit_ = ASTERAI_TRY(wasi_wit_packages(tools_dir_, o_.wasmtime_version));
       used_.push_back(wasi_wit_);
     }
+    // And one importing asterai:host or asterai:mcp gets this runtime's own (asterai_wit.h).
+    asterai_wit_ = missing_asterai_packages(p_.wit_dir);
     // The WIT docs are copied in with wasm-tools (package_docs.h): required for C and C++,
     // used when installed for the other languages (without it their tools have no docs).
     if (wasm_tools_.empty()) {
@@ -136,6 +140,8 @@ class Builder {
     for (const auto& dir : {p_.wit_dir, p_.src_dir})
       for (const auto& f : files_under(dir, out_dir_))
         all += "\n" + f.string() + "\n" + file_text(f);
+    for (const auto& pkg : asterai_wit_packages())
+      if (asterai_wit_.contains(std::string(pkg.name))) all += "\n" + std::string(pkg.text);
     for (const auto& t : used_) {
       std::error_code ec;
       auto size = fs::file_size(t, ec);
@@ -150,9 +156,10 @@ class Builder {
     fs::remove_all(work_, ec);
     if (!fs::create_directories(work_, ec) && ec)
       return make_error(ErrorKind::io, "cannot create " + work_.string() + ": " + ec.message());
-    if (!wasi_wit_.empty()) {
+    if (!wasi_wit_.empty() || !asterai_wit_.empty()) {
       wit_dir_ = work_ / "wit";
       ASTERAI_TRY(compose_wit(p_.wit_dir, wasi_wit_, wit_dir_));
+      ASTERAI_TRY(add_asterai_packages(asterai_wit_, wit_dir_));
     }
     fs::path component = ASTERAI_TRY(build_language());
     if (!wasm_tools_.empty()) {
@@ -294,6 +301,7 @@ class Builder {
   fs::path tools_dir_, out_dir_, work_;
   fs::path wit_dir_;   // the project's WIT folder, or work_/wit when WASI packages are added
   fs::path wasi_wit_;  // the WASI WIT packages added, if any
+  std::set<std::string> asterai_wit_;  // the asterai packages added ("host", "mcp"), if any
   fs::path c_compiler_, compiler_, sysroot_, wit_bindgen_, wasm_tools_, adapter_, node_,
       node_modules_, componentize_py_;
   RustTools rust_;

@@ -33,22 +33,19 @@ std::vector<fs::path> wit_files(const fs::path& dir) {
   return files;
 }
 
-// The `wasi:NAME` packages that `text` declares (`package wasi:NAME@...`), or with
-// `declared` false, the ones it refers to anywhere else.
-std::set<std::string> wasi_names(const std::string& text, bool declared) {
-  static const std::regex declaration(R"(\bpackage\s+wasi:([a-z][a-z0-9-]*))");
-  static const std::regex reference(R"(\bwasi:([a-z][a-z0-9-]*))");
+// The `NS:NAME` packages that `text` declares (`package NS:NAME@...`), or with `declared`
+// false, the ones it refers to anywhere else.
+std::set<std::string> package_names(const std::string& text, std::string_view ns, bool declared) {
+  const std::regex pattern(declared ? R"(\bpackage\s+)" + std::string(ns) + R"(:([a-z][a-z0-9-]*))"
+                                    : R"(\b)" + std::string(ns) + R"(:([a-z][a-z0-9-]*))");
   std::set<std::string> names;
-  const auto& pattern = declared ? declaration : reference;
   for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it)
     names.insert((*it)[1].str());
   return names;
 }
 
-std::set<std::string> declared_in(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& f : wit_files(dir)) names.merge(wasi_names(wit_text_without_comments(f), true));
-  return names;
+std::set<std::string> wasi_names(const std::string& text, bool declared) {
+  return package_names(text, "wasi", declared);
 }
 
 // The line of a tool's output that says what went wrong: the first "error" line, else the last.
@@ -112,14 +109,19 @@ Result<fs::path> crate_dir(const fs::path& scratch, std::string_view version) {
 
 }  // namespace
 
+std::set<std::string> wit_package_names(const fs::path& dir, std::string_view ns, bool declared) {
+  std::set<std::string> names;
+  for (const auto& f : wit_files(dir))
+    names.merge(package_names(wit_text_without_comments(f), ns, declared));
+  return names;
+}
+
 std::set<std::string> missing_wasi_packages(const fs::path& wit_dir) {
-  std::set<std::string> used;
   // References from the project's own deps count too: a wasi:http it carries needs wasi:io.
-  for (const auto& f : wit_files(wit_dir))
-    used.merge(wasi_names(wit_text_without_comments(f), false));
+  std::set<std::string> used = wit_package_names(wit_dir, "wasi", false);
   std::error_code ec;
   if (fs::is_directory(wit_dir / "deps", ec))
-    for (const auto& name : declared_in(wit_dir / "deps")) used.erase(name);
+    for (const auto& name : wit_package_names(wit_dir / "deps", "wasi", true)) used.erase(name);
   return used;
 }
 
@@ -165,8 +167,10 @@ Result<void> compose_wit(const fs::path& wit_dir, const fs::path& wasi_dir, cons
   std::error_code ec;
   fs::copy(wit_dir, dest, fs::copy_options::recursive, ec);
   if (ec) return make_error(ErrorKind::io, "copying " + wit_dir.string() + ": " + ec.message());
+  if (wasi_dir.empty()) return {};
   std::set<std::string> own;
-  if (fs::is_directory(wit_dir / "deps", ec)) own = declared_in(wit_dir / "deps");
+  if (fs::is_directory(wit_dir / "deps", ec))
+    own = wit_package_names(wit_dir / "deps", "wasi", true);
   fs::create_directories(dest / "deps", ec);
   for (const auto& entry : fs::directory_iterator(wasi_dir, ec)) {
     std::set<std::string> names;

@@ -14,6 +14,11 @@
 
 namespace asterai::project {
 
+// The NS:NAME packages (their NAMEs) that the .wit files under `dir` declare (`package
+// NS:NAME@...`) or, with `declared` false, refer to anywhere.
+std::set<std::string> wit_package_names(const std::filesystem::path& dir, std::string_view ns,
+                                        bool declared);
+
 // The `wasi:` packages ("http", "io", ...) the project's WIT (its deps included) refers to
 // and its wit/deps does not declare itself.
 std::set<std::string> missing_wasi_packages(const std::filesystem::path& wit_dir);
@@ -24,8 +29,8 @@ std::set<std::string> missing_wasi_packages(const std::filesystem::path& wit_dir
 Result<std::filesystem::path> wasi_wit_packages(const std::filesystem::path& tools_dir,
                                                 std::string_view wasmtime_version);
 
-// Copies `wit_dir` into `dest` and adds the packages of `wasi_dir` that it lacks under
-// dest/deps, for the binding generators, which all read one WIT folder with its deps.
+// Copies `wit_dir` into `dest` and adds the packages of `wasi_dir` (none when empty) that it
+// lacks under dest/deps, for the binding generators, which all read one WIT folder with its deps.
 Result<void> compose_wit(const std::filesystem::path& wit_dir,
                          const std::filesystem::path& wasi_dir, const std::filesystem::path& dest);
 
