@@ -64,6 +64,15 @@ FunctionInfo reflect_function(std::string interface, std::string name,
   return fn;
 }
 
+// componentize-py leaves the hook it initializes CPython through at build time in every
+// component it makes: `exports#init(app-name, symbols, stub-wasi)`. It is not part of the
+// component's interface, so it is no function of it (no tool, not callable by name).
+bool is_componentize_py_init(const FunctionInfo& fn) {
+  return fn.interface == "exports" && fn.name == "init" && fn.params.size() == 3 &&
+         fn.params[0].name == "app-name" && fn.params[1].name == "symbols" &&
+         fn.params[2].name == "stub-wasi";
+}
+
 // Collects the functions of an exported instance (an interface).
 void collect_instance(const wasm_engine_t* engine, const wasmtime_component_instance_type_t* inst,
                       const std::string& path, Reflection& out) {
@@ -77,7 +86,8 @@ void collect_instance(const wasm_engine_t* engine, const wasmtime_component_inst
     }
     std::string item_name = name_of(name, len);
     if (item.raw.kind == WASMTIME_COMPONENT_ITEM_COMPONENT_FUNC) {
-      out.functions.push_back(reflect_function(path, item_name, item.raw.of.component_func));
+      auto fn = reflect_function(path, item_name, item.raw.of.component_func);
+      if (!is_componentize_py_init(fn)) out.functions.push_back(std::move(fn));
     }
     // Instances nested inside an exported interface are not reachable from WIT worlds
     // that tools are written against; they are listed by `inspect` only at the top level.

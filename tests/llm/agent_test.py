@@ -26,6 +26,9 @@ import unittest
 
 from fake_openai import FakeOpenAI, completion
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from mcp_stdio_client import McpError, McpStdioClient  # noqa: E402
+
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
 ASTERAI = os.environ.get("ASTERAI_BINARY", "")
 API_KEY = "sk-agent-test-" + secrets.token_hex(16)
@@ -219,8 +222,13 @@ class Agent(unittest.TestCase):
         self.assertIn("there is no llm member in this environment", err["config"])
         self.assertEqual(self.server.requests, [])
 
+    def mcp_client(self):
+        """`asterai serve --environment` of the sampling environment, with a client declaring sampling."""
+        return McpStdioClient([ASTERAI, "serve", "--environment", SAMPLING_ENV], call_env(),
+                              capabilities={"sampling": {}}, check=lambda text: self.assertNotIn(API_KEY, text))
+
     def test_over_mcp_the_clients_model_answers_through_sampling(self):
-        client = McpStdioClient(self, SAMPLING_ENV)
+        client = self.mcp_client()
         try:
             tools = client.request("tools/list", {})["tools"]
             run_tool = next(t["name"] for t in tools if t["name"].endswith("run"))
@@ -235,7 +243,8 @@ class Agent(unittest.TestCase):
                 return {"role": "assistant", "content": {"type": "text", "text": text}, "model": "client-model"}
 
             result = client.request("tools/call", {"name": run_tool, "arguments": {"task": "Count: one two"},
-                                                   "_meta": {"progressToken": "p1"}}, on_sampling=sample)
+                                                   "_meta": {"progressToken": "p1"}},
+                                    handlers={"sampling/createMessage": sample})
         finally:
             client.close()
         self.assertFalse(result["isError"])
@@ -248,82 +257,22 @@ class Agent(unittest.TestCase):
         self.assertEqual(first["messages"], [{"role": "user", "content": {"type": "text", "text": "Count: one two"}}])
         self.assertEqual(second["messages"][2], {"role": "user", "content": {
             "type": "text", "text": 'Result of text__stats: {"chars":7,"lines":1,"words":2}'}})
-        self.assertIn("turn 1: text__stats", " ".join(n["params"]["data"] for n in client.notifications
-                                                       if n["method"] == "notifications/message"))
-        progress = [n["params"]["progress"] for n in client.notifications
-                    if n["method"] == "notifications/progress"]
-        self.assertEqual(progress, [0, 1])
+        self.assertIn("turn 1: text__stats", " ".join(n["data"] for n in client.notified("notifications/message")))
+        self.assertEqual([n["progress"] for n in client.notified("notifications/progress")], [0, 1])
 
     def test_sampling_refused_by_the_client_is_a_model_error(self):
-        client = McpStdioClient(self, SAMPLING_ENV)
+        client = self.mcp_client()
         try:
             tools = client.request("tools/list", {})["tools"]
             run_tool = next(t["name"] for t in tools if t["name"].endswith("run"))
-            result = client.request("tools/call", {"name": run_tool, "arguments": {"task": "x"}},
-                                    on_sampling=lambda params: McpError(-1, "User rejected sampling request"))
+            refuse = {"sampling/createMessage": lambda params: McpError(-1, "User rejected sampling request")}
+            result = client.request("tools/call", {"name": run_tool, "arguments": {"task": "x"}}, handlers=refuse)
         finally:
             client.close()
         self.assertTrue(result["isError"])
         err = result["structuredContent"]["result"]["err"]
         self.assertIn("sampling failed", err["model"])
         self.assertIn("User rejected sampling request", err["model"])
-
-
-class McpError:
-    def __init__(self, code, message):
-        self.code, self.message = code, message
-
-
-class McpStdioClient:
-    """A line-delimited JSON-RPC MCP client of `asterai serve --environment ENV` on stdio that
-    declares sampling and answers the server's sampling/createMessage requests."""
-
-    def __init__(self, test, env):
-        self.test = test
-        self.proc = subprocess.Popen([ASTERAI, "serve", "--environment", env], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=call_env())
-        self.next_id = 0
-        self.notifications = []
-        self.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {"sampling": {}},
-                                    "clientInfo": {"name": "agent-test", "version": "0"}})
-        self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
-
-    def send(self, message):
-        self.proc.stdin.write(json.dumps(message) + "\n")
-        self.proc.stdin.flush()
-
-    def request(self, method, params, on_sampling=None):
-        self.next_id += 1
-        my_id = self.next_id
-        self.send({"jsonrpc": "2.0", "id": my_id, "method": method, "params": params})
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError(f"the server ended: {self.proc.stderr.read()}")
-            self.test.assertNotIn(API_KEY, line)
-            message = json.loads(line)
-            if message.get("id") == my_id and "method" not in message:
-                if "error" in message:
-                    raise AssertionError(f"{method}: {message['error']}")
-                return message["result"]
-            if message.get("method") == "sampling/createMessage":
-                self.test.assertIsNotNone(on_sampling, "an unexpected sampling request")
-                answer = on_sampling(message["params"])
-                if isinstance(answer, McpError):
-                    self.send({"jsonrpc": "2.0", "id": message["id"],
-                               "error": {"code": answer.code, "message": answer.message}})
-                else:
-                    self.send({"jsonrpc": "2.0", "id": message["id"], "result": answer})
-            elif "method" in message and "id" not in message:
-                self.notifications.append(message)
-
-    def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=30)
-        self.test.assertNotIn(API_KEY, self.proc.stderr.read())
-        self.proc.stderr.close()
-        self.proc.stdout.close()
 
 
 if __name__ == "__main__":
