@@ -50,12 +50,23 @@ std::optional<std::string> schema_problem(const json& schema) {
 }  // namespace
 
 CallClient::CallClient(std::weak_ptr<Session> session, Session::Channel channel, std::string tool,
-                       json progress_token, CancelFlag cancel)
+                       json progress_token, CancelFlag cancel, bool can_ask)
     : session_(std::move(session)),
       channel_(std::move(channel)),
       tool_(std::move(tool)),
       progress_token_(std::move(progress_token)),
-      cancel_(std::move(cancel)) {}
+      cancel_(std::move(cancel)),
+      can_ask_(can_ask) {}
+
+std::optional<std::string> CallClient::cannot_ask(const Session& session,
+                                                  std::string_view capability) const {
+  if (!session.client_declared(capability))
+    return "the client did not declare " + std::string(capability);
+  if (!can_ask_)
+    return "this call's HTTP request accepts only application/json, so nothing can reach the "
+           "client before the result (the client should accept text/event-stream too)";
+  return std::nullopt;
+}
 
 void CallClient::log(const std::string& level, const std::optional<std::string>& logger,
                      const std::string& message) {
@@ -87,8 +98,7 @@ void CallClient::resource_updated(const std::string& uri) {
 tl::expected<json, std::string> CallClient::create_message(const json& request, Deadline deadline) {
   auto session = session_.lock();
   if (!session) return tl::unexpected(std::string("the client is gone"));
-  if (!session->client_declared("sampling"))
-    return tl::unexpected(std::string("the client did not declare sampling"));
+  if (auto why = cannot_ask(*session, "sampling")) return tl::unexpected(*why);
   auto params = sampling_params(request);
   if (!params) return tl::unexpected(params.error());
   auto answer = session->ask_client("sampling/createMessage", std::move(*params), channel_,
@@ -113,8 +123,7 @@ tl::expected<json, std::string> CallClient::elicit(const std::string& message,
                                                    Deadline deadline) {
   auto session = session_.lock();
   if (!session) return tl::unexpected(std::string("the client is gone"));
-  if (!session->client_declared("elicitation"))
-    return tl::unexpected(std::string("the client did not declare elicitation"));
+  if (auto why = cannot_ask(*session, "elicitation")) return tl::unexpected(*why);
   auto schema = json::parse(requested_schema, nullptr, false);
   if (schema.is_discarded()) return tl::unexpected(std::string("requested-schema is not JSON"));
   if (auto problem = schema_problem(schema)) return tl::unexpected(*problem);

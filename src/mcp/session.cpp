@@ -79,7 +79,7 @@ void Session::notify_tools_changed() {
   out(jsonrpc::notification("notifications/tools/list_changed", nullptr));
 }
 
-void Session::handle(const json& message, const Channel& channel) {
+void Session::handle(const json& message, const Channel& channel, ChannelReach reach) {
   auto m = jsonrpc::classify(message);
   switch (m.kind) {
     case jsonrpc::MessageKind::invalid:
@@ -114,7 +114,7 @@ void Session::handle(const json& message, const Channel& channel) {
   if (m.method == "tools/list") return answer(list_tools(m));
   if (m.method == "logging/setLevel") return answer(set_log_level(m));
   if (m.method == "tools/call") {
-    auto problem = call_tool(m, channel);
+    auto problem = call_tool(m, channel, reach);
     if (!problem)
       channel(jsonrpc::error(m.id, problem.error().code, problem.error().message), true);
     return;
@@ -268,7 +268,8 @@ void Session::cancelled(const json& params) {
 }
 
 tl::expected<void, Session::RpcError> Session::call_tool(const jsonrpc::Message& m,
-                                                         const Channel& channel) {
+                                                         const Channel& channel,
+                                                         ChannelReach reach) {
   if (!m.params.is_object() || !m.params.contains("name") || !m.params["name"].is_string())
     return tl::unexpected(RpcError{jsonrpc::kInvalidParams, "tools/call needs a tool \"name\""});
   auto name = m.params["name"].get<std::string>();
@@ -293,7 +294,8 @@ tl::expected<void, Session::RpcError> Session::call_tool(const jsonrpc::Message&
   if (m.params.contains("_meta") && m.params["_meta"].is_object())
     progress_token = m.params["_meta"].value("progressToken", json());
   if (!progress_token.is_string() && !progress_token.is_number_integer()) progress_token = nullptr;
-  auto client = std::make_shared<CallClient>(self, channel, tool->name, progress_token, cancel);
+  auto client = std::make_shared<CallClient>(self, channel, tool->name, progress_token, cancel,
+                                             reach == ChannelReach::streams);
   ToolCall call{catalog, tool, std::move(args), cancel, std::move(client)};
   bool queued = server_.executor().submit(
       std::move(call), [self, id, key, catalog, tool, channel](ToolCallResult r) {

@@ -330,7 +330,8 @@ void StreamableHttp::post_async(const HttpRequest& request, Answer done) {
     };
   }
   entry->session->handle(
-      message, [exchange](json msg, bool final) { exchange->send(std::move(msg), final); });
+      message, [exchange](json msg, bool final) { exchange->send(std::move(msg), final); },
+      sse_ok ? Session::ChannelReach::streams : Session::ChannelReach::response_only);
 }
 
 HttpResponse StreamableHttp::post(const HttpRequest& request) {

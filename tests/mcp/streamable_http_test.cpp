@@ -34,10 +34,11 @@ class StreamableHttpTest : public ::testing::Test {
     r.body = body.dump();
     return r;
   }
-  std::string open_session(const std::string& version = "2025-11-25") {
+  std::string open_session(const std::string& version = "2025-11-25",
+                           json capabilities = json::object()) {
     auto r = http_.handle(post(test::request(1, "initialize",
                                              {{"protocolVersion", version},
-                                              {"capabilities", json::object()},
+                                              {"capabilities", std::move(capabilities)},
                                               {"clientInfo", {{"name", "t"}, {"version", "1"}}}})));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(json::parse(r.body)["result"]["protocolVersion"], version);
@@ -278,6 +279,27 @@ TEST_F(StreamableHttpResumeTest, OlderSessionsGetNoIdsNorPriming) {
   EXPECT_EQ(body.find("id: "), std::string::npos) << body;
   EXPECT_EQ(body.find("retry:"), std::string::npos) << body;
   EXPECT_NE(body.find("\"id\":7"), std::string::npos) << body;
+}
+
+// A client that accepts only application/json can be sent nothing before the result, so a
+// tool's sampling request fails at once instead of waiting out the call's deadline.
+TEST_F(StreamableHttpResumeTest, AJsonOnlyClientIsNeverAskedAndNeverWaitedFor) {
+  auto id = open_session("2025-11-25", {{"sampling", json::object()}});
+  auto request =
+      post(test::request(8, "tools/call",
+                         {{"name", "e_test-sampling"}, {"arguments", {{"prompt", "2+2?"}}}}),
+           id);
+  request.headers["accept"] = "application/json";
+  auto started = std::chrono::steady_clock::now();
+  auto r = http_.handle(request);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(header(r, "Content-Type"), "application/json");
+  auto result = json::parse(r.body)["result"];
+  EXPECT_EQ(result["isError"], true);
+  EXPECT_NE(result["content"][0]["text"].get<std::string>().find("accepts only application/json"),
+            std::string::npos)
+      << r.body;
 }
 
 }  // namespace

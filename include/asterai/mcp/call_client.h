@@ -13,9 +13,10 @@ namespace asterai::mcp {
 
 class CallClient : public runtime::McpClient {
  public:
-  // `progress_token` is the call's _meta.progressToken (null: progress is not reported).
+  // `progress_token` is the call's _meta.progressToken (null: progress is not reported);
+  // `can_ask` is false when `channel` carries the response alone (Session::ChannelReach).
   CallClient(std::weak_ptr<Session> session, Session::Channel channel, std::string tool,
-             nlohmann::json progress_token, CancelFlag cancel);
+             nlohmann::json progress_token, CancelFlag cancel, bool can_ask = true);
 
   void log(const std::string& level, const std::optional<std::string>& logger,
            const std::string& message) override;
@@ -35,6 +36,10 @@ class CallClient : public runtime::McpClient {
   std::string tool_;
   nlohmann::json progress_token_;
   CancelFlag cancel_;
+  bool can_ask_;
+
+  // Why the client cannot be asked `capability` ("sampling"), or nullopt when it can.
+  std::optional<std::string> cannot_ask(const Session& session, std::string_view capability) const;
 };
 
 }  // namespace asterai::mcp

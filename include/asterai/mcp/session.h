@@ -40,11 +40,17 @@ class Session : public std::enable_shared_from_this<Session> {
   // none is to be sent (the request was cancelled). May be called on a worker thread.
   using Channel = std::function<void(nlohmann::json message, bool final)>;
 
+  // What a channel can carry before its response: everything, or the response alone (a
+  // Streamable HTTP POST whose client accepts only application/json), in which case a running
+  // tool's requests to the client fail at once instead of waiting out the call's deadline.
+  enum class ChannelReach { streams, response_only };
+
   static std::shared_ptr<Session> create(Server& server, Outbound outbound);
 
   // Handles one message. `channel` is called for requests and for invalid messages (with an
   // error response), never for notifications and responses.
-  void handle(const nlohmann::json& message, const Channel& channel);
+  void handle(const nlohmann::json& message, const Channel& channel,
+              ChannelReach reach = ChannelReach::streams);
 
   bool initialized() const;
   std::string protocol_version() const;
@@ -83,7 +89,8 @@ class Session : public std::enable_shared_from_this<Session> {
   nlohmann::json initialize(const jsonrpc::Message& m);
   RpcResult list_tools(const jsonrpc::Message& m);
   // Answers on `channel` once the call ran; an error when it cannot be queued.
-  tl::expected<void, RpcError> call_tool(const jsonrpc::Message& m, const Channel& channel);
+  tl::expected<void, RpcError> call_tool(const jsonrpc::Message& m, const Channel& channel,
+                                         ChannelReach reach);
   RpcResult set_log_level(const jsonrpc::Message& m);
   void cancelled(const nlohmann::json& params);
   void answered(const jsonrpc::Message& m, const nlohmann::json& message);
