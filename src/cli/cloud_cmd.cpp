@@ -41,6 +41,7 @@ struct NodeArgs {
   size_t workers = 0;
   bool no_access_log = false;
   bool no_schedules = false;
+  std::vector<std::string> private_networks;
   std::string usage_spool;
   bool usage_wait = false;
   std::string schedule_lease = "15s", schedule_grace = "10s";
@@ -104,6 +105,9 @@ int run_node(const NodeArgs& a) {
   o.http.max_connections_per_client = a.connections.max_client_connections;
   o.http.header_timeout_seconds = a.connections.header_timeout;
   o.load = load_options(a.registry, false, a.engine);
+  for (const auto& network : a.private_networks)
+    if (auto ok = runtime::allow_private_network(network); !ok)
+      return report(Error{ErrorKind::usage, "--allow-private-network: " + ok.error().message, {}});
   auto client = host::make_client(*registry, a.registry.oci.plain_http);
   if (!client) return report(client.error());
   o.registry_url = client->base_url();  // plain HTTP on loopback, as every registry command
@@ -191,6 +195,10 @@ void add_node(CLI::App& cloud, int& exit_code) {
                   "died)");
   cmd->add_flag("--usage-wait-for-store", a->usage_wait,
                 "No spool: every answer waits until its usage record is in the store");
+  cmd->add_option("--allow-private-network", a->private_networks,
+                  "A non-public network tenants' outgoing HTTP may reach, as ADDRESS or "
+                  "ADDRESS/PREFIX (repeatable; their allow-lists still apply). Without it "
+                  "only public addresses are reached, whatever a host name resolves to");
   cmd->add_flag("--no-schedules", a->no_schedules,
                 "Run no deployment's [[schedules]] here (other nodes on the store do)");
   cmd->add_option("--schedule-lease", a->schedule_lease,

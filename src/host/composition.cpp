@@ -69,6 +69,7 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
       return make_error(component.error().kind,
                         "component " + name + ": " + component.error().message);
     auto policy = ASTERAI_TRY(member_policy(name, c, doc, secrets));
+    policy.grants.public_addresses_only = options.tenant;
     members.push_back(
         {name, *component, std::move(policy.grants), policy.limits, c.allow_missing_imports});
     out.files.emplace(name, file);

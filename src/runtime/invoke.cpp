@@ -43,14 +43,16 @@ struct HttpGate {
   const Grants* grants;
   std::vector<std::string>* denied;
 
-  static bool allow(void* data, const uint8_t* scheme, size_t scheme_len, const uint8_t* authority,
-                    size_t authority_len) {
+  static uint8_t allow(void* data, const uint8_t* scheme, size_t scheme_len,
+                       const uint8_t* authority, size_t authority_len) {
     auto* self = static_cast<HttpGate*>(data);
     std::string_view s(reinterpret_cast<const char*>(scheme), scheme_len);
     std::string_view a(reinterpret_cast<const char*>(authority), authority_len);
-    if (host_allowed(self->grants->allow_hosts, s, a)) return true;
+    if (host_allowed(self->grants->allow_hosts, s, a))
+      return self->grants->public_addresses_only ? ASTERAI_HTTP_ALLOW_PUBLIC_ONLY
+                                                 : ASTERAI_HTTP_ALLOW;
     self->denied->push_back(std::string(s) + "://" + std::string(a));
-    return false;
+    return ASTERAI_HTTP_DENY;
   }
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "wasmtime_ext.h"
+
 namespace asterai::runtime {
 namespace {
 
@@ -151,6 +153,22 @@ bool host_allowed(const std::vector<std::string>& patterns, std::string_view sch
     if (p_port.empty() ? port == default_port : port == p_port) return true;
   }
   return false;
+}
+
+bool is_public_address(const std::string& address) {
+  return asterai_ip_is_public(address.c_str());
+}
+
+Result<void> allow_private_network(std::string_view network) {
+  if (!asterai_ip_reachable_add(std::string(network).c_str()))
+    return make_error(ErrorKind::usage, "`" + std::string(network) +
+                                            "` is not an address or ADDRESS/PREFIX (e.g. "
+                                            "10.0.0.0/8, 192.168.1.20, fd00::/8)");
+  return {};
+}
+
+void clear_private_networks() {
+  asterai_ip_reachable_clear();
 }
 
 }  // namespace asterai::runtime

@@ -17,9 +17,25 @@ struct asterai_limits_t {
 // Replaces the store's resource limiter with one that enforces `limits` and records peaks.
 void asterai_store_set_limiter(wasmtime_store_t* store, asterai_limits_t* limits);
 
-// Decides whether an outgoing HTTP request may be sent.
-typedef bool (*asterai_http_filter_t)(void* data, const uint8_t* scheme, size_t scheme_len,
-                                      const uint8_t* authority, size_t authority_len);
+// Decides whether an outgoing HTTP request may be sent: one of the verdicts below.
+typedef uint8_t (*asterai_http_filter_t)(void* data, const uint8_t* scheme, size_t scheme_len,
+                                         const uint8_t* authority, size_t authority_len);
+enum {
+  ASTERAI_HTTP_DENY = 0,   // not sent: the guest gets HTTP-request-denied
+  ASTERAI_HTTP_ALLOW = 1,  // sent by Wasmtime's own sender
+  // Sent only to a public unicast address: the name is resolved once, non-public addresses
+  // are dropped (none left: destination-IP-prohibited) and the connection goes to a checked one.
+  ASTERAI_HTTP_ALLOW_PUBLIC_ONLY = 2,
+};
+
+// True when `address` (IPv4 or IPv6 text) passes ASTERAI_HTTP_ALLOW_PUBLIC_ONLY: a public
+// unicast address or one in an added network; false for text that is no address.
+bool asterai_ip_is_public(const char* address);
+// Adds a network ("ADDRESS" or "ADDRESS/PREFIX", NUL-terminated) that passes too, process-wide;
+// false when the text is no such network.
+bool asterai_ip_reachable_add(const char* network);
+// Removes every added network.
+void asterai_ip_reachable_clear(void);
 
 // Sets (filter = NULL: clears) the calling thread's HTTP filter. With none set, every
 // outgoing request is denied.

@@ -230,6 +230,39 @@ class Cloud(unittest.TestCase):
         self.assertEqual((status, body.get("result")), (200, 42), body)
         cli("bob", "deploy", "rm", "bob/sneaky")
 
+    def test_3c_outgoing_http_reaches_public_addresses_only(self):
+        # alice's allow-list names the registry (on loopback, as a cloud's internal services
+        # and its metadata address are on private ones), by address and by a name for it.
+        a = world.homes["alice"]
+        port = world.host.rsplit(":", 1)[1]
+        world.run(["env", "init", "alice/reach"], a)
+        world.run(["env", "add", "alice/reach", "probe", os.path.join(COMPONENTS, "sandbox-probe.wasm")], a)
+        world.run(["env", "limit", "alice/reach", "probe", "--timeout", "5s", "--max-memory", "64MiB"], a)
+        world.run(["env", "grant", "alice/reach", "probe", "--allow-host", world.host,
+                   "--allow-host", f"localhost:{port}"], a)
+        world.run(["env", "push", "alice/reach", "--version", "1.0.0"], a)
+        cli("alice", "deploy", "alice/reach@1.0.0")
+        tool = tool_named("alice", "alice/reach", "http_get")
+        for url in (f"http://{world.host}/v2/", f"http://localhost:{port}/v2/"):
+            status, body = request("POST", "/alice/reach/v1/call", "alice", {"tool": tool, "arguments": [url]})
+            self.assertEqual((status, body.get("result")), (200, {"err": "destination-IP-prohibited"}), body)
+        # A node whose operator lets tenants reach that network: the same call gets through.
+        other = world.new_node("--allow-private-network", "127.0.0.0/8")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", other.port, timeout=120)
+            conn.request("POST", "/alice/reach/v1/call", json.dumps({"tool": tool, "arguments": [f"http://{world.host}/v2/"]}),
+                         {"Authorization": basic("alice", world.keys["alice"]), "Content-Type": "application/json"})
+            body = json.loads(conn.getresponse().read())
+            conn.close()
+            self.assertIn("ok", body.get("result", {}), body)
+        finally:
+            other.close()
+        bad = world.run(["cloud", "node", "--registry", world.host, "--store", world.store,
+                         "--allow-private-network", "10.0.0.0/40"], a, ok=False)
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertIn("--allow-private-network: `10.0.0.0/40` is not an address or ADDRESS/PREFIX", bad.stderr)
+        cli("alice", "deploy", "rm", "alice/reach")
+
     def test_4_mcp_and_webhooks(self):
         status, body = request("POST", "/alice/tools/mcp", "alice", {
             "jsonrpc": "2.0", "id": 1, "method": "initialize",

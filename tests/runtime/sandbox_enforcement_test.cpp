@@ -392,6 +392,65 @@ TEST_F(SandboxEnforcement, StalledResponseBodyEndsAtTheDeadline) {
   expect_still_serving(allowed);
 }
 
+// --- public addresses only (a cloud node's tenants) ----------------------------------------
+
+// A granted host is still refused when it is not a public address: by IP literal and by a
+// name that resolves to it, with wasi:http's destination-IP-prohibited, and nothing connects.
+TEST_F(SandboxEnforcement, PublicAddressesOnlyRefusesLoopbackWhateverTheName) {
+  test::LoopbackHttpServer server(203);
+  Grants tenant;
+  tenant.allow_hosts = {server.authority(), "localhost:" + std::to_string(server.port())};
+  tenant.public_addresses_only = true;
+  auto o = call("http-get", {server.url("/literal")}, tenant);
+  ASSERT_TRUE(o.ok()) << o.error->to_string();
+  EXPECT_EQ(o.result, err("destination-IP-prohibited"));
+  EXPECT_TRUE(o.denied_requests.empty());  // the allow-list said yes; the address said no
+  o = call("http-get", {"http://localhost:" + std::to_string(server.port()) + "/name"}, tenant);
+  ASSERT_TRUE(o.ok()) << o.error->to_string();
+  EXPECT_EQ(o.result, err("destination-IP-prohibited"));
+  EXPECT_EQ(server.connections(), 0);
+
+  // The same grant without the rule reaches it.
+  tenant.public_addresses_only = false;
+  EXPECT_EQ(call_ok("http-get", {server.url("/open")}, tenant), ok(203));
+  EXPECT_EQ(server.requests(), std::vector<std::string>{"GET /open"});
+}
+
+// A network the operator adds is reached through the same checked sender: bodies both ways,
+// metering, and the deadline on a stalled body.
+TEST_F(SandboxEnforcement, PublicAddressesOnlyReachesAnAddedNetwork) {
+  struct Cleared {
+    ~Cleared() { clear_private_networks(); }
+  } cleared;
+  ASSERT_TRUE(allow_private_network("127.0.0.0/8"));
+  test::LoopbackHttpServer server;
+  constexpr size_t kSent = 70'000, kReceived = 123'457;
+  server.set_response_body_size(kReceived);
+  Grants tenant;
+  tenant.allow_hosts = {server.authority()};
+  tenant.public_addresses_only = true;
+  auto o = call("http-post", {server.url("/upload"), kSent}, tenant);
+  ASSERT_TRUE(o.ok()) << o.error->to_string();
+  EXPECT_EQ(o.result, ok(kReceived));
+  EXPECT_EQ(o.stats.http_bytes_sent, kSent);
+  EXPECT_EQ(o.stats.http_bytes_received, kReceived);
+  EXPECT_EQ(server.body_bytes_received(), kSent);
+  EXPECT_EQ(server.requests(), std::vector<std::string>{"POST /upload"});
+
+  server.set_response_body_size(10'000);
+  server.stall_mid_body();
+  CallLimits limits;
+  limits.timeout = std::chrono::milliseconds(300);
+  auto took = time_of([&] { o = call("http-post", {server.url("/stall"), 100}, tenant, limits); });
+  ASSERT_FALSE(o.ok()) << o.result;
+  EXPECT_EQ(o.error->kind, ErrorKind::timeout) << o.error->to_string();
+  EXPECT_LT(took, kPromptly);
+
+  // Cleared, loopback is refused again.
+  clear_private_networks();
+  EXPECT_EQ(call_ok("http-get", {server.url("/again")}, tenant), err("destination-IP-prohibited"));
+}
+
 // --- HTTP metering ------------------------------------------------------------------------
 
 TEST_F(SandboxEnforcement, HttpRequestsAndBodyBytesAreMeteredPerCall) {

@@ -79,6 +79,67 @@ TEST(AllowHosts, BadPatternsAreRejected) {
   }
 }
 
+TEST(PublicAddresses, OnlyPublicUnicastPasses) {
+  for (const char* open : {"8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700::1111",
+                           "2a00:1450:4001::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"})
+    EXPECT_TRUE(is_public_address(open)) << open;
+  for (const char* closed : {"127.0.0.1",
+                             "127.1.2.3",
+                             "10.0.0.1",
+                             "172.16.5.4",
+                             "172.31.255.255",
+                             "192.168.1.1",
+                             "169.254.169.254",
+                             "100.64.0.1",
+                             "100.127.255.254",
+                             "0.0.0.0",
+                             "0.1.2.3",
+                             "255.255.255.255",
+                             "224.0.0.1",
+                             "240.0.0.1",
+                             "192.0.0.8",
+                             "192.0.2.1",
+                             "198.18.0.1",
+                             "198.51.100.7",
+                             "203.0.113.9",
+                             "::",
+                             "::1",
+                             "fe80::1",
+                             "fc00::1",
+                             "fd12:3456::1",
+                             "ff02::1",
+                             "2001:db8::1",
+                             "::ffff:127.0.0.1",
+                             "::ffff:169.254.169.254",
+                             "64:ff9b::a00:1",
+                             "::127.0.0.1",
+                             "2002:7f00:1::1",
+                             "100::1",
+                             "fec0::1",
+                             "not-an-ip",
+                             "",
+                             "127.0.0.1:80",
+                             "[::1]"})
+    EXPECT_FALSE(is_public_address(closed)) << closed;
+}
+
+TEST(PublicAddresses, AddedNetworksPassUntilCleared) {
+  struct Cleared {
+    ~Cleared() { clear_private_networks(); }
+  } cleared;
+  EXPECT_FALSE(is_public_address("10.1.2.3"));
+  ASSERT_TRUE(allow_private_network("10.1.0.0/16"));
+  ASSERT_TRUE(allow_private_network("fd00::5"));
+  EXPECT_TRUE(is_public_address("10.1.2.3"));
+  EXPECT_FALSE(is_public_address("10.2.0.1"));
+  EXPECT_TRUE(is_public_address("fd00::5"));
+  EXPECT_FALSE(is_public_address("fd00::6"));
+  for (const char* bad : {"10.0.0.0/33", "fd00::/129", "10.0.0/8", "example.com", "", "10.0.0.0/"})
+    EXPECT_FALSE(allow_private_network(bad)) << bad;
+  clear_private_networks();
+  EXPECT_FALSE(is_public_address("10.1.2.3"));
+}
+
 TEST(Grants, EnvAndDirSpecs) {
   auto e = parse_env_grant("MODE=fast=yes");
   ASSERT_TRUE(e);

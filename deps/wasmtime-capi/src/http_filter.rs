@@ -23,9 +23,15 @@ use wasmtime_wasi_http::{
 const _: () = assert!(size_of::<wasmtime_component_linker_t>() == size_of::<Linker<WasmtimeStoreData>>());
 
 #[allow(non_camel_case_types)]
-/// `allow(data, scheme, authority) -> bool`; scheme and authority are UTF-8, not NUL-terminated.
+/// `verdict(data, scheme, authority) -> ASTERAI_HTTP_*`; scheme and authority are UTF-8, not
+/// NUL-terminated.
 pub type asterai_http_filter_t =
-    extern "C" fn(data: *mut c_void, scheme: *const u8, scheme_len: usize, authority: *const u8, authority_len: usize) -> bool;
+    extern "C" fn(data: *mut c_void, scheme: *const u8, scheme_len: usize, authority: *const u8, authority_len: usize) -> u8;
+
+/// The filter's verdicts: not sent; sent; sent only to a public address (public_only.rs).
+pub const ASTERAI_HTTP_DENY: u8 = 0;
+pub const ASTERAI_HTTP_ALLOW: u8 = 1;
+pub const ASTERAI_HTTP_ALLOW_PUBLIC_ONLY: u8 = 2;
 
 thread_local! {
     static FILTER: Cell<Option<(asterai_http_filter_t, *mut c_void)>> = const { Cell::new(None) };
@@ -120,18 +126,18 @@ pub extern "C" fn asterai_http_filter_set(filter: Option<asterai_http_filter_t>,
     FILTER.with(|f| f.set(filter.map(|cb| (cb, data))));
 }
 
-fn allowed(request: &http::Request<WasiBody>) -> bool {
+fn verdict(request: &http::Request<WasiBody>) -> u8 {
     let scheme = request.uri().scheme_str().unwrap_or("");
     let authority = request.uri().authority().map(|a| a.as_str()).unwrap_or("");
     FILTER.with(|f| match f.get() {
         Some((cb, data)) => cb(data, scheme.as_ptr(), scheme.len(), authority.as_ptr(), authority.len()),
-        None => false,
+        None => ASTERAI_HTTP_DENY,
     })
 }
 
 struct FilteredHooks;
 
-type Sent = Box<
+pub(crate) type Sent = Box<
     dyn Future<
             Output = Result<
                 (http::Response<WasiBody>, Box<dyn Future<Output = Result<(), HttpError>> + Send>),
@@ -147,17 +153,27 @@ impl WasiHttpHooks for FilteredHooks {
         options: Option<RequestOptions>,
         fut: Box<dyn Future<Output = Result<(), HttpError>> + Send>,
     ) -> Sent {
-        if !allowed(&request) {
+        let public_only = match verdict(&request) {
+            ASTERAI_HTTP_ALLOW => false,
+            ASTERAI_HTTP_ALLOW_PUBLIC_ONLY => true,
             // The guest sees wasi:http's `HTTP-request-denied` error code; nothing is sent.
-            return Box::new(async { Err(HttpError::HttpRequestDenied) });
-        }
+            _ => return Box::new(async { Err(HttpError::HttpRequestDenied) }),
+        };
+        let send = |request, options, fut| -> Sent {
+            if public_only {
+                // A request with no public address left gets `destination-IP-prohibited`.
+                crate::public_only::send_to_public_address(request, options)
+            } else {
+                wasmtime_wasi_http::default_hooks().send_request(request, options, fut)
+            }
+        };
         // send_request runs on the calling thread: this is the call that sent the request.
         let Some(meter) = METER.with(|m| m.borrow().clone()) else {
-            return wasmtime_wasi_http::default_hooks().send_request(request, options, fut);
+            return send(request, options, fut);
         };
         meter.requests.fetch_add(1, Ordering::Relaxed);
         let request = request.map(|body| Counted::wrap(body, meter.clone(), true));
-        let sent = wasmtime_wasi_http::default_hooks().send_request(request, options, fut);
+        let sent = send(request, options, fut);
         Box::new(async move {
             let (response, io) = Box::into_pin(sent).await?;
             Ok((response.map(|body| Counted::wrap(body, meter, false)), io))

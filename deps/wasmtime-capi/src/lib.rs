@@ -6,7 +6,9 @@
 //!   as a trap (a typed out-of-memory breach) and records the peak linear memory.
 //! - `asterai_component_linker_add_wasi_http_filtered` + `asterai_http_filter_set`:
 //!   wasi:http whose outgoing requests are checked against a host-provided callback
-//!   (the runtime's allow-list) before anything is sent.
+//!   (the runtime's allow-list) before anything is sent; the callback may also say "public
+//!   addresses only", and such a request is resolved and connected here (`public_only.rs`;
+//!   `asterai_ip_is_public` and `asterai_ip_reachable_*` say and set which addresses pass).
 //! - `asterai_http_meter_begin` + `asterai_http_meter_end`: per-call counts of the requests
 //!   sent through that filter and of their request / response body bytes.
 //! - `asterai_component_linker_bound_wasi_io` + `asterai_call_deadline_set`: `wasi:io` poll
@@ -33,4 +35,5 @@ mod http_filter;
 mod incoming;
 mod instance_pre;
 mod limiter;
+mod public_only;
 mod wit_text;

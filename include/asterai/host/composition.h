@@ -30,7 +30,8 @@ struct LoadOptions {
   runtime::EngineOptions engine;
   oci::Progress* progress = nullptr;  // told about pulls; may be null
   // A tenant's environment on a host it does not own (a cloud node): check_tenant_rules
-  // (tenant_rules.h) before any component is read.
+  // (tenant_rules.h) before any component is read, and outgoing HTTP to public addresses
+  // only (Grants::public_addresses_only).
   bool tenant = false;
 };
 

@@ -23,7 +23,22 @@ struct Grants {
   std::vector<DirGrant> dirs;
   // Outgoing HTTP destinations (see host_allowed); empty = no network at all.
   std::vector<std::string> allow_hosts;
+  // Outgoing HTTP reaches public unicast addresses only, whatever a name resolves to: no
+  // loopback, private, link-local (cloud metadata) or reserved address (a cloud node's
+  // tenants). Checked on the address connected to, so DNS cannot point around it.
+  bool public_addresses_only = false;
 };
+
+// True when `address` (IPv4 or IPv6 text) is one `public_addresses_only` lets through: a
+// public unicast address, or one in a network allow_private_network added.
+bool is_public_address(const std::string& address);
+
+// Lets `public_addresses_only` through to a non-public network too, for the whole process (a
+// node operator's choice: an internal service tenants may use): "10.1.2.3", "10.0.0.0/8",
+// "fd00::/8". An error names what is wrong with `network`.
+Result<void> allow_private_network(std::string_view network);
+// Forgets every network allow_private_network added (for tests).
+void clear_private_networks();
 
 // "KEY=VALUE", or "KEY" to pass the host's current value (an error if it is unset).
 Result<std::pair<std::string, std::string>> parse_env_grant(std::string_view spec);
