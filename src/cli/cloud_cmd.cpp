@@ -2,6 +2,7 @@
 // `asterai deploy …` and `asterai usage` against a node's API, with the registry login.
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 
 #include <csignal>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "env_common.h"
 #include "output.h"
 #include "runs_table.h"
+#include "secret_input.h"
 
 namespace asterai::cli {
 namespace {
@@ -42,6 +44,7 @@ struct NodeArgs {
   bool no_access_log = false;
   bool no_schedules = false;
   std::vector<std::string> private_networks;
+  std::string secrets_key_file;
   std::string usage_spool;
   bool usage_wait = false;
   std::string schedule_lease = "15s", schedule_grace = "10s";
@@ -96,6 +99,12 @@ int run_node(const NodeArgs& a) {
   auto store = cloud::open_store(a.store.empty() ? default_store() : a.store);
   if (!store) return report(store.error());
   o.store = *store;
+  if (!a.secrets_key_file.empty()) {
+    auto key = env::SecretBox::from_key_file(a.secrets_key_file);
+    if (!key)
+      return report(Error{key.error().kind, "--secrets-key-file: " + key.error().message, {}});
+    o.secrets_key = std::make_shared<const env::SecretBox>(std::move(*key));
+  }
   o.http.host = listen->first;
   o.http.port = listen->second;
   o.http.max_body = *max_request;
@@ -199,6 +208,10 @@ void add_node(CLI::App& cloud, int& exit_code) {
                   "A non-public network tenants' outgoing HTTP may reach, as ADDRESS or "
                   "ADDRESS/PREFIX (repeatable; their allow-lists still apply). Without it "
                   "only public addresses are reached, whatever a host name resolves to");
+  cmd->add_option("--secrets-key-file", a->secrets_key_file,
+                  "Keep tenants' secrets (`asterai cloud secret set`), sealed with the key in "
+                  "this file (64 hex digits, mode 0600, the same file on every node); without "
+                  "it, environments naming secrets are refused");
   cmd->add_flag("--no-schedules", a->no_schedules,
                 "Run no deployment's [[schedules]] here (other nodes on the store do)");
   cmd->add_option("--schedule-lease", a->schedule_lease,
@@ -229,7 +242,8 @@ struct ClientArgs {
 };
 
 Result<json> cloud_request(const ClientArgs& a, const std::string& method, const std::string& path,
-                           const std::string& body = "") {
+                           const std::string& body = "",
+                           const std::string& content_type = "application/json") {
   std::string url = a.cloud;
   if (url.empty())
     if (const char* c = std::getenv("ASTERAI_CLOUD"); c && *c) url = c;
@@ -247,7 +261,7 @@ Result<json> cloud_request(const ClientArgs& a, const std::string& method, const
   req.headers.push_back("Authorization: Basic " +
                         oci::base64_encode(creds->username + ":" + creds->password));
   if (!body.empty()) {
-    req.headers.push_back("Content-Type: application/json");
+    req.headers.push_back("Content-Type: " + content_type);
     req.body = std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size());
     req.has_body = true;
   }
@@ -272,8 +286,9 @@ void print_deployment(const json& d, const std::string& verb) {
 
 // One request, its JSON printed (--json) or `human` called on it.
 int client_command(const ClientArgs& a, const std::string& method, const std::string& path,
-                   const std::string& body, const std::function<void(const json&)>& human) {
-  auto r = cloud_request(a, method, path, body);
+                   const std::string& body, const std::function<void(const json&)>& human,
+                   const std::string& content_type = "application/json") {
+  auto r = cloud_request(a, method, path, body, content_type);
   if (!r) return report(r.error(), a.json);
   if (a.json)
     std::printf("%s\n", r->dump(2).c_str());
@@ -380,6 +395,50 @@ void add_deploy_runs(CLI::App& deploy, int& exit_code) {
   });
 }
 
+// `asterai cloud secret set|ls|rm`: the tenant's secrets, kept by the cloud. The value is read
+// as for `env secret set` and sent as the request body; nothing ever prints it.
+void add_secret(CLI::App& cloud, int& exit_code) {
+  auto* secret = cloud.add_subcommand(
+      "secret", "Your secrets in the cloud, for deployed members granted them (names only shown)");
+  secret->require_subcommand(1);
+  auto a = std::make_shared<ClientArgs>();
+  auto name = std::make_shared<std::string>();
+  auto* set = secret->add_subcommand(
+      "set",
+      "Store a secret; the value is read from a prompt or stdin. Deployments using it "
+      "load again with the new value");
+  set->add_option("name", *name, "NAME ([A-Za-z_][A-Za-z0-9_]*)")->required();
+  a->add_to(*set);
+  set->callback([a, name, &exit_code] {
+    auto value = read_secret_value(*name);
+    if (!value) {
+      exit_code = report(value.error(), a->json);
+      return;
+    }
+    exit_code = client_command(
+        *a, "PUT", "/v1/secrets/" + oci::url_escape(*name), *value,
+        [&](const json&) { std::printf("secret %s set\n", name->c_str()); },
+        "application/octet-stream");
+    sodium_memzero(value->data(), value->size());
+  });
+  auto* ls = secret->add_subcommand("ls", "List your secrets' names");
+  a->add_to(*ls);
+  ls->callback([a, &exit_code] {
+    exit_code = client_command(*a, "GET", "/v1/secrets", "", [](const json& r) {
+      if (r["secrets"].empty()) std::printf("no secrets\n");
+      for (const auto& n : r["secrets"]) std::printf("%s\n", n.get<std::string>().c_str());
+    });
+  });
+  auto* rm = secret->add_subcommand("rm", "Remove a secret (deployments naming it stop loading)");
+  rm->add_option("name", *name, "NAME")->required();
+  a->add_to(*rm);
+  rm->callback([a, name, &exit_code] {
+    exit_code =
+        client_command(*a, "DELETE", "/v1/secrets/" + oci::url_escape(*name), "",
+                       [&](const json&) { std::printf("secret %s removed\n", name->c_str()); });
+  });
+}
+
 void add_usage(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ClientArgs>();
   auto from = std::make_shared<std::string>();
@@ -411,6 +470,7 @@ void add_cloud_commands(CLI::App& app, int& exit_code) {
   auto* cloud = app.add_subcommand("cloud", "Run the multi-tenant cloud (docs/cloud.md)");
   cloud->require_subcommand(1);
   add_node(*cloud, exit_code);
+  add_secret(*cloud, exit_code);
   add_deploy(app, exit_code);
   add_usage(app, exit_code);
 }

@@ -21,13 +21,16 @@ Deployments::Deployments(std::shared_ptr<Store> store, DeploymentsOptions option
 Result<std::shared_ptr<LiveDeployment>> Deployments::load(const Deployment& d) {
   auto live = std::make_shared<LiveDeployment>();
   live->deployment = d;
+  // Read before the secrets are: a change meanwhile makes the next request load it again.
+  if (options_.secrets) live->secrets_stamp = ASTERAI_TRY(store_->secrets_stamp(d.tenant));
   live->options = options_.http;
   mcp::ServerOptions server;
   server.workers = options_.workers;
   server.max_queued = options_.max_queued;
   if (options_.observer) server.observer = options_.observer(d);
   if (options_.http_observer) server.http_observer = options_.http_observer(d);
-  auto source = host::env_tool_source(d.reference, options_.load, {});
+  auto source = host::env_tool_source(d.reference,
+                                      tenant_load(options_.load, options_.secrets, d.tenant), {});
   live->server = ASTERAI_TRY(mcp::Server::create(options_.runtime, std::move(source), server));
   live->mcp = std::make_unique<mcp::StreamableHttp>(*live->server);
   live->routes =
@@ -55,7 +58,12 @@ Result<std::shared_ptr<LiveDeployment>> Deployments::get(const std::string& tena
     negative_[key] = now;
     return not_deployed();
   }
-  if (cached && cached->deployment.id == active->id) {
+  // A loaded version serves on while it still answers and its tenant's secrets are unchanged.
+  int64_t stamp = options_.secrets ? ASTERAI_TRY(store_->secrets_stamp(tenant)) : 0;
+  auto current = [&](const LiveDeployment& live) {
+    return live.deployment.id == active->id && live.secrets_stamp == stamp;
+  };
+  if (cached && current(*cached)) {
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) it->second.checked = now;
     return cached;
@@ -64,8 +72,7 @@ Result<std::shared_ptr<LiveDeployment>> Deployments::get(const std::string& tena
   {
     // Another request may have loaded it while this one waited.
     std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(key);
-        it != entries_.end() && it->second.live->deployment.id == active->id)
+    if (auto it = entries_.find(key); it != entries_.end() && current(*it->second.live))
       return it->second.live;
   }
   auto live = ASTERAI_TRY(load(*active));
@@ -119,6 +126,21 @@ void Deployments::forget(const std::string& tenant, const std::string& environme
   dropped = std::move(it->second.live);
   lru_.erase(it->second.lru);
   entries_.erase(it);
+}
+
+void Deployments::forget_tenant(const std::string& tenant) {
+  std::vector<std::shared_ptr<LiveDeployment>> dropped;  // released after the lock
+  std::lock_guard lock(mutex_);
+  std::string prefix = tenant + "/";
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (!it->first.starts_with(prefix)) {
+      ++it;
+      continue;
+    }
+    dropped.push_back(std::move(it->second.live));
+    lru_.erase(it->second.lru);
+    it = entries_.erase(it);
+  }
 }
 
 void Deployments::adopt(std::shared_ptr<LiveDeployment> live) {

@@ -244,6 +244,9 @@ Admissions::Counts Admissions::counts() const {
 
 Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
     : options(std::move(o)),
+      secrets(options.secrets_key
+                  ? std::make_shared<const TenantSecrets>(options.store, options.secrets_key)
+                  : nullptr),
       identity(options.token_check, options.basic_exchange),
       usage(options.store, 1024, std::move(spool)),
       deployments(options.store,
@@ -252,6 +255,7 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
                     d.runtime = options.runtime;
                     d.load = options.load;
                     d.load.tenant = true;  // tenants' environments: tenant_rules.h
+                    d.secrets = secrets;
                     d.max_loaded = options.max_loaded;
                     d.workers = options.workers;
                     d.http = options.http;
@@ -295,6 +299,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
     k.lease = impl->options.schedule_lease;
     k.load = impl->options.load;
     k.load.tenant = true;
+    k.secrets = impl->secrets;
     k.clock = impl->options.clock;
     k.grace = impl->options.schedule_grace;
     Node::Impl* node = impl.get();

@@ -105,6 +105,8 @@ HttpResponse Node::Impl::handle(const HttpRequest& req) {
     return deployments_of(*tenant, req);
   }
   if (req.path == "/v1/usage" && req.method == "GET") return usage_of(*tenant, req);
+  if (req.path == "/v1/secrets" || req.path.starts_with("/v1/secrets/"))
+    return secrets_of(*tenant, req);
   return error_response(
       Error{ErrorKind::not_found, req.method + " " + req.path + ": no such endpoint", {}});
 }
@@ -133,7 +135,7 @@ HttpResponse Node::Impl::deploy(const std::string& tenant, const HttpRequest& re
         Error{ErrorKind::denied, tenant + " may not deploy into the namespace " + ns, {}});
   auto pulled = host::pull_env(*ref, options.load.registry);
   if (!pulled) return error_response(pulled.error());
-  if (auto ok = host::check_tenant_rules(pulled->doc, *registry); !ok)
+  if (auto ok = host::check_tenant_rules(pulled->doc, *registry, secrets != nullptr); !ok)
     return error_response(ok.error());
   if (auto ok = check_component_access(tenant, pulled->doc, options.load.registry.plain_http); !ok)
     return error_response(ok.error());
@@ -204,6 +206,35 @@ HttpResponse Node::Impl::deployments_of(const std::string& tenant, const HttpReq
   if (!*active)
     return error_response(Error{ErrorKind::not_found, ns + "/" + env + " is not deployed", {}});
   return json_response(200, {{"ok", true}, {"deployment", deployment_json(**active)}});
+}
+
+// GET /v1/secrets (names only), PUT /v1/secrets/NAME (the body is the value), DELETE
+// /v1/secrets/NAME. A secret's value is never answered: members get it, nobody else.
+HttpResponse Node::Impl::secrets_of(const std::string& tenant, const HttpRequest& req) {
+  if (!secrets)
+    return error_response(Error{ErrorKind::denied,
+                                "this cloud keeps no secrets: its nodes run without "
+                                "--secrets-key-file",
+                                {}});
+  if (req.path == "/v1/secrets") {
+    if (req.method != "GET") return error_response(Error{ErrorKind::invalid_input, "use GET", {}});
+    auto names = secrets->names(tenant);
+    if (!names) return error_response(names.error());
+    return json_response(200, {{"ok", true}, {"secrets", *names}});
+  }
+  std::string name = req.path.substr(std::string_view("/v1/secrets/").size());
+  if (req.method == "PUT") {
+    if (auto ok = secrets->set(tenant, name, req.body); !ok) return error_response(ok.error());
+    // Loaded deployments have the old value: this node loads the tenant's again on next use.
+    deployments.forget_tenant(tenant);
+    return json_response(200, {{"ok", true}, {"secret", name}});
+  }
+  if (req.method == "DELETE") {
+    if (auto ok = secrets->remove(tenant, name); !ok) return error_response(ok.error());
+    deployments.forget_tenant(tenant);
+    return json_response(200, {{"ok", true}, {"removed", name}});
+  }
+  return error_response(Error{ErrorKind::invalid_input, "use PUT or DELETE here", {}});
 }
 
 // The schedules' state and recent runs, kept under "NS/ENV" whichever version ran them.

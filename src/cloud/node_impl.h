@@ -50,6 +50,7 @@ class Admissions {
 
 struct Node::Impl {
   NodeOptions options;
+  std::shared_ptr<const TenantSecrets> secrets;  // null without a secrets key
   Identity identity;
   UsageRecorder usage;
   Deployments deployments;
@@ -66,13 +67,14 @@ struct Node::Impl {
   Result<std::string> tenant(const mcp::HttpRequest& request) {
     return identity.tenant(request.header("authorization"));
   }
-  // The node's own API: /v1/deployments…, /v1/usage, /healthz, /metrics.
+  // The node's own API: /v1/deployments…, /v1/usage, /v1/secrets…, /healthz, /metrics.
   mcp::HttpResponse handle(const mcp::HttpRequest& request);
 
  private:
   mcp::HttpResponse deploy(const std::string& tenant, const mcp::HttpRequest& request);
   mcp::HttpResponse deployments_of(const std::string& tenant, const mcp::HttpRequest& request);
   mcp::HttpResponse usage_of(const std::string& tenant, const mcp::HttpRequest& request);
+  mcp::HttpResponse secrets_of(const std::string& tenant, const mcp::HttpRequest& request);
   mcp::HttpResponse runs_of(const std::string& key, const mcp::HttpRequest& request);
   mcp::HttpResponse metrics();
 };

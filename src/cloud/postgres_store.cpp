@@ -33,7 +33,15 @@ CREATE TABLE IF NOT EXISTS schedule_runs (
   stdout_bytes BIGINT NOT NULL DEFAULT 0, stderr_bytes BIGINT NOT NULL DEFAULT 0,
   http_requests BIGINT NOT NULL DEFAULT 0, UNIQUE (env, schedule, slot));
 CREATE INDEX IF NOT EXISTS schedule_runs_recent ON schedule_runs (env, id);
+CREATE TABLE IF NOT EXISTS secrets (
+  tenant TEXT NOT NULL, name TEXT NOT NULL, sealed TEXT NOT NULL, updated BIGINT NOT NULL,
+  PRIMARY KEY (tenant, name));
+CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp BIGINT NOT NULL);
 )";
+
+constexpr const char* kBumpStamp =
+    "INSERT INTO secret_stamps (tenant, stamp) VALUES ($1, 1)"
+    " ON CONFLICT (tenant) DO UPDATE SET stamp = secret_stamps.stamp + 1";
 
 // Serialises schema creation between nodes starting at once (any fixed number).
 constexpr const char* kSchemaLock = "SELECT pg_advisory_lock(7316204)";
@@ -337,6 +345,50 @@ Result<std::vector<Deployment>> PostgresStore::scheduled() {
   std::vector<Deployment> out;
   for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(row(r.get(), i));
   return out;
+}
+
+Result<void> PostgresStore::put_secret(const std::string& tenant, const std::string& name,
+                                       const std::string& sealed) {
+  ASTERAI_TRY(
+      exec("INSERT INTO secrets (tenant, name, sealed, updated) VALUES ($1, $2, $3, $4)"
+           " ON CONFLICT (tenant, name) DO UPDATE SET sealed = excluded.sealed,"
+           " updated = excluded.updated",
+           {tenant, name, sealed, now_seconds()}, "storing a secret"));
+  ASTERAI_TRY(exec(kBumpStamp, {tenant}, "storing a secret"));
+  return {};
+}
+
+Result<std::optional<std::string>> PostgresStore::sealed_secret(const std::string& tenant,
+                                                                const std::string& name) {
+  auto r = ASTERAI_TRY(exec("SELECT sealed FROM secrets WHERE tenant = $1 AND name = $2",
+                            {tenant, name}, "reading a secret"));
+  if (pq().PQntuples(r.get()) == 0) return std::optional<std::string>();
+  return std::optional<std::string>(pq().PQgetvalue(r.get(), 0, 0));
+}
+
+Result<std::vector<std::string>> PostgresStore::secret_names(const std::string& tenant) {
+  auto r = ASTERAI_TRY(exec("SELECT name FROM secrets WHERE tenant = $1 ORDER BY name", {tenant},
+                            "listing secrets"));
+  std::vector<std::string> out;
+  for (int i = 0; i < pq().PQntuples(r.get()); ++i)
+    out.emplace_back(pq().PQgetvalue(r.get(), i, 0));
+  return out;
+}
+
+Result<void> PostgresStore::remove_secret(const std::string& tenant, const std::string& name) {
+  auto r = ASTERAI_TRY(exec("DELETE FROM secrets WHERE tenant = $1 AND name = $2", {tenant, name},
+                            "removing a secret"));
+  if (std::strcmp(pq().PQcmdTuples(r.get()), "0") == 0)
+    return make_error(ErrorKind::not_found, "secret " + name + " is not set");
+  ASTERAI_TRY(exec(kBumpStamp, {tenant}, "removing a secret"));
+  return {};
+}
+
+Result<int64_t> PostgresStore::secrets_stamp(const std::string& tenant) {
+  auto r = ASTERAI_TRY(exec("SELECT stamp FROM secret_stamps WHERE tenant = $1", {tenant},
+                            "reading the secrets' stamp"));
+  if (pq().PQntuples(r.get()) == 0) return int64_t{0};
+  return std::stoll(pq().PQgetvalue(r.get(), 0, 0));
 }
 
 Result<bool> PostgresStore::hold_lease(const std::string& name, const std::string& holder,

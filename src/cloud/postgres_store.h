@@ -36,6 +36,13 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
   Result<std::vector<UsageTotal>> usage(const std::string& tenant, int64_t from_us,
                                         int64_t to_us) override;
   Result<uint64_t> usage_count(const std::string& tenant) override;
+  Result<void> put_secret(const std::string& tenant, const std::string& name,
+                          const std::string& sealed) override;
+  Result<std::optional<std::string>> sealed_secret(const std::string& tenant,
+                                                   const std::string& name) override;
+  Result<std::vector<std::string>> secret_names(const std::string& tenant) override;
+  Result<void> remove_secret(const std::string& tenant, const std::string& name) override;
+  Result<int64_t> secrets_stamp(const std::string& tenant) override;
   Result<std::vector<Deployment>> scheduled() override;
   Result<bool> hold_lease(const std::string& name, const std::string& holder,
                           std::chrono::milliseconds ttl) override;

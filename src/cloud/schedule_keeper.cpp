@@ -97,7 +97,8 @@ void ScheduleKeeper::start(const std::string& key, const Deployment& d) {
     failed_[key] = {d.id, std::chrono::steady_clock::now()};
     (void)store_->release_lease(lease_name(key), options_.holder);
   };
-  auto loaded = host::load_composition(d.reference, options_.load);
+  auto loaded =
+      host::load_composition(d.reference, tenant_load(options_.load, options_.secrets, d.tenant));
   if (!loaded) return fail(loaded.error());
   auto state = store_->schedule_state();
   if (!state) return fail(state.error());

@@ -25,7 +25,15 @@ CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment INTEGER PRIMARY KEY, schedules INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leases (
   name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS secrets (
+  tenant TEXT NOT NULL, name TEXT NOT NULL, sealed TEXT NOT NULL, updated INTEGER NOT NULL,
+  PRIMARY KEY (tenant, name));
+CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
 )";
+
+constexpr const char* kBumpStamp =
+    "INSERT INTO secret_stamps (tenant, stamp) VALUES (?, 1)"
+    " ON CONFLICT (tenant) DO UPDATE SET stamp = secret_stamps.stamp + 1";
 
 constexpr auto kCheckpointEvery = std::chrono::milliseconds(500);
 
@@ -243,6 +251,61 @@ Result<std::vector<Deployment>> SqliteStore::scheduled() {
   while (st.step()) out.push_back(row(st));
   if (!st.error().empty()) return sqlite::error_from(st, "listing scheduled deployments");
   return out;
+}
+
+Result<void> SqliteStore::put_secret(const std::string& tenant, const std::string& name,
+                                     const std::string& sealed) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Transaction tx(*db_);
+  sqlite::Statement st(db_->handle(),
+                       "INSERT INTO secrets (tenant, name, sealed, updated) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (tenant, name) DO UPDATE SET sealed = excluded.sealed,"
+                       " updated = excluded.updated");
+  ASTERAI_TRY(st.bind(1, tenant).bind(2, name).bind(3, sealed).bind(4, now_seconds()).run());
+  sqlite::Statement bump(db_->handle(), kBumpStamp);
+  ASTERAI_TRY(bump.bind(1, tenant).run());
+  return tx.commit();
+}
+
+Result<std::optional<std::string>> SqliteStore::sealed_secret(const std::string& tenant,
+                                                              const std::string& name) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT sealed FROM secrets WHERE tenant = ? AND name = ?");
+  st.bind(1, tenant).bind(2, name);
+  if (st.step()) return std::optional<std::string>(st.text(0));
+  if (!st.error().empty()) return sqlite::error_from(st, "reading a secret");
+  return std::optional<std::string>();
+}
+
+Result<std::vector<std::string>> SqliteStore::secret_names(const std::string& tenant) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT name FROM secrets WHERE tenant = ? ORDER BY name");
+  st.bind(1, tenant);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  if (!st.error().empty()) return sqlite::error_from(st, "listing secrets");
+  return out;
+}
+
+Result<void> SqliteStore::remove_secret(const std::string& tenant, const std::string& name) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Transaction tx(*db_);
+  sqlite::Statement st(db_->handle(), "DELETE FROM secrets WHERE tenant = ? AND name = ?");
+  ASTERAI_TRY(st.bind(1, tenant).bind(2, name).run());
+  if (sqlite3_changes(db_->handle()) == 0)
+    return make_error(ErrorKind::not_found, "secret " + name + " is not set");
+  sqlite::Statement bump(db_->handle(), kBumpStamp);
+  ASTERAI_TRY(bump.bind(1, tenant).run());
+  return tx.commit();
+}
+
+Result<int64_t> SqliteStore::secrets_stamp(const std::string& tenant) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(), "SELECT stamp FROM secret_stamps WHERE tenant = ?");
+  st.bind(1, tenant);
+  if (st.step()) return st.integer(0);
+  if (!st.error().empty()) return sqlite::error_from(st, "reading the secrets' stamp");
+  return int64_t{0};
 }
 
 Result<bool> SqliteStore::hold_lease(const std::string& name, const std::string& holder,

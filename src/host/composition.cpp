@@ -13,7 +13,7 @@ namespace {
 // The sandbox a component gets: its grants, plus the vars and secrets it was given, and
 // nothing else. Secrets are decrypted here, for this member only.
 Result<runtime::Policy> member_policy(const std::string& name, const env::ComponentEntry& c,
-                                      const env::Document& doc,
+                                      const env::Document& doc, const LoadOptions& options,
                                       std::optional<env::SecretStore>& secrets) {
   runtime::Policy p;
   for (const auto& spec : c.policy.env) {
@@ -23,9 +23,19 @@ Result<runtime::Policy> member_policy(const std::string& name, const env::Compon
     p.grants.env.push_back(std::move(*grant));
   }
   for (const auto& v : c.vars) p.grants.env.emplace_back(v, doc.vars.at(v));
-  if (!c.secrets.empty() && !secrets)
-    secrets.emplace(ASTERAI_TRY(env::SecretStore::open(env::SecretStore::default_folder(), false)));
-  for (const auto& s : c.secrets) p.grants.env.emplace_back(s, ASTERAI_TRY(secrets->get(s)));
+  if (options.secret) {
+    for (const auto& s : c.secrets) {
+      auto value = options.secret(s);
+      if (!value)
+        return make_error(value.error().kind, "member " + name + ": " + value.error().message);
+      p.grants.env.emplace_back(s, std::move(*value));
+    }
+  } else if (!c.secrets.empty()) {
+    if (!secrets)
+      secrets.emplace(
+          ASTERAI_TRY(env::SecretStore::open(env::SecretStore::default_folder(), false)));
+    for (const auto& s : c.secrets) p.grants.env.emplace_back(s, ASTERAI_TRY(secrets->get(s)));
+  }
   for (const auto& d : c.policy.dirs) {
     fs::path host = fs::absolute(d.host);
     auto grant = runtime::parse_dir_grant(host.string() + ":" + d.guest + ":" + d.mode);
@@ -54,7 +64,8 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
     return make_error(ErrorKind::not_found,
                       out.env.label + " has no components (add one with `asterai env add`)");
   if (options.tenant)
-    ASTERAI_TRY(check_tenant_rules(doc, ASTERAI_TRY(options.registry.registry_host())));
+    ASTERAI_TRY(check_tenant_rules(doc, ASTERAI_TRY(options.registry.registry_host()),
+                                   static_cast<bool>(options.secret)));
   runtime::EngineOptions engine = options.engine;
   for (const auto& [_, c] : doc.components) engine.fuel = engine.fuel || c.policy.fuel.has_value();
   auto rt = ASTERAI_TRY(runtime::Runtime::create(engine));
@@ -68,7 +79,7 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
     if (!component)
       return make_error(component.error().kind,
                         "component " + name + ": " + component.error().message);
-    auto policy = ASTERAI_TRY(member_policy(name, c, doc, secrets));
+    auto policy = ASTERAI_TRY(member_policy(name, c, doc, options, secrets));
     policy.grants.public_addresses_only = options.tenant;
     members.push_back(
         {name, *component, std::move(policy.grants), policy.limits, c.allow_missing_imports});

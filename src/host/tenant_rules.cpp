@@ -5,7 +5,8 @@
 
 namespace asterai::host {
 
-Result<void> check_tenant_rules(const env::Document& doc, const std::string& registry) {
+Result<void> check_tenant_rules(const env::Document& doc, const std::string& registry,
+                                bool secrets_kept) {
   for (const auto& [name, c] : doc.components) {
     auto refuse = [&](const std::string& why) {
       return make_error(ErrorKind::denied, "member " + name + ": " + why);
@@ -26,10 +27,10 @@ Result<void> check_tenant_rules(const env::Document& doc, const std::string& reg
       if (e.find('=') == std::string::npos)
         return refuse("passes the host's environment variable " + e +
                       " through; give it a value (" + e + "=VALUE) or use [vars]");
-    if (!c.secrets.empty())
-      return refuse(
-          "is given the secret " + c.secrets.front() +
-          "; the cloud keeps no secrets yet, and the node's own are not given to tenants");
+    if (!c.secrets.empty() && !secrets_kept)
+      return refuse("is given the secret " + c.secrets.front() +
+                    "; this cloud keeps no secrets (its nodes run without --secrets-key-file), "
+                    "and a node's own are never given to tenants");
   }
   return {};
 }

@@ -191,12 +191,9 @@ class Cloud(unittest.TestCase):
 
         version_of(a, "alice/hostdir", "--dir", f"{world.dir.name}:/node:rw")
         version_of(a, "alice/hostenv", "--env", "HOME")
-        world.run(["env", "secret", "set", "TOKEN"], a, stdin="s3cret\n")
-        version_of(a, "alice/secretive", "--secret", "TOKEN")
         for env, why in (("alice/hostdir", "member probe: grants the host directory"),
                          ("alice/hostenv",
-                          "member probe: passes the host's environment variable HOME"),
-                         ("alice/secretive", "member probe: is given the secret TOKEN")):
+                          "member probe: passes the host's environment variable HOME")):
             r = cli("alice", "deploy", f"{env}@1.0.0", ok=False)
             self.assertEqual(r.returncode, 13, (env, r.stderr))
             self.assertIn(why, r.stderr)
@@ -229,6 +226,74 @@ class Cloud(unittest.TestCase):
         status, body = request("POST", "/bob/sneaky/v1/call", "bob", {"tool": tool})
         self.assertEqual((status, body.get("result")), (200, 42), body)
         cli("bob", "deploy", "rm", "bob/sneaky")
+
+    def test_3d_secrets_are_the_tenants_own_and_sealed_in_the_store(self):
+        a = world.homes["alice"]
+        # alice's own machine has a TOKEN; a node never gives that one out.
+        world.run(["env", "secret", "set", "TOKEN"], a, stdin="local-value\n")
+        world.run(["env", "init", "alice/secretive"], a)
+        world.run(["env", "add", "alice/secretive", "probe", os.path.join(COMPONENTS, "sandbox-probe.wasm")], a)
+        world.run(["env", "limit", "alice/secretive", "probe", "--timeout", "5s", "--max-memory", "64MiB"], a)
+        world.run(["env", "grant", "alice/secretive", "probe", "--secret", "TOKEN"], a)
+        world.run(["env", "push", "alice/secretive", "--version", "1.0.0"], a)
+        r = cli("alice", "deploy", "alice/secretive@1.0.0", ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("member probe: secret TOKEN is not set for alice (asterai cloud secret set TOKEN)", r.stderr)
+
+        def set_secret(user, value):
+            world.run(["cloud", "secret", "set", "TOKEN", "--cloud", world.cloud], world.homes[user], stdin=value + "\n")
+        first, second = "v1-" + os.urandom(8).hex(), "v2-" + os.urandom(8).hex()
+        set_secret("alice", first)
+        cli("alice", "deploy", "alice/secretive@1.0.0")
+        tool = tool_named("alice", "alice/secretive", "get_env")
+
+        def token():
+            status, body = request("POST", "/alice/secretive/v1/call", "alice", {"tool": tool, "arguments": ["TOKEN"]})
+            return status, body.get("result") if status == 200 else body
+        self.assertEqual(token(), (200, first))
+        listed = cli("alice", "cloud", "secret", "ls")
+        self.assertEqual(listed.stdout, "TOKEN\n")
+        # bob sees none of alice's, and his own TOKEN is his.
+        self.assertEqual(request("GET", "/v1/secrets", "bob"), (200, {"ok": True, "secrets": []}))
+        set_secret("bob", "bobs-own")
+        self.assertEqual(token(), (200, first))
+        # A new value reaches the loaded deployment.
+        set_secret("alice", second)
+        self.assertEqual(token(), (200, second))
+        # The store holds sealed values only, bound to their tenant: bob's row under alice's
+        # name would not open.
+        rows = world.sql("SELECT tenant, name, sealed FROM secrets ORDER BY tenant")
+        self.assertEqual([(t, n) for t, n, _ in rows], [("alice", "TOKEN"), ("bob", "TOKEN")])
+        for _, _, sealed in rows:
+            for value in (first, second, "bobs-own"):
+                self.assertNotIn(value, sealed)
+        if world.store.startswith("sqlite:"):
+            path = world.store[len("sqlite:"):]
+            for f in (path, path + "-wal"):
+                if os.path.exists(f):
+                    with open(f, "rb") as db:
+                        self.assertNotIn(second.encode(), db.read())
+        # Removed: the deployment no longer loads, saying why.
+        r = cli("alice", "cloud", "secret", "rm", "TOKEN")
+        self.assertIn("secret TOKEN removed", r.stdout)
+        status, body = token()
+        self.assertNotEqual(status, 200)
+        self.assertIn("secret TOKEN is not set for alice", json.dumps(body))
+        self.assertEqual(cli("alice", "cloud", "secret", "rm", "TOKEN", ok=False).returncode, 14)
+        bad = world.run(["cloud", "secret", "set", "9BAD", "--cloud", world.cloud], a, ok=False, stdin="x\n")
+        self.assertIn('bad secret name "9BAD"', bad.stderr)
+        cli("alice", "deploy", "rm", "alice/secretive")
+        # A node without the key keeps no secrets and deploys nothing that names one.
+        keyless = world.new_node(secrets=False)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", keyless.port, timeout=60)
+            conn.request("GET", "/v1/secrets", headers={"Authorization": basic("alice", world.keys["alice"])})
+            r = conn.getresponse()
+            self.assertEqual(r.status, 403)
+            self.assertIn("keeps no secrets", r.read().decode())
+            conn.close()
+        finally:
+            keyless.close()
 
     def test_3c_outgoing_http_reaches_public_addresses_only(self):
         # alice's allow-list names the registry (on loopback, as a cloud's internal services

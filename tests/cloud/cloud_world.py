@@ -84,19 +84,25 @@ class World:
         self.clock_start = int(self.real_start) // 60 * 60 + 30
         self.store = os.environ.get("ASTERAI_TEST_POSTGRES") or "sqlite:" + os.path.join(
             self.dir.name, "store.db")
+        # The cloud's secrets key: one file every node is given (docs/cloud.md).
+        self.secrets_key = os.path.join(self.dir.name, "secrets.key")
+        with open(os.open(self.secrets_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(os.urandom(32).hex() + "\n")
         self.node = None
 
     def run(self, args, env, ok=True, stdin=None):
         return run(self.asterai, args, env, ok, stdin)
 
-    def new_node(self, *flags):
-        """A node on the shared store (its own compile cache is the test's)."""
+    def new_node(self, *flags, secrets=True):
+        """A node on the shared store (its own compile cache is the test's), keeping tenants'
+        secrets with the cloud's key unless `secrets` is false."""
         now = self.clock_start + int((time.time() - self.real_start) * MINUTE)
         env = dict(self.homes["alice"], ASTERAI_CLOCK=f"{now}*{MINUTE}")
+        keep = ["--secrets-key-file", self.secrets_key] if secrets else []
         return Served([self.asterai, "cloud", "node", "--listen", "127.0.0.1:0", "--registry",
                        self.host, "--store", self.store, "--max-memory", "128MiB",
                        "--max-timeout", "10s", "--no-access-log", "--schedule-lease", "3s",
-                       *flags], env=env)
+                       *keep, *flags], env=env)
 
     def sql(self, query):
         """Rows of a query on the store, as tuples of text."""

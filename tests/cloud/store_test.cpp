@@ -37,7 +37,7 @@ class CloudStore : public ::testing::TestWithParam<std::string> {
       url = pg;
       std::string drop = "psql -q '" + url +
                          "' -c 'DROP TABLE IF EXISTS usage, deployments, deployment_schedules,"
-                         " leases, schedule_state, schedule_runs'";
+                         " leases, schedule_state, schedule_runs, secrets, secret_stamps'";
       ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
     }
     auto s = open_store(url);
@@ -47,6 +47,32 @@ class CloudStore : public ::testing::TestWithParam<std::string> {
   test::TempDir dir_{"cloud-store"};
   std::shared_ptr<Store> store_;
 };
+
+TEST_P(CloudStore, SecretsArePerTenantAndEveryChangeMovesTheStamp) {
+  EXPECT_EQ(store_->secrets_stamp("alice").value(), 0);
+  ASSERT_TRUE(store_->put_secret("alice", "TOKEN", "sealed-1"));
+  ASSERT_TRUE(store_->put_secret("alice", "API_KEY", "sealed-2"));
+  ASSERT_TRUE(store_->put_secret("bob", "TOKEN", "sealed-3"));
+  auto stamp = store_->secrets_stamp("alice").value();
+  EXPECT_GT(stamp, 0);
+  EXPECT_EQ(store_->sealed_secret("alice", "TOKEN").value(), "sealed-1");
+  EXPECT_EQ(store_->sealed_secret("bob", "TOKEN").value(), "sealed-3");
+  EXPECT_FALSE(store_->sealed_secret("carol", "TOKEN").value());
+  EXPECT_EQ(store_->secret_names("alice").value(), (std::vector<std::string>{"API_KEY", "TOKEN"}));
+  EXPECT_TRUE(store_->secret_names("carol").value().empty());
+
+  ASSERT_TRUE(store_->put_secret("alice", "TOKEN", "sealed-4"));  // replaced, stamp moves
+  EXPECT_EQ(store_->sealed_secret("alice", "TOKEN").value(), "sealed-4");
+  auto replaced = store_->secrets_stamp("alice").value();
+  EXPECT_GT(replaced, stamp);
+  ASSERT_TRUE(store_->remove_secret("alice", "TOKEN"));
+  EXPECT_GT(store_->secrets_stamp("alice").value(), replaced);
+  EXPECT_FALSE(store_->sealed_secret("alice", "TOKEN").value());
+  auto again = store_->remove_secret("alice", "TOKEN");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(store_->sealed_secret("bob", "TOKEN").value(), "sealed-3");  // bob's untouched
+}
 
 TEST_P(CloudStore, DeploysRollsBackAndRemoves) {
   EXPECT_FALSE(store_->active("alice", "tools").value());

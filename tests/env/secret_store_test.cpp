@@ -106,3 +106,48 @@ TEST_F(SecretStoreTest, NoKeyNoStoreUntilASecretIsSet) {
 
 }  // namespace
 }  // namespace asterai::env
+
+namespace asterai::env {
+namespace {
+
+// The box both stores seal with: a value opens only under its own context and key.
+TEST(SecretBox, AValueOpensOnlyUnderItsContextAndKey) {
+  std::string hex;
+  auto box = SecretBox::generate(&hex);
+  ASSERT_TRUE(box);
+  EXPECT_EQ(hex.size(), 64u);
+  auto sealed = box->seal("the value", std::string("alice\0TOKEN", 11));
+  EXPECT_EQ(sealed.find("the value"), std::string::npos);
+  EXPECT_NE(box->seal("the value", "ctx"), box->seal("the value", "ctx"));  // a nonce each
+  EXPECT_EQ(box->open(sealed, std::string("alice\0TOKEN", 11), "secret TOKEN").value(),
+            "the value");
+  auto moved = box->open(sealed, std::string("bob\0TOKEN", 9), "secret TOKEN");
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().kind, ErrorKind::denied);
+  auto same_key = SecretBox::from_hex(hex, "the key");
+  ASSERT_TRUE(same_key);
+  EXPECT_EQ(same_key->open(sealed, std::string("alice\0TOKEN", 11), "s").value(), "the value");
+  auto other = SecretBox::generate(nullptr);
+  EXPECT_EQ(other->open(sealed, std::string("alice\0TOKEN", 11), "s").error().kind,
+            ErrorKind::denied);
+  EXPECT_EQ(box->open("not base64!", "ctx", "secret X").error().kind, ErrorKind::invalid_input);
+  EXPECT_FALSE(SecretBox::from_hex("abc", "the key"));
+}
+
+TEST(SecretBox, AKeyFileMustBeHexAndPrivate) {
+  test::TempDir dir("secret-box");
+  auto file = dir.path() / "key";
+  std::ofstream(file) << std::string(64, 'a') << "\n";
+  ::chmod(file.c_str(), 0644);
+  auto loose = SecretBox::from_key_file(file);
+  ASSERT_FALSE(loose);
+  EXPECT_NE(loose.error().message.find("chmod 600"), std::string::npos);
+  ::chmod(file.c_str(), 0600);
+  EXPECT_TRUE(SecretBox::from_key_file(file));
+  std::ofstream(file) << "not hex";
+  EXPECT_FALSE(SecretBox::from_key_file(file));
+  EXPECT_EQ(SecretBox::from_key_file(dir.path() / "missing").error().kind, ErrorKind::not_found);
+}
+
+}  // namespace
+}  // namespace asterai::env

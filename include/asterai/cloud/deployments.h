@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "asterai/cloud/secrets.h"
 #include "asterai/cloud/store.h"
 #include "asterai/host/composition.h"
 #include "asterai/httpapi/site.h"
@@ -23,6 +24,7 @@ namespace asterai::cloud {
 // sessions.
 struct LiveDeployment {
   Deployment deployment;
+  int64_t secrets_stamp = 0;  // the tenant's (Store::secrets_stamp) when it was loaded
   std::unique_ptr<mcp::Server> server;
   std::unique_ptr<mcp::StreamableHttp> mcp;
   httpapi::HttpOptions options;
@@ -32,7 +34,9 @@ struct LiveDeployment {
 
 struct DeploymentsOptions {
   std::shared_ptr<const runtime::Runtime> runtime;
-  host::LoadOptions load;   // where versions and components come from
+  host::LoadOptions load;  // where versions and components come from
+  // The tenants' secrets (secrets.h); null when the node keeps none.
+  std::shared_ptr<const TenantSecrets> secrets;
   size_t max_loaded = 64;   // deployments kept loaded
   size_t workers = 0;       // per deployment; 0 = one per core
   size_t max_queued = 256;  // calls waiting per deployment
@@ -62,6 +66,9 @@ class Deployments {
   Result<std::shared_ptr<LiveDeployment>> load(const Deployment& deployment);
   // Forgets what the store said for tenant/environment (this node changed it).
   void forget(const std::string& tenant, const std::string& environment);
+  // Forgets every loaded deployment of `tenant` (its secrets changed): the next request
+  // loads it again. Calls in flight finish on what they started with.
+  void forget_tenant(const std::string& tenant);
   // Serves `live` for its tenant/environment from now on (this node just deployed it).
   void adopt(std::shared_ptr<LiveDeployment> live);
   size_t loaded() const;

@@ -30,6 +30,9 @@ struct NodeOptions {
   host::LoadOptions load;     // the registry deployments are pulled from
   std::string registry_url;   // http(s)://HOST:PORT, for identity
   std::shared_ptr<Store> store;
+  // The cloud's secrets key (`--secrets-key-file`, the same on every node): tenants' secrets
+  // are kept (secrets.h) only with one; without it, environments naming secrets are refused.
+  std::shared_ptr<const env::SecretBox> secrets_key;
   std::shared_ptr<const runtime::Runtime> runtime;
   Plans plans;  // the flags' plan, and others by tenant
   size_t max_loaded = 64;

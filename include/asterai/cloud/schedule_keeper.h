@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "asterai/cloud/secrets.h"
 #include "asterai/cloud/store.h"
 #include "asterai/host/composition.h"
 #include "asterai/host/schedules.h"
@@ -30,7 +31,8 @@ struct ScheduleKeeperOptions {
   // How long a lease lasts unrenewed (renewed every third of it): the longest a dead node's
   // schedules wait for another node.
   std::chrono::milliseconds lease{15000};
-  host::LoadOptions load;  // tenant rules on
+  host::LoadOptions load;                        // tenant rules on
+  std::shared_ptr<const TenantSecrets> secrets;  // null when the node keeps none
   std::shared_ptr<const schedule::Clock> clock = schedule::system_clock();
   std::chrono::milliseconds grace{10000};  // for runs in flight when schedules stop
   // Told of each finished run before the scheduler records it; may block (a usage record

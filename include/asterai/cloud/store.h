@@ -78,6 +78,18 @@ class Store {
                                                 int64_t to_us) = 0;
   virtual Result<uint64_t> usage_count(const std::string& tenant) = 0;
 
+  // A tenant's secrets, sealed by the nodes (cloud/secrets.h); the store never sees a value.
+  virtual Result<void> put_secret(const std::string& tenant, const std::string& name,
+                                  const std::string& sealed) = 0;
+  virtual Result<std::optional<std::string>> sealed_secret(const std::string& tenant,
+                                                           const std::string& name) = 0;
+  virtual Result<std::vector<std::string>> secret_names(const std::string& tenant) = 0;
+  // not-found when the tenant has no such secret.
+  virtual Result<void> remove_secret(const std::string& tenant, const std::string& name) = 0;
+  // A number that changes whenever one of the tenant's secrets is set or removed (0: never),
+  // so nodes know to load its deployments again.
+  virtual Result<int64_t> secrets_stamp(const std::string& tenant) = 0;
+
   // Schedules run on one node at a time: the one holding the deployment's lease.
   // Every answering deployment (of all tenants) whose version has schedules.
   virtual Result<std::vector<Deployment>> scheduled() = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "asterai/common/error.h"
+#include "asterai/env/secret_box.h"
 
 namespace asterai::env {
 
@@ -35,10 +36,10 @@ class SecretStore {
   SecretStore& operator=(SecretStore&&) = delete;
 
  private:
-  SecretStore(std::filesystem::path file, std::vector<unsigned char> key);
+  SecretStore(std::filesystem::path file, SecretBox box);
   Result<void> save() const;
   std::filesystem::path file_;
-  std::vector<unsigned char> key_;             // wiped by the destructor
+  SecretBox box_;
   std::map<std::string, std::string> sealed_;  // name -> base64(nonce || ciphertext)
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,10 @@ struct LoadOptions {
   // (tenant_rules.h) before any component is read, and outgoing HTTP to public addresses
   // only (Grants::public_addresses_only).
   bool tenant = false;
+  // Where members' secrets come from: empty, the local secret store ($ASTERAI_HOME/secrets);
+  // a cloud node gives the tenant's own (cloud/secrets.h). A tenant's environment may name
+  // secrets only when this is set.
+  std::function<Result<std::string>(const std::string& name)> secret = {};
 };
 
 // Loads ENV (as load_env), resolves every component (pulling unless `offline`), and links
