@@ -1,9 +1,11 @@
 #include "asterai/host/composition.h"
 
+#include "asterai/common/files.h"
 #include "asterai/common/units.h"
 #include "asterai/env/secret_store.h"
 #include "asterai/host/resolve.h"
 #include "asterai/host/tenant_rules.h"
+#include "asterai/mcp/wit_docs.h"
 #include "asterai/runtime/policy.h"
 
 namespace asterai::host {
@@ -81,9 +83,16 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
                         "component " + name + ": " + component.error().message);
     auto policy = ASTERAI_TRY(member_policy(name, c, doc, options, secrets));
     policy.grants.public_addresses_only = options.tenant;
-    members.push_back(
-        {name, *component, std::move(policy.grants), policy.limits, c.allow_missing_imports});
+    auto docs = mcp::read_wit_docs(ASTERAI_TRY(read_file(file)));
+    std::map<std::string, std::string> descriptions;
+    for (const auto& f : (*component)->functions())
+      if (auto it = docs.functions.find(mcp::docs_key(f.interface, f.name));
+          it != docs.functions.end() && !it->second.empty())
+        descriptions[f.qualified_name()] = it->second;
+    members.push_back({name, *component, std::move(policy.grants), policy.limits,
+                       c.allow_missing_imports, std::move(descriptions)});
     out.files.emplace(name, file);
+    out.docs.emplace(name, std::move(docs));
   }
   std::vector<runtime::Wire> wires;
   for (const auto& w : doc.wires) wires.push_back({w.importer, w.interface, w.provider});

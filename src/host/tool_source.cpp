@@ -14,8 +14,7 @@ mcp::ToolSource env_tool_source(std::string env_arg, LoadOptions options, mcp::W
     auto loaded = ASTERAI_TRY(load_composition(env_arg, options));
     std::vector<mcp::ServedComponent> out;
     for (const auto& m : loaded.composition->members()) {
-      auto bytes = ASTERAI_TRY(read_file(loaded.files.at(m.name)));
-      auto docs = mcp::read_wit_docs(bytes);
+      auto docs = loaded.docs.at(m.name);
       docs.add_missing(wit_docs);  // the component's own docs win
       runtime::Policy policy;
       policy.grants = m.grants;

@@ -14,9 +14,13 @@ nlohmann::json list_components(const Composition& composition) {
     auto functions = nlohmann::json::array();
     for (const auto& f : m.component->functions()) {
       if (!f.unsupported.empty()) continue;  // not callable with JSON, so not offered
+      auto schema = input_schema(f);
+      // A JSON Schema annotation: what the function does, for an agent choosing tools.
+      if (auto it = m.descriptions.find(f.qualified_name()); it != m.descriptions.end())
+        schema["description"] = it->second;
       functions.push_back({{"name", f.qualified_name()},
                            {"signature", f.signature()},
-                           {"input-schema", input_schema(f).dump()},
+                           {"input-schema", schema.dump()},
                            {"output-schema", output_schema(f).dump()}});
     }
     components.push_back({{"name", m.name}, {"functions", std::move(functions)}});

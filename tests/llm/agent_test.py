@@ -153,7 +153,11 @@ class Agent(unittest.TestCase):
         self.assertEqual(set(offered), {"text__stats", "text__slugify", "text__top-words"})
         self.assertEqual(offered["text__top-words"]["parameters"]["required"], ["text", "n"])
         self.assertNotIn("$schema", offered["text__stats"]["parameters"])
-        self.assertIn("func(text: string)", offered["text__stats"]["description"])
+        # The component's WIT docs describe each tool (the host's input schema carries them).
+        self.assertEqual(offered["text__stats"]["description"],
+                         "Counts the characters, words and lines of a text. (function "
+                         "asterai-examples:text-tools/text@0.1.0#stats of component text)")
+        self.assertNotIn("description", offered["text__stats"]["parameters"])
         # The tool's result goes back as the answer to the model's call.
         self.assertEqual(second["messages"][1:], [
             {"role": "assistant", "content": None, "tool_calls": [tool_call("c1", "text__stats", '{"text": "a b c"}')]},

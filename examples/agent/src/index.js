@@ -70,22 +70,28 @@ function discoverTools(cfg, llmMember) {
         const suffix = `_${n}`;
         name = base.slice(0, TOOL_NAME_LIMIT - suffix.length) + suffix;
       }
+      const { schema, description } = parameters(fn.inputSchema);
+      const where = `function ${fn.name} of component ${c.name}`;
       tools.set(name, {
         component: c.name,
         function: fn.name,
-        description: `${fn.signature} (function ${fn.name} of component ${c.name})`,
-        schema: withoutDialect(fn.inputSchema),
+        // The WIT docs when the component carries them, else the signature.
+        description: description ? `${description} (${where})` : `${fn.signature} (${where})`,
+        schema,
       });
     }
   }
   return tools;
 }
 
-// The arguments' schema without `$schema`, which some model APIs refuse in tool parameters.
-function withoutDialect(schemaJson) {
+// The arguments' schema as tool parameters, and the function's docs the host put in it: without
+// `$schema`, which some model APIs refuse there, and the description, which is the tool's.
+function parameters(schemaJson) {
   const schema = JSON.parse(schemaJson);
+  const description = schema.description;
   delete schema.$schema;
-  return JSON.stringify(schema);
+  delete schema.description;
+  return { schema: JSON.stringify(schema), description };
 }
 
 // Runs one tool call the model asked for; never throws (a failure is the step's output).

@@ -12,6 +12,7 @@
 
 #include "asterai/common/error.h"
 #include "asterai/host/environment.h"
+#include "asterai/mcp/catalog.h"
 #include "asterai/oci/progress.h"
 #include "asterai/runtime/composition.h"
 
@@ -22,6 +23,8 @@ struct LoadedComposition {
   std::shared_ptr<const runtime::Composition> composition;
   // Member name -> its component file.
   std::map<std::string, std::filesystem::path> files;
+  // Member name -> the WIT docs its component carries.
+  std::map<std::string, mcp::WitDocs> docs;
 };
 
 struct LoadOptions {

@@ -6,6 +6,7 @@
 // ("Composition").
 #pragma once
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -28,6 +29,9 @@ struct Member {
   // and a call into such an import fails with ErrorKind::missing_import. Off by default, since
   // in an environment a missing provider is usually a mistake.
   bool allow_missing_imports = false;
+  // Qualified function name -> its documentation (the component's WIT `///` comments), which
+  // asterai:host/registry's list-components gives as each input schema's "description".
+  std::map<std::string, std::string> descriptions = {};
 };
 
 // "importer gets `interface` from provider"; interface is "ns:pkg/iface", version optional
