@@ -253,8 +253,7 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
                   [&] {
                     DeploymentsOptions d;
                     d.runtime = options.runtime;
-                    d.load = options.load;
-                    d.load.tenant = true;  // tenants' environments: tenant_rules.h
+                    d.load = options.load;  // tenant_load (secrets.h) marks it a tenant's
                     d.secrets = secrets;
                     d.max_loaded = options.max_loaded;
                     d.workers = options.workers;
@@ -298,7 +297,6 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
     k.holder = node_name();
     k.lease = impl->options.schedule_lease;
     k.load = impl->options.load;
-    k.load.tenant = true;
     k.secrets = impl->secrets;
     k.clock = impl->options.clock;
     k.grace = impl->options.schedule_grace;

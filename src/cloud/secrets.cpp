@@ -46,7 +46,7 @@ Result<void> TenantSecrets::remove(const std::string& tenant, const std::string&
 host::LoadOptions tenant_load(host::LoadOptions load,
                               const std::shared_ptr<const TenantSecrets>& secrets,
                               const std::string& tenant) {
-  load.tenant = true;
+  load.tenant = true;  // tenant_rules.h, public addresses only
   if (secrets)
     load.secret = [secrets, tenant](const std::string& name) { return secrets->get(tenant, name); };
   return load;

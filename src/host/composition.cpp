@@ -1,5 +1,7 @@
 #include "asterai/host/composition.h"
 
+#include <algorithm>
+
 #include "asterai/common/files.h"
 #include "asterai/common/units.h"
 #include "asterai/env/secret_store.h"
@@ -56,6 +58,24 @@ Result<runtime::Policy> member_policy(const std::string& name, const env::Compon
   return p;
 }
 
+bool imports_host_api(const runtime::Component& component) {
+  return std::any_of(component.imports().begin(), component.imports().end(),
+                     [](const runtime::ItemInfo& i) {
+                       return i.name.starts_with(runtime::kHostRegistryInterface);
+                     });
+}
+
+// Qualified function name -> its docs, for asterai:host's list-components.
+std::map<std::string, std::string> descriptions_of(const runtime::Component& component,
+                                                   const mcp::WitDocs& docs) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : component.functions())
+    if (auto it = docs.functions.find(mcp::docs_key(f.interface, f.name));
+        it != docs.functions.end() && !it->second.empty())
+      out[f.qualified_name()] = it->second;
+  return out;
+}
+
 }  // namespace
 
 Result<LoadedComposition> load_composition(const std::string& env_arg, const LoadOptions& options) {
@@ -83,16 +103,21 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
                         "component " + name + ": " + component.error().message);
     auto policy = ASTERAI_TRY(member_policy(name, c, doc, options, secrets));
     policy.grants.public_addresses_only = options.tenant;
-    auto docs = mcp::read_wit_docs(ASTERAI_TRY(read_file(file)));
-    std::map<std::string, std::string> descriptions;
-    for (const auto& f : (*component)->functions())
-      if (auto it = docs.functions.find(mcp::docs_key(f.interface, f.name));
-          it != docs.functions.end() && !it->second.empty())
-        descriptions[f.qualified_name()] = it->second;
-    members.push_back({name, *component, std::move(policy.grants), policy.limits,
-                       c.allow_missing_imports, std::move(descriptions)});
+    members.push_back(
+        {name, *component, std::move(policy.grants), policy.limits, c.allow_missing_imports});
     out.files.emplace(name, file);
-    out.docs.emplace(name, std::move(docs));
+  }
+  // The components' WIT docs are read (the whole file) only when something uses them: a tool
+  // catalog, or a member's asterai:host list-components, which describes the other members.
+  bool host_api = std::any_of(members.begin(), members.end(), [](const runtime::Member& m) {
+    return imports_host_api(*m.component);
+  });
+  if (host_api || options.docs) {
+    for (auto& m : members) {
+      auto docs = mcp::read_wit_docs(ASTERAI_TRY(read_file(out.files.at(m.name))));
+      if (host_api) m.descriptions = descriptions_of(*m.component, docs);
+      if (options.docs) out.docs.emplace(m.name, std::move(docs));
+    }
   }
   std::vector<runtime::Wire> wires;
   for (const auto& w : doc.wires) wires.push_back({w.importer, w.interface, w.provider});

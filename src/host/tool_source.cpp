@@ -10,6 +10,7 @@ namespace asterai::host {
 mcp::ToolSource env_tool_source(std::string env_arg, LoadOptions options, mcp::WitDocs wit_docs,
                                 OnLoad on_load) {
   options.progress = nullptr;  // on stdio, the terminal belongs to the MCP client's log
+  options.docs = true;         // the tools' descriptions
   return [=]() -> Result<std::vector<mcp::ServedComponent>> {
     auto loaded = ASTERAI_TRY(load_composition(env_arg, options));
     std::vector<mcp::ServedComponent> out;

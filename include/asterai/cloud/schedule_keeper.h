@@ -31,7 +31,7 @@ struct ScheduleKeeperOptions {
   // How long a lease lasts unrenewed (renewed every third of it): the longest a dead node's
   // schedules wait for another node.
   std::chrono::milliseconds lease{15000};
-  host::LoadOptions load;                        // tenant rules on
+  host::LoadOptions load;                        // made a tenant's by tenant_load (secrets.h)
   std::shared_ptr<const TenantSecrets> secrets;  // null when the node keeps none
   std::shared_ptr<const schedule::Clock> clock = schedule::system_clock();
   std::chrono::milliseconds grace{10000};  // for runs in flight when schedules stop

@@ -23,7 +23,7 @@ struct LoadedComposition {
   std::shared_ptr<const runtime::Composition> composition;
   // Member name -> its component file.
   std::map<std::string, std::filesystem::path> files;
-  // Member name -> the WIT docs its component carries.
+  // Member name -> the WIT docs its component carries (with LoadOptions::docs only).
   std::map<std::string, mcp::WitDocs> docs;
 };
 
@@ -33,6 +33,8 @@ struct LoadOptions {
   // The engine; fuel is turned on when a member has a fuel limit.
   runtime::EngineOptions engine;
   oci::Progress* progress = nullptr;  // told about pulls; may be null
+  // Read every member's WIT docs into LoadedComposition::docs (for a tool catalog).
+  bool docs = false;
   // A tenant's environment on a host it does not own (a cloud node): check_tenant_rules
   // (tenant_rules.h) before any component is read, and outgoing HTTP to public addresses
   // only (Grants::public_addresses_only).
