@@ -98,7 +98,7 @@ void record_schedule_run(Node::Impl& node, const Deployment& d, const host::RunR
 std::string node_name() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  return std::string(host) + "/" + std::to_string(::getpid()) + "/" + new_call_id().substr(0, 8);
+  return std::string(host) + "/" + std::to_string(::getpid()) + "/" + random_hex(4);
 }
 
 // "/ns/env/rest…" -> (ns, env, "/rest…"); nullopt for fewer than two segments.

@@ -8,9 +8,45 @@
 
 namespace asterai::cloud {
 
+namespace {
+
+// Random bytes for call ids without a system call each: a ChaCha20 key stream per thread,
+// keyed once from the system's generator (libsodium's randombytes asks the kernel every time,
+// and a call id is taken before every answer).
+class IdBytes {
+ public:
+  IdBytes() { randombytes_buf(key_, sizeof key_); }
+  void fill(unsigned char* out, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (used_ == sizeof block_) refill();
+      out[i] = block_[used_++];
+    }
+  }
+
+ private:
+  void refill() {
+    unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = {};
+    uint64_t n = next_nonce_++;
+    for (size_t i = 0; i < sizeof n; ++i) nonce[i] = static_cast<unsigned char>(n >> (8 * i));
+    crypto_stream_chacha20(block_, sizeof block_, nonce, key_);
+    used_ = 0;
+  }
+  unsigned char key_[crypto_stream_chacha20_KEYBYTES];
+  unsigned char block_[1024];
+  size_t used_ = sizeof block_;
+  uint64_t next_nonce_ = 0;
+};
+
+}  // namespace
+
 std::string new_call_id() {
+  thread_local IdBytes random;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
   unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
+  for (int i = 5; i >= 0; --i, ms >>= 8) bytes[i] = static_cast<unsigned char>(ms & 0xff);
+  random.fill(bytes + 6, sizeof bytes - 6);
   char hex[sizeof bytes * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
   return hex;
@@ -78,7 +114,7 @@ void UsageRecorder::run() {
   auto replayed = std::chrono::steady_clock::now();
   for (;;) {
     std::vector<Pending> batch;
-    std::unique_ptr<SpoolFile> file;
+    std::vector<std::unique_ptr<SpoolFile>> files;
     {
       std::unique_lock lock(mutex_);
       if (spool_) {
@@ -93,7 +129,8 @@ void UsageRecorder::run() {
       if (queue_.empty() && stopping_) {
         // Everything is stored, so is every record in the spool's file.
         if (spool_)
-          if (auto last = spool_->rotate()) (*last)->remove();
+          if (auto last = spool_->rotate())
+            for (auto& f : *last) f->remove();
         return;
       }
       if (spool_ && !queue_.empty()) {
@@ -104,7 +141,7 @@ void UsageRecorder::run() {
         // replayed, the stored records skipped.
         if (stopping_ || std::chrono::steady_clock::now() - rotated_ >= kRotateEvery) {
           auto rotated = spool_->rotate();
-          if (rotated) file = std::move(*rotated);
+          if (rotated) files = std::move(*rotated);
           rotated_ = std::chrono::steady_clock::now();
         }
         batch.assign(std::make_move_iterator(queue_.begin()),
@@ -117,7 +154,7 @@ void UsageRecorder::run() {
         }
       }
     }
-    if (!batch.empty()) store_batch(std::move(batch), std::move(file));
+    if (!batch.empty()) store_batch(std::move(batch), std::move(files));
     if (spool_ && std::chrono::steady_clock::now() - replayed >= kReplayEvery) {
       replay_orphans();
       replayed = std::chrono::steady_clock::now();
@@ -125,7 +162,8 @@ void UsageRecorder::run() {
   }
 }
 
-void UsageRecorder::store_batch(std::vector<Pending> batch, std::unique_ptr<SpoolFile> file) {
+void UsageRecorder::store_batch(std::vector<Pending> batch,
+                                std::vector<std::unique_ptr<SpoolFile>> files) {
   std::vector<UsageRecord> records;
   records.reserve(batch.size());
   for (const auto& p : batch) records.push_back(p.record);
@@ -146,7 +184,7 @@ void UsageRecorder::store_batch(std::vector<Pending> batch, std::unique_ptr<Spoo
   // Records still in the current file (not rotated this time, or a rotation that failed)
   // go when a later batch rotates it out; if the process ends first, they are replayed and
   // skipped as stored.
-  if (file) file->remove();
+  for (auto& f : files) f->remove();
   for (auto& p : batch)
     if (p.durable) p.durable();
 }

@@ -2,12 +2,18 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <utility>
 #include <vector>
 
 #include "asterai/cloud/usage.h"
@@ -24,13 +30,57 @@ Error io_error(const std::string& what, const fs::path& path) {
   return Error{ErrorKind::io, what + " " + path.string() + ": " + std::strerror(errno), {}};
 }
 
-json to_json(const UsageRecord& r) {
-  json j = {{"id", r.call_id},      {"tenant", r.tenant},    {"env", r.environment},
-            {"version", r.version}, {"member", r.member},    {"function", r.function},
-            {"kind", r.kind},       {"start", r.started_us}, {"wall", r.wall_us},
-            {"mem", r.peak_memory}, {"http", r.http_bytes},  {"outcome", r.outcome}};
-  if (r.fuel) j["fuel"] = *r.fuel;
-  return j;
+// `s` as a JSON string onto `out`.
+void append_quoted(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", u);
+      out += esc;
+    } else {
+      out += c;  // UTF-8 passes through as it is
+    }
+  }
+  out += '"';
+}
+
+// One record as a line of JSON, written directly: this runs before every answer, and building
+// a JSON object first cost more than the write.
+std::string to_line(const UsageRecord& r) {
+  std::string out;
+  out.reserve(256);
+  auto field = [&out](std::string_view name, std::string_view value) {
+    out += out.empty() ? "{\"" : ",\"";
+    out += name;
+    out += "\":";
+    append_quoted(out, value);
+  };
+  auto number = [&out](std::string_view name, auto value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    out += std::to_string(value);
+  };
+  field("id", r.call_id);
+  field("tenant", r.tenant);
+  field("env", r.environment);
+  field("version", r.version);
+  field("member", r.member);
+  field("function", r.function);
+  field("kind", r.kind);
+  number("start", r.started_us);
+  number("wall", r.wall_us);
+  number("mem", r.peak_memory);
+  number("http", r.http_bytes);
+  field("outcome", r.outcome);
+  if (r.fuel) number("fuel", *r.fuel);
+  out += "}\n";
+  return out;
 }
 
 std::optional<UsageRecord> from_json(const std::string& line) {
@@ -60,14 +110,41 @@ std::optional<UsageRecord> from_json(const std::string& line) {
 }  // namespace
 
 SpoolFile::~SpoolFile() {
+  close();
+}
+
+void SpoolFile::close() {
+  if (map_) ::munmap(map_, size_);
+  map_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Result<void> SpoolFile::map(size_t bytes) {
+  // Reserved, not sparse: a store into a mapped page that has no block behind it on a full
+  // disk would kill the process (SIGBUS).
+  if (int e = ::posix_fallocate(fd_, 0, static_cast<off_t>(bytes)); e != 0) {
+    errno = e;
+    return tl::unexpected(io_error("cannot reserve space for", path_));
+  }
+  void* m = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (m == MAP_FAILED) return tl::unexpected(io_error("cannot map", path_));
+  map_ = static_cast<char*>(m);
+  size_ = bytes;
+  return {};
+}
+
+bool SpoolFile::append(std::string_view line) {
+  if (line.size() > size_ - used_) return false;
+  std::memcpy(map_ + used_, line.data(), line.size());
+  used_ += line.size();
+  return true;
 }
 
 void SpoolFile::remove() {
   std::error_code ec;
   fs::remove(path_, ec);  // gone already: another node replayed it
-  ::close(fd_);
-  fd_ = -1;
+  close();
 }
 
 Result<std::unique_ptr<UsageSpool>> UsageSpool::open(const fs::path& dir) {
@@ -77,41 +154,47 @@ Result<std::unique_ptr<UsageSpool>> UsageSpool::open(const fs::path& dir) {
     return make_error(ErrorKind::io,
                       "cannot create the usage spool " + dir.string() + ": " + ec.message());
   std::unique_ptr<UsageSpool> spool(new UsageSpool(dir));
-  spool->prefix_ = std::to_string(::getpid()) + "-" + new_call_id().substr(0, 8);
+  spool->prefix_ = std::to_string(::getpid()) + "-" + random_hex(4);
   spool->current_ = ASTERAI_TRY(spool->new_file());
   return spool;
 }
 
 UsageSpool::~UsageSpool() {
-  std::error_code ec;
-  if (current_ && fs::file_size(current_->path(), ec) == 0 && !ec) current_->remove();
+  if (current_ && current_->used() == 0) current_->remove();
 }
 
 Result<std::unique_ptr<SpoolFile>> UsageSpool::new_file() {
   fs::path path = dir_ / (prefix_ + "-" + std::to_string(next_++) + std::string(kSuffix));
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return tl::unexpected(io_error("cannot create", path));
   auto file = std::make_unique<SpoolFile>(path, fd);
   // Held while this process may still store its records: others leave the file alone.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return tl::unexpected(io_error("cannot lock", path));
+  if (auto mapped = file->map(kFileBytes); !mapped) {
+    file->remove();
+    return tl::unexpected(mapped.error());
+  }
   return file;
 }
 
 Result<void> UsageSpool::append(const UsageRecord& record) {
-  std::string line = to_json(record).dump() + "\n";
-  // One write: O_APPEND keeps lines whole; a short write only happens on a full disk.
-  ssize_t n = ::write(current_->fd(), line.data(), line.size());
-  if (n != static_cast<ssize_t>(line.size())) {
-    if (n >= 0) errno = ENOSPC;
-    return tl::unexpected(io_error("cannot append to", current_->path()));
-  }
+  std::string line = to_line(record);
+  if (current_->append(line)) return {};
+  if (line.size() > kFileBytes)
+    return make_error(ErrorKind::io, "a usage record of " + std::to_string(line.size()) +
+                                         " bytes does not fit a spool file");
+  auto next = ASTERAI_TRY(new_file());
+  full_.push_back(std::exchange(current_, std::move(next)));
+  current_->append(line);
   return {};
 }
 
-Result<std::unique_ptr<SpoolFile>> UsageSpool::rotate() {
+Result<std::vector<std::unique_ptr<SpoolFile>>> UsageSpool::rotate() {
   auto next = ASTERAI_TRY(new_file());
-  std::swap(next, current_);
-  return next;
+  std::vector<std::unique_ptr<SpoolFile>> out = std::move(full_);
+  full_.clear();
+  out.push_back(std::exchange(current_, std::move(next)));
+  return out;
 }
 
 Result<size_t> UsageSpool::replay_orphans(Store& store) const {
@@ -124,9 +207,13 @@ Result<size_t> UsageSpool::replay_orphans(Store& store) const {
     if (fd < 0) continue;  // replayed and deleted meanwhile by another node
     SpoolFile file(path, fd);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) continue;  // its process lives (or this one)
-    std::ifstream in(path);
+    // A file ends at its first zero byte: the reserved space behind the last line.
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.resize(std::min(text.size(), text.find('\0')));
     std::vector<UsageRecord> records;
-    for (std::string line; std::getline(in, line);)
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
       if (auto r = from_json(line)) records.push_back(std::move(*r));
     if (!records.empty()) ASTERAI_TRY(store.add_usage(records));
     replayed += records.size();

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "asterai/cloud/store.h"
@@ -255,6 +257,56 @@ TEST_P(CloudStore, SpooledRecordsAreSafeAtOnceAndStoredInFewBatches) {
   EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
 }
 
+TEST_P(CloudStore, ASpooledRecordComesBackAsItWasWritten) {
+  auto spool_dir = dir_.path() / "spool";
+  auto odd = test::usage_record("odd-1", 1'000'000, 777, "trap");
+  odd.function = "say \"hi\"\\back\nslash\t\x01 \xc3\xa9";  // quotes, escapes, controls, UTF-8
+  odd.fuel.reset();
+  auto fueled = test::usage_record("odd-2", 1'000'000, 23);
+  fueled.fuel = 9'007'199'254'740'993u;  // 2^53 + 1: lost if a number passed through a double
+  {
+    auto spool = UsageSpool::open(spool_dir).value();
+    ASSERT_TRUE(spool->append(odd));
+    ASSERT_TRUE(spool->append(fueled));
+  }  // left behind as a dead node's file: the next recorder replays it
+  {
+    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
+  }
+  auto totals = store_->usage("alice", 0, 2'000'000).value();
+  ASSERT_EQ(totals.size(), 2u);
+  bool seen_odd = false;
+  for (const auto& t : totals) {
+    if (t.function == fueled.function) {
+      EXPECT_EQ(t.fuel, *fueled.fuel);
+    }
+    if (t.function != odd.function) continue;
+    seen_odd = true;
+    EXPECT_EQ(t.calls, 1u);
+    EXPECT_EQ(t.errors, 1u);
+    EXPECT_EQ(t.wall_us, 777);
+    EXPECT_EQ(t.fuel, 0u);
+  }
+  EXPECT_TRUE(seen_odd) << "the odd function name did not come back whole";
+}
+
+TEST_P(CloudStore, ASpoolGoesOnInANewFileWhenOneIsFull) {
+  auto spool_dir = dir_.path() / "spool";
+  // More records than one file holds (each of these lines is over 100 bytes).
+  const int n = static_cast<int>(UsageSpool::kFileBytes / 100);
+  {
+    auto spool = UsageSpool::open(spool_dir).value();
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(spool->append(record("full-" + std::to_string(i), 1)));
+    auto files = spool->rotate().value();
+    EXPECT_GE(files.size(), 2u);
+    for (const auto& f : files) EXPECT_LE(f->used(), UsageSpool::kFileBytes);
+  }  // every file left behind, as by a node that died
+  {
+    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
+  }
+  EXPECT_EQ(store_->usage_count("alice").value(), static_cast<uint64_t>(n));
+  EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
+}
+
 TEST_P(CloudStore, AnOrphanedSpoolFileIsReplayedOnceWithoutItsCutLine) {
   auto spool_dir = dir_.path() / "spool";
   std::filesystem::create_directories(spool_dir);
@@ -263,8 +315,11 @@ TEST_P(CloudStore, AnOrphanedSpoolFileIsReplayedOnceWithoutItsCutLine) {
     auto r1 = UsageSpool::open(spool_dir).value();
     ASSERT_TRUE(r1->append(record("dead-1", 1'000'000)));
     ASSERT_TRUE(r1->append(record("dead-2", 1'000'000)));
-    auto file = r1->rotate().value();
-    std::FILE* f = std::fopen(file->path().c_str(), "a");
+    auto files = r1->rotate().value();
+    ASSERT_EQ(files.size(), 1u);
+    // The cut line lands where the next record would have: after the last, in the mapping.
+    std::FILE* f = std::fopen(files[0]->path().c_str(), "r+");
+    std::fseek(f, static_cast<long>(files[0]->used()), SEEK_SET);
     std::fputs("{\"id\":\"dead-3\",\"ten", f);
     std::fclose(f);
   }  // its files unlock (the process "ended"); the rotated file is left behind
@@ -290,11 +345,33 @@ std::vector<std::string> stores() {
 INSTANTIATE_TEST_SUITE_P(Stores, CloudStore, ::testing::ValuesIn(stores()),
                          [](const auto& info) { return info.param; });
 
-TEST(CallIds, AreRandom128BitHex) {
+TEST(CallIds, Are128BitHexThatSortByTime) {
   auto a = new_call_id(), b = new_call_id();
+  // Ids taken on several threads at once never repeat.
+  std::vector<std::vector<std::string>> taken(4);
+  std::vector<std::thread> threads;
+  for (auto& mine : taken)
+    threads.emplace_back([&mine] {
+      for (int i = 0; i < 5000; ++i) mine.push_back(new_call_id());
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> unique;
+  for (const auto& mine : taken) unique.insert(mine.begin(), mine.end());
+  EXPECT_EQ(unique.size(), 20000u);
   EXPECT_EQ(a.size(), 32u);
   EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_NE(a, b);
+  // The first 12 digits are the milliseconds: now, give or take the test's own run.
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  auto stamped = static_cast<int64_t>(std::stoull(a.substr(0, 12), nullptr, 16));
+  EXPECT_LE(stamped, ms);
+  EXPECT_GT(stamped, ms - 60'000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_LT(a, new_call_id());
+  // The rest is random: two ids of one millisecond still differ there.
+  EXPECT_NE(a.substr(12), b.substr(12));
 }
 
 }  // namespace

@@ -19,10 +19,13 @@
 
 #include "asterai/cloud/store.h"
 #include "asterai/cloud/usage_spool.h"
+#include "asterai/common/random_hex.h"
 
 namespace asterai::cloud {
 
-// A fresh random call id (128 bits, hex).
+// A fresh call id, 32 hex digits: the milliseconds since 1970 (48 bits), then 80 random bits.
+// Ids taken later sort later, so the store's index on them grows at its right edge instead of
+// touching a random page per record.
 std::string new_call_id();
 
 class UsageRecorder {
@@ -47,8 +50,8 @@ class UsageRecorder {
     std::function<void()> durable;
   };
   void run();
-  // Stores `batch` (retrying), then tells its waiters or removes its spool file.
-  void store_batch(std::vector<Pending> batch, std::unique_ptr<SpoolFile> file);
+  // Stores `batch` (retrying), then tells its waiters and removes the spool files it emptied.
+  void store_batch(std::vector<Pending> batch, std::vector<std::unique_ptr<SpoolFile>> files);
   void replay_orphans();
 
   std::shared_ptr<Store> store_;

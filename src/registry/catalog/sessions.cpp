@@ -4,18 +4,10 @@
 
 #include <algorithm>
 
+#include "asterai/common/random_hex.h"
+
 namespace asterai::registry::catalog {
 namespace {
-
-std::string random_hex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                 raw.size());
-  hex.pop_back();
-  return hex;
-}
 
 std::string key_of(const std::string& cookie) {
   unsigned char hash[crypto_generichash_BYTES];

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "asterai/common/random_hex.h"
 #include "asterai/registry/names.h"
 #include "asterai/registry/search/keywords.h"
 
@@ -13,11 +14,7 @@ constexpr uint64_t kHashInvalid = UINT64_MAX;
 constexpr uint64_t kMaxIndexedLayer = 1024 * 1024;
 
 std::string new_session_id() {
-  unsigned char raw[16];
-  randombytes_buf(raw, sizeof raw);
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  return hex;
+  return random_hex(16);
 }
 
 bool is_session_id(const std::string& id) {

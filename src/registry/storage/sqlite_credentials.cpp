@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "asterai/common/random_hex.h"
 #include "asterai/registry/names.h"
 
 namespace asterai::registry {
@@ -17,15 +18,6 @@ CREATE TABLE IF NOT EXISTS api_keys(
 )sql";
 
 constexpr std::string_view kKeyPrefix = "astk_";
-
-std::string random_hex(size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
-  hex.pop_back();
-  return hex;
-}
 
 tl::unexpected<Error> bad_credentials() {
   return make_error(ErrorKind::unauthorized, "unknown user or invalid API key");
