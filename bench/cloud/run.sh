@@ -8,7 +8,10 @@
 # - `asterai cloud node` (SQLite store, usage records through the spool, plan ceilings, Basic
 #   credentials on every request): POST /bench/tools/v1/call of `add`;
 # - the same node on a PostgreSQL store (a server started for these rows);
-# each at 4 and 64 keep-alive connections, BENCH_CLOUD_SECONDS (5) per row with 2 threads.
+# all three running at once and measured in turn, round after round (BENCH_CLOUD_ROUNDS, 3),
+# each at 4 and 64 keep-alive connections, BENCH_CLOUD_SECONDS (5) per row with 2 threads; a
+# row is its server's median round, so a burst of load from elsewhere on a shared machine
+# lands on one round of each server rather than on all of one.
 # Also: the cold deploy (pull + compile + link + store) and first call of a never-seen
 # version, the first call on a fresh node with the compile cache warm, and the store's
 # usage-record rate (cloud-store-bench) on SQLite and on a PostgreSQL server started for the
@@ -23,6 +26,7 @@ component="$build/components/kitchen-sink-c.wasm"
 store_bench="$build/bench/cloud-store-bench"
 require_built "$asterai" "$component" "$store_bench"
 seconds="${BENCH_CLOUD_SECONDS:-5}"
+rounds="${BENCH_CLOUD_ROUNDS:-3}"
 wrk_bench_setup cloud
 rows="$work/rows.jsonl"
 export ASTERAI_HOME="$work/home" ASTERAI_CACHE_DIR="$work/cache"
@@ -55,38 +59,61 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "${auth#Authorization: }"
 LUA
 
-# --- asterai serve --environment ------------------------------------------------------------
+# --- the servers: serve, a node on SQLite, a node on PostgreSQL -----------------------------
+# PostgreSQL (Debian's server on loopback, fsync on), started for this run.
+python3 "$here/tests/support/postgres.py" bash -c \
+  'echo "$ASTERAI_TEST_POSTGRES" >"$0/pg.url"; until [ -e "$0/pg.stop" ]; do sleep 0.2; done' \
+  "$work" >/dev/null 2>&1 &
+pg_wrapper=$!
 "$asterai" serve --listen 127.0.0.1:0 --environment bench/tools@1.0.0 >"$work/serve.out" 2>"$work/serve.err" &
-pid=$!; pids+=($pid)
+serve_pid=$!; pids+=($serve_pid)
 serve=$(started serve "$work/serve.out")
 [ -n "$serve" ] || { echo "serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
 curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$serve/v1/call"
-for c in 4 64; do run "serve --environment" "POST /v1/call (add)" "$c" "$serve/v1/call" -s "$work/call.lua"; done
-stop "$pid"
 
-# --- asterai cloud node ---------------------------------------------------------------------
+# node_start STORE NAME: a node on STORE with a spool of its own; sets node and node_pid.
 node_start() {
-  "$asterai" cloud node --listen 127.0.0.1:0 --registry "$reg" --store "sqlite:$work/store.db" \
-    --max-memory 256MiB --no-access-log >"$work/node.out" 2>"$work/node.err" &
+  "$asterai" cloud node --listen 127.0.0.1:0 --registry "$reg" --store "$1" \
+    --usage-spool "$work/spool-$2" --max-memory 256MiB --no-access-log \
+    >"$work/node-$2.out" 2>"$work/node-$2.err" &
   node_pid=$!; pids+=($node_pid)
-  node=$(started node "$work/node.out")
-  [ -n "$node" ] || { echo "node did not start: $(cat "$work/node.err")" >&2; exit 1; }
+  node=$(started node "$work/node-$2.out")
+  [ -n "$node" ] || { echo "node on $2 did not start: $(cat "$work/node-$2.err")" >&2; exit 1; }
 }
 call_node() {
   curl -sf -o /dev/null -H "$auth" -H 'Content-Type: application/json' \
     -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$node/bench/tools/v1/call"
 }
 rm -rf "$ASTERAI_CACHE_DIR"  # a never-seen version: nothing compiled yet
-node_start
+node_start "sqlite:$work/store.db" sqlite
+sqlite_node=$node sqlite_pid=$node_pid
 t0=$(date +%s.%N)
 "$asterai" deploy bench/tools@1.0.0 --cloud "$node" >/dev/null
 cold_deploy=$(ms_since "$t0")
 t0=$(date +%s.%N); call_node; first_call=$(ms_since "$t0")
-for c in 4 64; do run "cloud node" "POST /bench/tools/v1/call (add)" "$c" "$node/bench/tools/v1/call" -s "$work/call.lua"; done
-records=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage").fetchone()[0])' "$work/store.db")
+for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
+node_start "$(cat "$work/pg.url")" postgres
+pg_node=$node pg_pid=$node_pid
+"$asterai" deploy bench/tools@1.0.0 --cloud "$node" >/dev/null
+call_node
+
+for round in $(seq 1 "$rounds"); do
+  for c in 4 64; do
+    run "serve --environment" "round $round" "$c" "$serve/v1/call" -s "$work/call.lua"
+    run "cloud node" "round $round" "$c" "$sqlite_node/bench/tools/v1/call" -s "$work/call.lua"
+    run "cloud node, PostgreSQL" "round $round" "$c" "$pg_node/bench/tools/v1/call" -s "$work/call.lua"
+  done
+done
+stop "$serve_pid"
+pg_batches=$(curl -s "$pg_node/metrics" | awk '/^asterai_cloud_usage_batches_total/{print $2}')
+stop "$pg_pid"
+touch "$work/pg.stop"
+wait "$pg_wrapper" || true
+node=$sqlite_node
 batches=$(curl -s "$node/metrics" | awk '/^asterai_cloud_usage_batches_total/{print $2}')
-stop "$node_pid"
-node_start  # a new node: the deployment is in the store, its compiled code in the cache
+stop "$sqlite_pid"
+records=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from usage").fetchone()[0])' "$work/store.db")
+node_start "sqlite:$work/store.db" sqlite  # a new node: the deployment is in the store, its compiled code in the cache
 t0=$(date +%s.%N); call_node; warm_first=$(ms_since "$t0")
 
 # --- fairness: another tenant beside a flood --------------------------------------------------
@@ -113,35 +140,17 @@ with open(sys.argv[1], "w") as f:
 PY
 curl -sf -o /dev/null -H "Authorization: Basic $(printf '%s' "other:$okey" | base64 -w0)" \
   -H 'Content-Type: application/json' -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$node/other/tools/v1/call"
-run "fairness" "other tenant alone" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
-wrk -t1 -c64 -d"$((seconds + 2))s" -s "$work/flood.lua" "$node/bench/tools/v1/call" >"$work/flood.txt" 2>&1 &
-flood=$!
-sleep 1
-run "fairness" "other tenant beside a flood" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
-wait "$flood" || true
-flood_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/flood.txt")
-flood_non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/flood.txt")
+for round in $(seq 1 "$rounds"); do
+  run "fairness alone" "round $round" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
+  wrk -t1 -c64 -d"$((seconds + 2))s" -s "$work/flood.lua" "$node/bench/tools/v1/call" >"$work/flood.txt" 2>&1 &
+  flood=$!
+  sleep 1
+  run "fairness beside a flood" "round $round" 4 "$node/other/tools/v1/call" -s "$work/other.lua"
+  wait "$flood" || true
+  flood_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/flood.txt")
+  flood_non2xx=$(( ${flood_non2xx:-0} + $(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/flood.txt" | grep . || echo 0) ))
+done
 stop "$node_pid"
-
-# --- a node on PostgreSQL (Debian's server on loopback, fsync on), started for these rows ------
-python3 "$here/tests/support/postgres.py" bash -c \
-  'echo "$ASTERAI_TEST_POSTGRES" >"$0/pg.url"; until [ -e "$0/pg.stop" ]; do sleep 0.2; done' \
-  "$work" >/dev/null 2>&1 &
-pg_wrapper=$!
-for _ in $(seq 1 600); do [ -s "$work/pg.url" ] && break; sleep 0.1; done
-pg_url=$(cat "$work/pg.url")
-"$asterai" cloud node --listen 127.0.0.1:0 --registry "$reg" --store "$pg_url" \
-  --max-memory 256MiB --no-access-log >"$work/node.out" 2>"$work/node.err" &
-node_pid=$!; pids+=($node_pid)
-node=$(started node "$work/node.out")
-[ -n "$node" ] || { echo "node on PostgreSQL did not start: $(cat "$work/node.err")" >&2; exit 1; }
-"$asterai" deploy bench/tools@1.0.0 --cloud "$node" >/dev/null
-call_node
-for c in 4 64; do run "cloud node, PostgreSQL" "POST /bench/tools/v1/call (add)" "$c" "$node/bench/tools/v1/call" -s "$work/call.lua"; done
-pg_batches=$(curl -s "$node/metrics" | awk '/^asterai_cloud_usage_batches_total/{print $2}')
-stop "$node_pid"
-touch "$work/pg.stop"
-wait "$pg_wrapper" || true
 
 "$store_bench" "$work/store-bench.db" >"$work/store.json"
 # The same on PostgreSQL (Debian's server, fsync on), started for this run only.
@@ -156,9 +165,26 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 work, out, cores, load, day, seconds, cold, first, warm, records, batches, flood, flood_non2xx, pg_batches = sys.argv[2:]
 store = json.load(open(f"{work}/store.json"))
 pg = json.load(open(f"{work}/store-pg.json"))
-fair = {r["name"]: r for r in rows if r["build"] == "fairness"}
-rows = [r for r in rows if r["build"] != "fairness"]
+def median(group, key="rps"):
+    """The row of the median `key` among a server's rounds (their count is odd by default)."""
+    group = sorted(group, key=lambda r: r[key] or 0)
+    return group[len(group) // 2]
+def grouped(rows):
+    out = {}
+    for r in rows:
+        out.setdefault((r["build"], r["connections"]), []).append(r)
+    return out
+fair_rounds = grouped(r for r in rows if r["build"].startswith("fairness"))
+fair = {b: median(g, "p99") for (b, _), g in fair_rounds.items()}
+all_rounds = grouped(r for r in rows if not r["build"].startswith("fairness"))
+rows = [median(g) for g in all_rounds.values()]
 peer = {r["connections"]: r["rps"] for r in rows if r["build"] == "serve --environment"}
+# Per round: the node's calls/s over serve's in the same round, lowest and highest.
+def spread(build, connections):
+    mine = {r["name"]: r["rps"] for r in all_rounds[(build, connections)]}
+    theirs = {r["name"]: r["rps"] for r in all_rounds[("serve --environment", connections)]}
+    ratios = [mine[k] / theirs[k] for k in mine if theirs.get(k)]
+    return f"{min(ratios):.2f}–{max(ratios):.2f}x" if ratios else "–"
 def f(v):
     return "–" if v is None else f"{v:.2f} ms"
 with open(out, "w") as md:
@@ -167,15 +193,18 @@ with open(out, "w") as md:
              f"row, keep-alive) calling the C kitchen-sink `add` of one environment (5 s timeout, 64 MiB),\n"
              f"through `asterai serve --environment` and through one `asterai cloud node` (a usage record\n"
              f"spooled before each answer and stored in batches; plan ceilings; Basic credentials on every\n"
-             f"request) on the SQLite store, then on PostgreSQL (Debian's server on loopback, fsync on),\n"
-             f"one after the other on loopback. The machine has {cores} cores and wrk shares them with the\n"
-             f"server; load average {load} at the end.\n\n")
-    md.write("| server | connections | calls/s | vs serve | p50 | p90 | p99 | socket errors | non-2xx |\n"
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
-    for r in rows:
+             f"request) on the SQLite store and on PostgreSQL (Debian's server on loopback, fsync on).\n"
+             f"The three servers run at once and are measured in turn, {len(all_rounds[('serve --environment', 4)])} rounds; each row is its\n"
+             f"server's median round, and \"rounds\" gives the lowest and highest ratio to `serve` within\n"
+             f"one round. The machine has {cores} cores and wrk shares them with the server; load average\n"
+             f"{load} at the end.\n\n")
+    md.write("| server | connections | calls/s | vs serve | rounds | p50 | p90 | p99 | socket errors | non-2xx |\n"
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    for r in sorted(rows, key=lambda r: (r["build"] != "serve --environment", r["build"], r["connections"])):
         ratio = r["rps"] / peer[r["connections"]] if peer.get(r["connections"]) else None
+        rounds = "–" if r["build"] == "serve --environment" else spread(r["build"], r["connections"])
         md.write(f"| {r['build']} | {r['connections']} | {r['rps']:,.0f} | "
-                 f"{'–' if ratio is None else f'{ratio:.2f}x'} | {f(r['p50'])} | {f(r['p90'])} | "
+                 f"{'–' if ratio is None else f'{ratio:.2f}x'} | {rounds} | {f(r['p50'])} | {f(r['p90'])} | "
                  f"{f(r['p99'])} | {r['errors']} | {r['non2xx']} |\n")
     md.write(f"\nThe node on SQLite stored {int(records):,} usage records in {int(batches or 0):,} transactions during its runs;\n"
              f"the node on PostgreSQL used {int(pg_batches or 0):,} transactions.\n")
@@ -190,10 +219,10 @@ with open(out, "w") as md:
     md.write("The same on PostgreSQL (Debian's server on loopback, fsync on, started for the run): "
              f"{pg['batched_records_per_s']:,.0f} records/s in batches of {pg['batch']}, "
              f"{pg['single_records_per_s']:,.0f} records/s one transaction each.\n\n")
-    alone, beside = fair["other tenant alone"], fair["other tenant beside a flood"]
+    alone, beside = fair["fairness alone"], fair["fairness beside a flood"]
     md.write("Fairness: tenant `other` calls `add` at 4 connections, alone and while tenant `bench` floods\n"
-             f"`sum` of a 20,000-number list at 64 connections (flood: {float(flood):,.0f} calls/s, "
-             f"{int(flood_non2xx or 0):,} answers not 2xx).\n\n"
+             f"`sum` of a 20,000-number list at 64 connections (the last flood: {float(flood):,.0f} calls/s; "
+             f"{int(flood_non2xx or 0):,} flood answers not 2xx in all), alternately, each row the median round.\n\n"
              "| other tenant | calls/s | p50 | p90 | p99 | p99 vs alone |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
     for name, r in (("alone", alone), ("beside the flood", beside)):
         ratio = r["p99"] / alone["p99"] if r["p99"] and alone["p99"] else None

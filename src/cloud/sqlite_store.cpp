@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS usage (
   call_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, environment TEXT NOT NULL,
   version TEXT NOT NULL, member TEXT NOT NULL, function TEXT NOT NULL, kind TEXT NOT NULL,
   started_us INTEGER NOT NULL, wall_us INTEGER NOT NULL, fuel INTEGER,
-  peak_memory INTEGER NOT NULL, http_bytes INTEGER NOT NULL, outcome TEXT NOT NULL);
+  peak_memory INTEGER NOT NULL, http_bytes INTEGER NOT NULL, outcome TEXT NOT NULL)
+  WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
 CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment INTEGER PRIMARY KEY, schedules INTEGER NOT NULL);
@@ -191,25 +192,54 @@ Result<void> SqliteStore::remove(const std::string& tenant, const std::string& e
   return {};
 }
 
+namespace {
+
+// Rows per INSERT: one statement step per group rather than per record.
+constexpr size_t kRowsPerInsert = 32;
+
+std::string insert_usage_sql(size_t rows) {
+  std::string sql =
+      "INSERT OR IGNORE INTO usage (call_id, tenant, environment, version, member, function,"
+      " kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome) VALUES ";
+  for (size_t i = 0; i < rows; ++i)
+    sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
+
+void bind_usage(sqlite::Statement& st, int first, const UsageRecord& r) {
+  st.bind(first, r.call_id).bind(first + 1, r.tenant).bind(first + 2, r.environment);
+  st.bind(first + 3, r.version).bind(first + 4, r.member).bind(first + 5, r.function);
+  st.bind(first + 6, r.kind).bind(first + 7, r.started_us).bind(first + 8, r.wall_us);
+  if (r.fuel)
+    st.bind(first + 9, static_cast<int64_t>(*r.fuel));
+  else
+    st.bind_null(first + 9);
+  st.bind(first + 10, static_cast<int64_t>(r.peak_memory));
+  st.bind(first + 11, static_cast<int64_t>(r.http_bytes)).bind(first + 12, r.outcome);
+}
+
+}  // namespace
+
 Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
   std::lock_guard lock(db_->mutex());
   sqlite::Transaction tx(*db_);
-  sqlite::Statement st(db_->handle(),
-                       "INSERT OR IGNORE INTO usage (call_id, tenant, environment, version, member,"
-                       " function, kind, started_us, wall_us, fuel, peak_memory, http_bytes,"
-                       " outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& r : records) {
-    st.reset();
-    st.bind(1, r.call_id).bind(2, r.tenant).bind(3, r.environment).bind(4, r.version);
-    st.bind(5, r.member).bind(6, r.function).bind(7, r.kind).bind(8, r.started_us);
-    st.bind(9, r.wall_us);
-    if (r.fuel)
-      st.bind(10, static_cast<int64_t>(*r.fuel));
-    else
-      st.bind_null(10);
-    st.bind(11, static_cast<int64_t>(r.peak_memory)).bind(12, static_cast<int64_t>(r.http_bytes));
-    st.bind(13, r.outcome);
-    ASTERAI_TRY(st.run());
+  size_t i = 0;
+  if (records.size() >= kRowsPerInsert) {
+    sqlite::Statement group(db_->handle(), insert_usage_sql(kRowsPerInsert));
+    for (; i + kRowsPerInsert <= records.size(); i += kRowsPerInsert) {
+      group.reset();
+      for (size_t k = 0; k < kRowsPerInsert; ++k)
+        bind_usage(group, static_cast<int>(k * 13 + 1), records[i + k]);
+      ASTERAI_TRY(group.run());
+    }
+  }
+  if (i < records.size()) {
+    sqlite::Statement one(db_->handle(), insert_usage_sql(1));
+    for (; i < records.size(); ++i) {
+      one.reset();
+      bind_usage(one, 1, records[i]);
+      ASTERAI_TRY(one.run());
+    }
   }
   return tx.commit();
 }
