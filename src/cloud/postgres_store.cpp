@@ -49,8 +49,6 @@ constexpr const char* kSchemaUnlock = "SELECT pg_advisory_unlock(7316204)";
 constexpr const char* kColumns =
     "id, tenant, environment, version, reference, created,"
     " (SELECT schedules FROM deployment_schedules WHERE deployment = id)";
-// Rows per INSERT of usage (13 parameters each, well under PostgreSQL's 65535).
-constexpr size_t kRowsPerInsert = 1000;
 
 std::string now_seconds() {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
@@ -264,42 +262,68 @@ Result<void> PostgresStore::remove(const std::string& tenant, const std::string&
   return {};
 }
 
-Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
-  auto c = ASTERAI_TRY(lease());
-  // One statement per chunk, one transaction for them all: the batch is stored whole or not
-  // at all, and a replayed batch adds nothing (ON CONFLICT DO NOTHING).
-  EnvTransaction tx(
-      [&c](const std::string& sql, const Params& p) { return c.exec(sql, p, "storing usage"); });
-  ASTERAI_TRY(tx.begin(std::nullopt));
-  for (size_t start = 0; start < records.size(); start += kRowsPerInsert) {
-    size_t end = std::min(records.size(), start + kRowsPerInsert);
-    std::string sql =
-        "INSERT INTO usage (call_id, tenant, environment, version, member, function, kind,"
-        " started_us, wall_us, fuel, peak_memory, http_bytes, outcome) VALUES ";
-    Params params;
-    for (size_t i = start; i < end; ++i) {
-      const auto& r = records[i];
-      sql += i == start ? "(" : ", (";
-      for (int k = 1; k <= 13; ++k)
-        sql += "$" + std::to_string(params.size() + k) + (k < 13 ? ", " : ")");
-      params.push_back(r.call_id);
-      params.push_back(r.tenant);
-      params.push_back(r.environment);
-      params.push_back(r.version);
-      params.push_back(r.member);
-      params.push_back(r.function);
-      params.push_back(r.kind);
-      params.push_back(std::to_string(r.started_us));
-      params.push_back(std::to_string(r.wall_us));
-      params.push_back(r.fuel ? std::optional<std::string>(std::to_string(*r.fuel)) : std::nullopt);
-      params.push_back(std::to_string(r.peak_memory));
-      params.push_back(std::to_string(r.http_bytes));
-      params.push_back(r.outcome);
+namespace {
+
+// A PostgreSQL array literal of `values`: {"a","b",NULL}. Texts are quoted with '"' and '\\'
+// escaped; numbers go as they are.
+class ArrayLiteral {
+ public:
+  void text(std::string_view v) {
+    next();
+    out_ += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
     }
-    sql += " ON CONFLICT (call_id) DO NOTHING";
-    ASTERAI_TRY(c.exec(sql, params, "storing usage"));
+    out_ += '"';
   }
-  return tx.commit();
+  void number(std::optional<int64_t> v) {
+    next();
+    out_ += v ? std::to_string(*v) : "NULL";
+  }
+  std::string done() { return out_ + "}"; }
+
+ private:
+  void next() { out_ += out_.empty() ? "{" : ","; }
+  std::string out_;
+};
+
+}  // namespace
+
+Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
+  if (records.empty()) return {};
+  auto c = ASTERAI_TRY(lease());
+  // One statement for the batch, its columns as 13 arrays: one short text to parse and plan
+  // whatever the batch's size (a VALUES row per record cost the server more than the rows).
+  // A replayed batch adds nothing (ON CONFLICT DO NOTHING), and the statement is atomic.
+  ArrayLiteral id, tenant, environment, version, member, function, kind, started, wall, fuel,
+      memory, http, outcome;
+  for (const auto& r : records) {
+    id.text(r.call_id);
+    tenant.text(r.tenant);
+    environment.text(r.environment);
+    version.text(r.version);
+    member.text(r.member);
+    function.text(r.function);
+    kind.text(r.kind);
+    started.number(r.started_us);
+    wall.number(r.wall_us);
+    fuel.number(r.fuel ? std::optional<int64_t>(static_cast<int64_t>(*r.fuel)) : std::nullopt);
+    memory.number(static_cast<int64_t>(r.peak_memory));
+    http.number(static_cast<int64_t>(r.http_bytes));
+    outcome.text(r.outcome);
+  }
+  ASTERAI_TRY(
+      c.exec("INSERT INTO usage (call_id, tenant, environment, version, member, function, kind,"
+             " started_us, wall_us, fuel, peak_memory, http_bytes, outcome)"
+             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+             " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
+             " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING",
+             {id.done(), tenant.done(), environment.done(), version.done(), member.done(),
+              function.done(), kind.done(), started.done(), wall.done(), fuel.done(), memory.done(),
+              http.done(), outcome.done()},
+             "storing usage"));
+  return {};
 }
 
 Result<std::vector<UsageTotal>> PostgresStore::usage(const std::string& tenant, int64_t from_us,
