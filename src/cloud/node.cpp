@@ -264,6 +264,9 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
                     d.http_observer = [this](const Deployment& dep) {
                       return http_usage_observer(*this, dep);
                     };
+                    d.gate = [this](const Deployment& dep) -> mcp::CallGate {
+                      return [this, tenant = dep.tenant] { return cores.enter(tenant); };
+                    };
                     return d;
                   }()),
       quotas(options.store,

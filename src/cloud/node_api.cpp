@@ -325,6 +325,9 @@ HttpResponse Node::Impl::metrics() {
   per_tenant("asterai_cloud_monthly_quota_refused_total",
              "Requests refused with 429: the tenant used a monthly quota of its plan.",
              quotas.refused());
+  per_tenant("asterai_cloud_core_share_waits_total",
+             "Calls that waited while their tenant ran its share of the cores beside others.",
+             cores.waits());
   auto r = HttpResponse::text(200, text);
   for (auto& [k, v] : r.headers)
     if (k == "Content-Type") v = "text/plain; version=0.0.4";

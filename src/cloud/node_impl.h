@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "asterai/cloud/core_shares.h"
 #include "asterai/cloud/deployments.h"
 #include "asterai/cloud/identity.h"
 #include "asterai/cloud/node.h"
@@ -53,6 +54,7 @@ struct Node::Impl {
   std::shared_ptr<const TenantSecrets> secrets;  // null without a secrets key
   Identity identity;
   UsageRecorder usage;
+  CoreShares cores;  // before deployments: their workers hold its tokens
   Deployments deployments;
   std::unique_ptr<httpapi::Site> site;
   std::unique_ptr<net::Listener> listener;

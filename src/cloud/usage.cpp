@@ -165,8 +165,12 @@ void UsageRecorder::run() {
 void UsageRecorder::store_batch(std::vector<Pending> batch,
                                 std::vector<std::unique_ptr<SpoolFile>> files) {
   std::vector<UsageRecord> records;
+  std::vector<std::function<void()>> waiting;
   records.reserve(batch.size());
-  for (const auto& p : batch) records.push_back(p.record);
+  for (auto& p : batch) {
+    records.push_back(std::move(p.record));
+    if (p.durable) waiting.push_back(std::move(p.durable));
+  }
   // Held answers wait while the store is failing: releasing them would let a client see a
   // success that may never be counted.
   for (int attempt = 0;; ++attempt) {
@@ -185,8 +189,7 @@ void UsageRecorder::store_batch(std::vector<Pending> batch,
   // go when a later batch rotates it out; if the process ends first, they are replayed and
   // skipped as stored.
   for (auto& f : files) f->remove();
-  for (auto& p : batch)
-    if (p.durable) p.durable();
+  for (auto& w : waiting) w();
 }
 
 void UsageRecorder::replay_orphans() {

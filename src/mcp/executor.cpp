@@ -6,11 +6,12 @@
 namespace asterai::mcp {
 
 Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics,
-                   size_t workers, size_t max_queued, CallObserver observer)
+                   size_t workers, size_t max_queued, CallObserver observer, CallGate gate)
     : runtime_(std::move(runtime)),
       metrics_(metrics),
       max_queued_(max_queued),
-      observer_(std::move(observer)) {
+      observer_(std::move(observer)),
+      gate_(std::move(gate)) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -73,14 +74,19 @@ void Executor::work() {
       queue_.pop_front();
       --queued_;
     }
+    // Held while the guest runs; the answer and its usage record go out after.
+    auto gated = [this](auto&& f) {
+      auto held = gate_ ? gate_() : nullptr;
+      return f();
+    };
     if (job.task) {
-      job.task();
+      gated([&] { job.task(); });
     } else if (observer_ && !(job.call.cancel && job.call.cancel->load())) {
-      auto result = std::make_shared<ToolCallResult>(run(job.call));
+      auto result = std::make_shared<ToolCallResult>(gated([&] { return run(job.call); }));
       observer_(job.call, *result,
                 [done = std::move(job.done), result] { done(std::move(*result)); });
     } else {
-      job.done(run(job.call));
+      job.done(gated([&] { return run(job.call); }));
     }
   }
 }

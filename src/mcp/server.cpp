@@ -29,7 +29,8 @@ Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const runtime::Ru
   server->catalog_ = Catalog::build(std::move(components), server->options_.tool_naming);
   server->executor_ =
       std::make_unique<Executor>(std::move(runtime), server->metrics_, server->options_.workers,
-                                 server->options_.max_queued, server->options_.observer);
+                                 server->options_.max_queued, server->options_.observer,
+                                 server->options_.gate);
   return server;
 }
 

@@ -46,6 +46,8 @@ struct DeploymentsOptions {
   httpapi::HttpOptions http;  // body limits and the access log of every deployment
   // Told of every call before it is answered (usage records).
   std::function<mcp::CallObserver(const Deployment&)> observer = {};
+  // Asked before each of a deployment's calls runs (the node's CoreShares).
+  std::function<mcp::CallGate(const Deployment&)> gate = {};
   // Told of every webhook request (usage records).
   std::function<std::function<void(const mcp::HttpSample&)>(const Deployment&)> http_observer = {};
 };

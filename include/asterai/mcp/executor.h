@@ -47,11 +47,15 @@ struct ToolCallResult {
 using CallObserver = std::function<void(const ToolCall& call, ToolCallResult& result,
                                         std::function<void()> release)>;
 
+// Asked on the worker before each call or task runs; the call runs while the token it
+// returns is held (a cloud node shares its cores among tenants so). Empty: no gate.
+using CallGate = std::function<std::shared_ptr<const void>()>;
+
 class Executor {
  public:
   // `workers` 0 = std::thread::hardware_concurrency(); `max_queued` calls may wait.
   Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics, size_t workers = 0,
-           size_t max_queued = 1024, CallObserver observer = {});
+           size_t max_queued = 1024, CallObserver observer = {}, CallGate gate = {});
   // Finishes the queued and running calls, then joins the workers.
   ~Executor();
   Executor(const Executor&) = delete;
@@ -91,6 +95,7 @@ class Executor {
   Metrics& metrics_;
   size_t max_queued_;
   CallObserver observer_;
+  CallGate gate_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;

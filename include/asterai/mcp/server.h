@@ -28,6 +28,7 @@ struct ServerOptions {
   ToolNaming tool_naming = ToolNaming::prefixed;  // naming.h
   std::string version = "0.0.0";
   CallObserver observer = {};  // see executor.h
+  CallGate gate = {};          // see executor.h
   // Told of every request a proxy component's route served, once its call returned (the
   // answer has gone out by then: it streams). A cloud node writes its usage record.
   std::function<void(const HttpSample&)> http_observer = {};
