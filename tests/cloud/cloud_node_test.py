@@ -582,6 +582,56 @@ class Cloud(unittest.TestCase):
         self.assertEqual(len(world.schedule_runs()), before)
         self.assertIsNone(world.lease_holder())
 
+    def test_7d_a_tenant_beside_another_runs_its_share_of_the_cores(self):
+        # More workers than cores, so alice alone could run more calls than her share.
+        cores = os.cpu_count() or 1
+        workers = cores + 1
+        node = world.new_node("--workers", str(workers))
+        cli("bob", "deploy", "bob/sneaky@1.0.0")
+        try:
+            ping = tool_named("bob", "bob/sneaky", "ping")
+            sleep = tool_named("alice", "alice/tools", "sleep_ms")
+            stop = threading.Event()
+            bob_calls = []
+
+            def bob():  # short calls one after another: bob stays active throughout
+                while not stop.is_set():
+                    status, _, body = node.request(
+                        "POST", "/bob/sneaky/v1/call", json.dumps({"tool": ping}).encode(),
+                        {"Authorization": basic("bob", world.keys["bob"]),
+                         "Content-Type": "application/json"})
+                    bob_calls.append(status)
+
+            def alice(_):
+                return node.request(
+                    "POST", "/alice/tools/v1/call",
+                    json.dumps({"tool": sleep, "arguments": [200]}).encode(),
+                    {"Authorization": basic("alice", world.keys["alice"]),
+                     "Content-Type": "application/json"})[0]
+
+            pinger = threading.Thread(target=bob)
+            pinger.start()
+            deadline = time.time() + 30
+            while not bob_calls and time.time() < deadline:
+                time.sleep(0.01)
+            with concurrent.futures.ThreadPoolExecutor(workers + 2) as pool:
+                statuses = list(pool.map(alice, range(workers + 2)))
+            stop.set()
+            pinger.join()
+            # Every call is answered: a tenant over its share waits, it is not refused.
+            self.assertEqual(statuses, [200] * (workers + 2))
+            self.assertTrue(bob_calls and set(bob_calls) == {200}, bob_calls[:5])
+            metrics = node.request("GET", "/metrics")[2].decode()
+            waits = [line for line in metrics.splitlines()
+                     if line.startswith("asterai_cloud_core_share_waits_total{")]
+            # alice ran more than her share while bob was active; bob never did.
+            self.assertTrue(any(line.startswith('asterai_cloud_core_share_waits_total'
+                                                '{tenant="alice"} ') for line in waits), waits)
+            self.assertFalse([line for line in waits if 'tenant="bob"' in line], waits)
+        finally:
+            cli("bob", "deploy", "rm", "bob/sneaky")
+            node.close()
+
     def test_8_remove(self):
         cli("alice", "deploy", "rm", "alice/tools")
         self.assertEqual(request("GET", "/alice/tools/v1/tools", "alice")[0], 404)
