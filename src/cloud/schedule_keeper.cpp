@@ -73,17 +73,21 @@ void ScheduleKeeper::turn() {
       if (it != held_.end()) stop(key, /*release=*/false);
       continue;
     }
+    // A change of the tenant's secrets loads the schedules again, as it does the tools:
+    // scheduled runs see a rotated value, and a removed one stops them, saying why.
+    auto stamp = secrets_stamp(key, d.tenant);
     if (it != held_.end() && it->second.deployment.id == d.id) {
       it->second.renewed = now;
-      continue;
-    }
-    if (auto f = failed_.find(key);
-        f != failed_.end() && f->second.deployment == d.id && now - f->second.at < kRetryAfter) {
+      if (!stamp || *stamp == it->second.secrets_stamp) continue;
+      event("secrets-changed", key, "");
+    } else if (auto f = failed_.find(key); f != failed_.end() && f->second.deployment == d.id &&
+                                           now - f->second.at < kRetryAfter &&
+                                           (!stamp || *stamp == f->second.secrets_stamp)) {
       (void)store_->release_lease(lease_name(key), options_.holder);
       continue;
     }
-    if (it != held_.end()) stop(key, /*release=*/false);  // an older version's
-    start(key, d);
+    if (it != held_.end()) stop(key, /*release=*/false);  // an older version's, or old secrets
+    start(key, d, stamp.value_or(0));
   }
   std::vector<std::string> gone;  // removed, or its answering version has no schedules
   for (const auto& [key, _] : held_)
@@ -91,10 +95,21 @@ void ScheduleKeeper::turn() {
   for (const auto& key : gone) stop(key, /*release=*/true);
 }
 
-void ScheduleKeeper::start(const std::string& key, const Deployment& d) {
+std::optional<int64_t> ScheduleKeeper::secrets_stamp(const std::string& key,
+                                                     const std::string& tenant) {
+  if (!options_.secrets) return 0;
+  auto stamp = store_->secrets_stamp(tenant);
+  if (!stamp) {
+    event("store-error", key, stamp.error().message);
+    return std::nullopt;
+  }
+  return *stamp;
+}
+
+void ScheduleKeeper::start(const std::string& key, const Deployment& d, int64_t secrets_stamp) {
   auto fail = [&](const Error& e) {
     event("schedules-failed", key, e.message);
-    failed_[key] = {d.id, std::chrono::steady_clock::now()};
+    failed_[key] = {d.id, std::chrono::steady_clock::now(), secrets_stamp};
     (void)store_->release_lease(lease_name(key), options_.holder);
   };
   auto loaded =
@@ -117,7 +132,7 @@ void ScheduleKeeper::start(const std::string& key, const Deployment& d) {
   failed_.erase(key);
   event("schedules-started", key, d.version);
   std::lock_guard lock(mutex_);
-  held_[key] = Held{d, std::move(*running), std::chrono::steady_clock::now()};
+  held_[key] = Held{d, std::move(*running), std::chrono::steady_clock::now(), secrets_stamp};
 }
 
 void ScheduleKeeper::stop(const std::string& key, bool release) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,14 +63,20 @@ class ScheduleKeeper {
     Deployment deployment;
     std::unique_ptr<host::RunningSchedules> schedules;
     std::chrono::steady_clock::time_point renewed;
+    int64_t secrets_stamp = 0;  // the tenant's secrets they were loaded with
   };
   struct Failed {
     int64_t deployment = 0;
     std::chrono::steady_clock::time_point at;
+    int64_t secrets_stamp = 0;
   };
   void loop();
   void turn();
-  void start(const std::string& key, const Deployment& d);
+  // The tenant's secrets stamp (0 when the node keeps no secrets); nullopt when the store
+  // failed (said as an event).
+  std::optional<int64_t> secrets_stamp(const std::string& key, const std::string& tenant);
+  // `secrets_stamp`: read before the load, so a change meanwhile loads them again.
+  void start(const std::string& key, const Deployment& d, int64_t secrets_stamp);
   void stop(const std::string& key, bool release);
   void event(const std::string& what, const std::string& key, const std::string& detail);
 
