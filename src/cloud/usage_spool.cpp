@@ -169,7 +169,11 @@ Result<std::unique_ptr<SpoolFile>> UsageSpool::new_file() {
   if (fd < 0) return tl::unexpected(io_error("cannot create", path));
   auto file = std::make_unique<SpoolFile>(path, fd);
   // Held while this process may still store its records: others leave the file alone.
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return tl::unexpected(io_error("cannot lock", path));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    auto locked = io_error("cannot lock", path);
+    file->remove();  // this process made it: nobody else has records in it
+    return tl::unexpected(locked);
+  }
   if (auto mapped = file->map(kFileBytes); !mapped) {
     file->remove();
     return tl::unexpected(mapped.error());

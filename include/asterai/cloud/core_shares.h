@@ -49,7 +49,7 @@ class CoreShares {
   std::chrono::milliseconds linger_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<std::string, Tenant> tenants_;  // those with calls running or waiting
+  std::map<std::string, Tenant> tenants_;  // the active ones (and some lingered out)
   std::map<std::string, uint64_t> waits_;
 };
 
