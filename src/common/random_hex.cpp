@@ -7,6 +7,7 @@
 namespace asterai {
 
 std::string random_hex(size_t bytes) {
+  if (bytes == 0) return {};  // libsodium's pointers must not be null, even for no bytes
   std::vector<unsigned char> raw(bytes);
   randombytes_buf(raw.data(), raw.size());
   std::string hex(bytes * 2 + 1, '\0');
