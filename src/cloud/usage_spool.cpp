@@ -52,18 +52,20 @@ void append_quoted(std::string& out, std::string_view s) {
 // One record as a line of JSON, written directly: this runs before every answer, and building
 // a JSON object first cost more than the write.
 std::string to_line(const UsageRecord& r) {
-  std::string out;
+  std::string out = "{";
   out.reserve(256);
-  auto field = [&out](std::string_view name, std::string_view value) {
-    out += out.empty() ? "{\"" : ",\"";
+  auto key = [&out](std::string_view name) {
+    if (out.size() > 1) out += ',';
+    out += '"';
     out += name;
     out += "\":";
+  };
+  auto field = [&](std::string_view name, std::string_view value) {
+    key(name);
     append_quoted(out, value);
   };
-  auto number = [&out](std::string_view name, auto value) {
-    out += ",\"";
-    out += name;
-    out += "\":";
+  auto number = [&](std::string_view name, auto value) {
+    key(name);
     out += std::to_string(value);
   };
   field("id", r.call_id);
