@@ -32,10 +32,14 @@ std::optional<CoreShares::Clock::time_point> CoreShares::next_expiry() const {
   return next;
 }
 
-std::shared_ptr<const void> CoreShares::enter(const std::string& tenant) {
+std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wait) {
   std::unique_lock lock(mutex_);
   auto& me = tenants_[tenant];
   ++me.waiting;  // counts as active from here, and is not swept meanwhile
+  if (!wait && me.running >= share(active(Clock::now()))) {
+    --me.waiting;
+    return nullptr;
+  }
   bool waited = false;
   while (me.running >= share(active(Clock::now()))) {
     waited = true;

@@ -249,26 +249,25 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
                   : nullptr),
       identity(options.token_check, options.basic_exchange),
       usage(options.store, 1024, std::move(spool)),
-      deployments(options.store,
-                  [&] {
-                    DeploymentsOptions d;
-                    d.runtime = options.runtime;
-                    d.load = options.load;  // tenant_load (secrets.h) marks it a tenant's
-                    d.secrets = secrets;
-                    d.max_loaded = options.max_loaded;
-                    d.workers = options.workers;
-                    d.http = options.http;
-                    d.observer = [this](const Deployment& dep) {
-                      return usage_observer(*this, dep);
-                    };
-                    d.http_observer = [this](const Deployment& dep) {
-                      return http_usage_observer(*this, dep);
-                    };
-                    d.gate = [this](const Deployment& dep) -> mcp::CallGate {
-                      return [this, tenant = dep.tenant] { return cores.enter(tenant); };
-                    };
-                    return d;
-                  }()),
+      deployments(
+          options.store,
+          [&] {
+            DeploymentsOptions d;
+            d.runtime = options.runtime;
+            d.load = options.load;  // tenant_load (secrets.h) marks it a tenant's
+            d.secrets = secrets;
+            d.max_loaded = options.max_loaded;
+            d.workers = options.workers;
+            d.http = options.http;
+            d.observer = [this](const Deployment& dep) { return usage_observer(*this, dep); };
+            d.http_observer = [this](const Deployment& dep) {
+              return http_usage_observer(*this, dep);
+            };
+            d.gate = [this](const Deployment& dep) -> mcp::CallGate {
+              return [this, tenant = dep.tenant](bool wait) { return cores.enter(tenant, wait); };
+            };
+            return d;
+          }()),
       quotas(options.store,
              [this](const std::string& tenant) { return options.plans.of(tenant).monthly; }) {}
 

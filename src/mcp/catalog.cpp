@@ -210,6 +210,18 @@ const Tool** feature_slot(FeatureProvider& provider, const runtime::FunctionInfo
   return nullptr;
 }
 
+bool imports_mcp(const runtime::Component& component) {
+  return std::any_of(component.imports().begin(), component.imports().end(),
+                     [](const runtime::ItemInfo& i) { return i.name.starts_with("asterai:mcp/"); });
+}
+
+bool may_ask_client(const ServedComponent& c) {
+  if (!c.composition) return imports_mcp(*c.component);
+  const auto& members = c.composition->members();
+  return std::any_of(members.begin(), members.end(),
+                     [](const runtime::Member& m) { return imports_mcp(*m.component); });
+}
+
 Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f) {
   Tool t;
   t.title = f.name;
@@ -218,6 +230,7 @@ Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f) {
   t.component_name = c.name;
   t.policy = c.policy;
   t.composition = c.composition;
+  t.may_ask_client = may_ask_client(c);
   return t;
 }
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <future>
 
+#include "asterai/common/inline_host.h"
+
 namespace asterai::mcp {
 
 Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics,
@@ -26,7 +28,29 @@ Executor::~Executor() {
 }
 
 bool Executor::submit(ToolCall call, Done done) {
-  return enqueue(Job{std::move(call), std::move(done), nullptr});
+  Job job{std::move(call), std::move(done), nullptr};
+  if (run_lent(job)) return true;
+  return enqueue(std::move(job));
+}
+
+bool Executor::run_lent(Job& job) {
+  auto* host = inline_host();
+  if (!host || queued_.load() > 0 || (job.call.client && job.call.tool->may_ask_client))
+    return false;
+  // A slot of the pool's: never more calls at once than workers (plus those a worker took
+  // from the queue meanwhile, at most one per lending thread).
+  size_t running = running_.load();
+  do {
+    if (running >= threads_.size()) return false;
+  } while (!running_.compare_exchange_weak(running, running + 1));
+  std::shared_ptr<const void> held;
+  if (gate_ && !(held = gate_(false))) {
+    --running_;
+    return false;
+  }
+  bool ran = host->lend([&] { execute(job, std::move(held)); });
+  --running_;
+  return ran;
 }
 
 bool Executor::submit_task(std::function<void()> task) {
@@ -74,20 +98,25 @@ void Executor::work() {
       queue_.pop_front();
       --queued_;
     }
-    // Held while the guest runs; the answer and its usage record go out after.
-    auto gated = [this](auto&& f) {
-      auto held = gate_ ? gate_() : nullptr;
-      return f();
-    };
-    if (job.task) {
-      gated([&] { job.task(); });
-    } else if (observer_ && !(job.call.cancel && job.call.cancel->load())) {
-      auto result = std::make_shared<ToolCallResult>(gated([&] { return run(job.call); }));
-      observer_(job.call, *result,
-                [done = std::move(job.done), result] { done(std::move(*result)); });
-    } else {
-      job.done(gated([&] { return run(job.call); }));
-    }
+    ++running_;
+    execute(job, gate_ ? gate_(true) : nullptr);
+    --running_;
+  }
+}
+
+void Executor::execute(Job& job, std::shared_ptr<const void> held) {
+  if (job.task) {
+    job.task();
+    return;
+  }
+  bool observed = observer_ && !(job.call.cancel && job.call.cancel->load());
+  auto result = std::make_shared<ToolCallResult>(run(job.call));
+  held.reset();  // the guest is done: the answer and its usage record go out after
+  if (observed) {
+    observer_(job.call, *result,
+              [done = std::move(job.done), result] { done(std::move(*result)); });
+  } else {
+    job.done(std::move(*result));
   }
 }
 

@@ -1,4 +1,5 @@
 #include "asterai/net/listener.h"
+#include "event_loop.h"
 
 #include <sys/resource.h>
 
@@ -61,12 +62,10 @@ awaitable<void> close_gracefully(Stream& stream) {
   stream.cut();
 }
 
-// One event loop: a single-threaded io_context; `live` is only touched on its thread.
-struct Loop {
-  asio::io_context io{1};
-  std::thread thread;
-  std::set<Connection*> live;
-};
+// A loop lent to a job hands its other connections to a helper after this long; the watch
+// looks this often while loops are being lent.
+constexpr std::chrono::microseconds kWatchTick{1000};
+constexpr std::chrono::microseconds kHandOver{1000};
 
 }  // namespace
 
@@ -85,7 +84,8 @@ struct Listener::Impl {
   ListenerOptions options;
   Handler handler;
   std::string busy;  // the whole 503 response
-  std::vector<std::unique_ptr<Loop>> loops;
+  LoopWatch watch{kWatchTick, kHandOver};
+  std::vector<std::unique_ptr<EventLoop>> loops;
   std::unique_ptr<asio::ssl::context> tls;
   tcp::acceptor acceptor;
   BlockingPool pool;
@@ -105,8 +105,8 @@ struct Listener::Impl {
   Impl(ListenerOptions o, Handler h, const Overloaded& overloaded)
       : options(std::move(o)),
         handler(std::move(h)),
-        loops(make_loops(options.threads)),
-        acceptor(loops.front()->io),
+        loops(make_loops(options.threads, watch)),
+        acceptor(loops.front()->io()),
         pool(options.max_blocking, options.max_blocking_queued) {
     busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + overloaded.content_type +
            "\r\nRetry-After: " + std::to_string(options.retry_after_seconds) +
@@ -114,10 +114,13 @@ struct Listener::Impl {
            "\r\n\r\n" + overloaded.body;
   }
 
-  static std::vector<std::unique_ptr<Loop>> make_loops(unsigned threads) {
+  static std::vector<std::unique_ptr<EventLoop>> make_loops(unsigned threads, LoopWatch& watch) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::unique_ptr<Loop>> loops;
-    for (unsigned i = 0; i < threads; ++i) loops.push_back(std::make_unique<Loop>());
+    std::vector<std::unique_ptr<EventLoop>> loops;
+    for (unsigned i = 0; i < threads; ++i) {
+      loops.push_back(std::make_unique<EventLoop>(watch));
+      watch.watch(loops.back().get());
+    }
     return loops;
   }
 
@@ -155,7 +158,7 @@ struct Listener::Impl {
     asio::steady_timer backoff(acceptor.get_executor());
     while (!stopping) {
       auto& loop = *loops[next_loop++ % loops.size()];
-      tcp::socket socket(loop.io);
+      tcp::socket socket(loop.io());
       boost::system::error_code ec;
       co_await acceptor.async_accept(socket, with(ec));
       if (stopping || ec == asio::error::operation_aborted) co_return;
@@ -168,10 +171,11 @@ struct Listener::Impl {
       socket.set_option(tcp::no_delay(true), ec);
       std::string client = client_of(socket);
       if (admit(client)) {
-        asio::co_spawn(loop.io, serve(std::move(socket), std::move(client), loop), asio::detached);
+        asio::co_spawn(loop.io(), serve(std::move(socket), std::move(client), loop),
+                       asio::detached);
       } else if (refusing.load() < kMaxRefusing) {
         ++refusing;
-        asio::co_spawn(loop.io, refuse(std::move(socket)), asio::detached);
+        asio::co_spawn(loop.io(), refuse(std::move(socket)), asio::detached);
       } else {
         socket.close(ec);
         finished(nullptr);
@@ -179,9 +183,9 @@ struct Listener::Impl {
     }
   }
 
-  awaitable<void> serve(tcp::socket socket, std::string client, Loop& loop) {
+  awaitable<void> serve(tcp::socket socket, std::string client, EventLoop& loop) {
     Connection conn(Stream(std::move(socket), tls.get()), client, options.deadlines, pool);
-    loop.live.insert(&conn);
+    loop.live().insert(&conn);
     boost::system::error_code ec;
     // The first request's header deadline runs from here and covers the TLS handshake.
     conn.stream().expires_after(options.deadlines.header);
@@ -195,7 +199,7 @@ struct Listener::Impl {
       }
     }
     co_await close_gracefully(conn.stream());
-    loop.live.erase(&conn);
+    loop.live().erase(&conn);
     finished(&client);
   }
 
@@ -255,13 +259,8 @@ Result<std::unique_ptr<Listener>> Listener::start(const ListenerOptions& options
   Impl* raw = impl.get();
   raw->running = 1;  // the accept loop
   asio::co_spawn(raw->acceptor.get_executor(), raw->accept_loop(), asio::detached);
-  for (auto& loop : raw->loops) {
-    Loop* l = loop.get();
-    l->thread = std::thread([l] {
-      auto work = asio::make_work_guard(l->io);
-      l->io.run();
-    });
-  }
+  for (auto& loop : raw->loops) loop->start();
+  raw->watch.start();
   return std::unique_ptr<Listener>(new Listener(std::move(impl)));
 }
 
@@ -292,8 +291,8 @@ void Listener::stop(const std::function<void()>& before_join) {
     impl.acceptor.close(ec);
   });
   for (auto& loop : impl.loops) {
-    asio::post(loop->io, [l = loop.get()] {
-      for (auto* c : l->live) c->stream().cut();
+    asio::post(loop->io(), [l = loop.get()] {
+      for (auto* c : l->live()) c->stream().cut();
     });
   }
   if (before_join) before_join();
@@ -301,9 +300,9 @@ void Listener::stop(const std::function<void()>& before_join) {
     std::unique_lock lock(impl.mutex);
     impl.cv.wait(lock, [&] { return impl.running == 0; });
   }
-  for (auto& loop : impl.loops) loop->io.stop();
-  for (auto& loop : impl.loops)
-    if (loop->thread.joinable()) loop->thread.join();
+  for (auto& loop : impl.loops) loop->io().stop();
+  impl.watch.stop();  // first: it may start a loop's helper thread
+  for (auto& loop : impl.loops) loop->join();
 }
 
 void Listener::wait() {

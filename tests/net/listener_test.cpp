@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "test_http.h"
@@ -34,6 +35,33 @@ TEST(Listener, ServesKeepAliveRequestsAndBlockingWork) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(c.get("/"), "ok");
   EXPECT_EQ(c.get("/block"), "ok");
   EXPECT_EQ(c.get("/count"), "1");
+}
+
+// The only loop's thread runs a job that ends only when another connection of that loop is
+// served: a helper thread must serve the loop meanwhile, or the job gives up after 10 s.
+TEST(Listener, ALoopLentToALongJobHasAHelperServeItsOtherConnections) {
+  auto o = options();
+  o.threads = 1;
+  auto l = test::start_test_listener(o);
+  ASSERT_TRUE(l);
+  Client lender(l->port()), other(l->port());
+  ASSERT_TRUE(lender.connected() && other.connected());
+  ASSERT_TRUE(lender.send(test::get_request("/lend")));
+  std::string released;
+  for (int i = 0; i < 200 && released != "ok"; ++i) {
+    released = other.get("/release");
+    if (released == "not started") std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(released, "ok");
+  auto answer = lender.read_response();
+  EXPECT_EQ(test::status_of(answer), 200) << answer;
+  EXPECT_TRUE(answer.ends_with("\r\n\r\nreleased")) << answer;
+  // The owner has the loop back, and serves both connections.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(lender.get("/"), "ok");
+    EXPECT_EQ(other.get("/"), "ok");
+  }
+  EXPECT_EQ(lender.get("/release"), "not started");
 }
 
 TEST(Listener, OverTheCapIs503WithRetryAfterThenClosed) {

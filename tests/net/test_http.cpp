@@ -11,7 +11,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
+
+#include "asterai/common/inline_host.h"
 
 namespace asterai::net::test {
 namespace asio = boost::asio;
@@ -22,6 +26,40 @@ namespace {
 
 auto with(beast::error_code& ec) {
   return asio::redirect_error(asio::use_awaitable, ec);
+}
+
+// The job /lend lends its loop's thread to: it waits for /release, at most 10 s.
+struct LentJob {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool started = false;
+  bool released = false;
+};
+LentJob lent_job;
+
+std::string lend_the_loop() {
+  auto* host = inline_host();
+  if (!host) return "no host";
+  std::string outcome;
+  host->lend([&outcome] {
+    std::unique_lock lock(lent_job.mutex);
+    lent_job.started = true;
+    lent_job.released = false;
+    lent_job.cv.wait_for(lock, std::chrono::seconds(10), [] { return lent_job.released; });
+    outcome = lent_job.released ? "released" : "not released";
+    lent_job.started = false;
+  });
+  return outcome;
+}
+
+std::string release_the_job() {
+  {
+    std::lock_guard lock(lent_job.mutex);
+    if (!lent_job.started) return "not started";
+    lent_job.released = true;
+  }
+  lent_job.cv.notify_all();
+  return "ok";
 }
 
 asio::awaitable<void> serve(Connection& c, const std::atomic<Listener*>& listener) {
@@ -47,6 +85,10 @@ asio::awaitable<void> serve(Connection& c, const std::atomic<Listener*>& listene
         return std::string("ok");
       });
       res.body() = r ? *r : "refused";
+    } else if (target == "/lend") {
+      res.body() = lend_the_loop();
+    } else if (target == "/release") {
+      res.body() = release_the_job();
     } else {
       res.body() = "ok";
     }

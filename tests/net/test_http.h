@@ -5,6 +5,9 @@
 //   GET /count   -> the listener's open connection count
 //   GET /big     -> a 64 MiB body (for clients that stop reading)
 //   GET /block   -> "ok" after 200 ms on the blocking pool
+//   GET /lend    -> the loop's thread runs a job (InlineHost) that waits for /release (at
+//                   most 10 s): "released", "not released" or "no host"
+//   GET /release -> ends that job: "ok", or "not started" when none runs yet
 #pragma once
 
 #include <atomic>

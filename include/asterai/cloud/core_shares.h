@@ -24,8 +24,9 @@ class CoreShares {
   explicit CoreShares(size_t cores = 0,
                       std::chrono::milliseconds linger = std::chrono::milliseconds(100));
 
-  // Waits until the tenant may start a call; the call runs while the token is held.
-  std::shared_ptr<const void> enter(const std::string& tenant);
+  // Waits until the tenant may start a call; the call runs while the token is held. With
+  // `wait` false: null instead of waiting (the caller queues the call for a worker).
+  std::shared_ptr<const void> enter(const std::string& tenant, bool wait = true);
 
   // Calls that waited for their tenant's share, per tenant, since start (/metrics).
   std::map<std::string, uint64_t> waits() const;

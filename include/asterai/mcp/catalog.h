@@ -95,6 +95,10 @@ struct Tool {
   std::string component_name;
   runtime::Policy policy;
   std::shared_ptr<const runtime::Composition> composition;  // see ServedComponent
+  // Whether a call may ask the MCP client something and wait for the answer (the component,
+  // or for an environment any member, imports asterai:mcp/client): such a call never runs
+  // on a network event loop (Executor::submit), whose connection carries that answer.
+  bool may_ask_client = false;
 };
 
 // A component's exports of asterai:mcp/resources, /prompts and /completion

@@ -47,9 +47,10 @@ struct ToolCallResult {
 using CallObserver = std::function<void(const ToolCall& call, ToolCallResult& result,
                                         std::function<void()> release)>;
 
-// Asked on the worker before each call or task runs; the call runs while the token it
-// returns is held (a cloud node shares its cores among tenants so). Empty: no gate.
-using CallGate = std::function<std::shared_ptr<const void>()>;
+// Asked before each call or task runs; the call runs while the token it returns is held (a
+// cloud node shares its cores among tenants so). With `wait` false it answers null instead of
+// waiting. Empty: no gate.
+using CallGate = std::function<std::shared_ptr<const void>(bool wait)>;
 
 class Executor {
  public:
@@ -63,7 +64,10 @@ class Executor {
 
   using Done = std::function<void(ToolCallResult)>;
   // Queues the call; `done` runs on a worker thread. False (and `done` not called) when the
-  // queue is full.
+  // queue is full. On a thread that lends itself (an event loop, common/inline_host.h) the
+  // call runs right there instead, before this returns, when a worker is idle, nothing is
+  // queued, the gate lets it start at once and the call cannot wait on its MCP client: the
+  // same call without two thread crossings.
   bool submit(ToolCall call, Done done);
   // Queues other work that runs a guest (an HTTP request to a proxy component) on the same
   // workers and under the same bound; false (and `task` not run) when the queue is full.
@@ -82,6 +86,10 @@ class Executor {
     std::function<void()> task;  // set instead of call/done by submit_task
   };
   bool enqueue(Job job);
+  // Runs the job here if this thread lends itself and the pool has room (see submit).
+  bool run_lent(Job& job);
+  // Runs a job while `held` (the gate's token) is held; the answer goes out after.
+  void execute(Job& job, std::shared_ptr<const void> held);
   void work();
   // Handing a call to a sleeping thread costs a wake-up (tens of microseconds on an idle
   // virtual machine), as much as a small tool's whole call; so one idle worker at a time
@@ -100,7 +108,8 @@ class Executor {
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the mutex
+  std::atomic<size_t> queued_{0};   // queue_.size(), readable without the mutex
+  std::atomic<size_t> running_{0};  // jobs running, on workers or lent threads
   std::atomic<bool> spinning_{false};
   std::vector<std::thread> threads_;
 };

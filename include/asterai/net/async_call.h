@@ -15,23 +15,57 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 namespace asterai::net {
 
-// `start` must arrange for `done` to be called exactly once. The value type must be
-// default-constructible and movable.
+// `start` must arrange for `done` to be called exactly once. It runs before the coroutine
+// suspends, so work it does on this very thread (a tool call the event loop runs itself,
+// InlineHost) answers without a trip through the loop's queue, and nothing can resume the
+// coroutine while that work still runs (a helper may be serving the loop meanwhile). The
+// value type must be movable.
 template <class T>
 boost::asio::awaitable<T> async_call(std::function<void(std::function<void(T)> done)> start) {
   namespace asio = boost::asio;
+  struct State {
+    std::mutex mutex;
+    std::optional<T> value;         // answered before the coroutine waited
+    std::function<void(T)> resume;  // set once it waits
+  };
+  auto state = std::make_shared<State>();
   auto executor = co_await asio::this_coro::executor;
-  auto initiate = [&start, executor](auto handler) {
-    // The coroutine's handler is move-only; `done` is a std::function (copyable).
-    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-    start([shared, executor](T value) {
-      asio::post(executor,
-                 [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
+  start([state, executor](T value) {
+    std::unique_lock lock(state->mutex);
+    if (!state->resume) {
+      state->value = std::move(value);
+      return;
+    }
+    auto resume = std::move(state->resume);
+    lock.unlock();
+    asio::post(executor, [resume = std::move(resume), value = std::move(value)]() mutable {
+      resume(std::move(value));
     });
+  });
+  std::optional<T> ready;
+  {
+    std::lock_guard lock(state->mutex);
+    ready.swap(state->value);
+  }
+  if (ready) co_return std::move(*ready);
+  auto initiate = [state, executor](auto handler) {
+    // The coroutine's handler is move-only; `resume` is a std::function (copyable).
+    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+    std::unique_lock lock(state->mutex);
+    if (!state->value) {
+      state->resume = [shared](T value) { (*shared)(std::move(value)); };
+      return;
+    }
+    auto value = std::move(*state->value);
+    lock.unlock();
+    asio::post(executor,
+               [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
   };
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
       initiate, asio::use_awaitable);

@@ -1,0 +1,131 @@
+// The executor lends calls to a thread that offers itself (an event loop's, InlineHost) only
+// when that cannot hold anything up: a worker is idle, nothing is queued, and the call cannot
+// wait on its MCP client.
+#include "asterai/mcp/executor.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "asterai/common/inline_host.h"
+#include "mcp_test_support.h"
+#include "test_support.h"
+
+namespace asterai::mcp {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// Runs what it is lent on the calling thread, and counts.
+struct CountingHost : InlineHost {
+  int lends = 0;
+  bool lend(const std::function<void()>& job) override {
+    ++lends;
+    job();
+    return true;
+  }
+};
+
+// Makes this test's thread a lending one for the scope.
+struct Lending {
+  CountingHost host;
+  Lending() { set_inline_host(&host); }
+  ~Lending() { set_inline_host(nullptr); }
+};
+
+class ExecutorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    runtime::Policy policy;
+    policy.limits.timeout = 300ms;
+    ServerOptions options;
+    options.workers = 1;
+    server_ = std::make_unique<test::TestServer>(
+        std::vector<std::string>{"ks=" + asterai::test::component("kitchen-sink-c.wasm").string(),
+                                 "ev=" + asterai::test::component("mcp-everything.wasm").string(),
+                                 "adv=" + test::write_adversary(dir_.path()).string()},
+        policy, options);
+  }
+  ToolCall call(const std::string& name, json args) {
+    auto catalog = server_->server->catalog();
+    const Tool* tool = catalog->find(name);
+    EXPECT_NE(tool, nullptr) << name;
+    return ToolCall{catalog, tool, std::move(args), nullptr, nullptr};
+  }
+  // Submits and waits for the answer; `thread` is where it ran.
+  ToolCallResult submit(ToolCall c, std::thread::id* thread = nullptr, bool* before = nullptr) {
+    std::promise<std::pair<ToolCallResult, std::thread::id>> answered;
+    auto answer = answered.get_future();
+    bool returned = false;
+    bool answered_first = false;
+    EXPECT_TRUE(server_->server->executor().submit(std::move(c), [&](ToolCallResult r) {
+      answered_first = !returned;
+      answered.set_value({std::move(r), std::this_thread::get_id()});
+    }));
+    returned = true;
+    auto [r, on] = answer.get();
+    if (thread) *thread = on;
+    if (before) *before = answered_first;
+    return r;
+  }
+
+  asterai::test::TempDir dir_{"mcp-executor"};
+  std::unique_ptr<test::TestServer> server_;
+};
+
+TEST_F(ExecutorTest, ACallFromALendingThreadRunsThereWhenAWorkerIsIdle) {
+  Lending lending;
+  std::thread::id on;
+  bool before = false;
+  auto r = submit(call("ks_add", {{"a", 1}, {"b", 2}}), &on, &before);
+  ASSERT_TRUE(r.outcome.ok());
+  EXPECT_EQ(r.outcome.result, 3);
+  EXPECT_EQ(lending.host.lends, 1);
+  EXPECT_EQ(on, std::this_thread::get_id());
+  EXPECT_TRUE(before);  // answered before submit returned
+}
+
+TEST_F(ExecutorTest, WithoutALendingThreadTheCallRunsOnAWorker) {
+  std::thread::id on;
+  auto r = submit(call("ks_add", {{"a", 1}, {"b", 2}}), &on);
+  ASSERT_TRUE(r.outcome.ok());
+  EXPECT_NE(on, std::this_thread::get_id());
+}
+
+TEST_F(ExecutorTest, ACallDoesNotOvertakeQueuedOnes) {
+  // One worker: the first spin runs (until its 300 ms timeout), the second waits in the queue.
+  auto& executor = server_->server->executor();
+  std::promise<void> first, second;
+  ASSERT_TRUE(executor.submit(call("adv_spin", json::object()),
+                              [&](ToolCallResult) { first.set_value(); }));
+  ASSERT_TRUE(executor.submit(call("adv_spin", json::object()),
+                              [&](ToolCallResult) { second.set_value(); }));
+  {
+    Lending lending;
+    std::thread::id on;
+    auto r = submit(call("ks_add", {{"a", 2}, {"b", 2}}), &on);
+    EXPECT_TRUE(r.outcome.ok());
+    EXPECT_EQ(lending.host.lends, 0);
+    EXPECT_NE(on, std::this_thread::get_id());
+  }
+  first.get_future().wait();
+  second.get_future().wait();
+}
+
+TEST_F(ExecutorTest, OnlyToolsThatCannotAskTheirClientMayBeLent) {
+  auto catalog = server_->server->catalog();
+  size_t asking = 0;
+  for (const auto& t : catalog->tools()) {
+    if (t.component_name == "ev") asking += t.may_ask_client ? 1 : 0;
+    if (t.component_name == "ks") {
+      EXPECT_FALSE(t.may_ask_client) << t.name;
+    }
+  }
+  EXPECT_GT(asking, 0u);  // mcp-everything imports asterai:mcp/client
+}
+
+}  // namespace
+}  // namespace asterai::mcp
