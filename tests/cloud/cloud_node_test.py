@@ -542,9 +542,15 @@ class Cloud(unittest.TestCase):
         human = cli("alice", "deploy", "runs", "alice/timed").stdout
         self.assertIn("tick", human)
         self.assertIn("LAST RESULT", human)
-        # Each finished run's usage record was stored before its outcome.
-        stored = set(world.stored_call_ids())
-        self.assertEqual([i for i, _, _ in ok if f"schedule-run-{i}" not in stored], [])
+        # Each finished run's usage record was spooled (durable) before its outcome, and
+        # reaches the store with the recorder's next batch.
+        def unstored():
+            stored = set(world.stored_call_ids())
+            return [i for i, _, _ in ok if f"schedule-run-{i}" not in stored]
+        deadline = time.time() + 10
+        while unstored() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(unstored(), [])
         usage = json.loads(cli("alice", "usage", "--json").stdout)["usage"]
         self.assertTrue(any(u["environment"] == "timed" and u["calls"] >= 3 for u in usage), usage)
         # One row per slot, a minute apart: no slot twice, none skipped.
