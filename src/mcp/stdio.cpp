@@ -1,11 +1,14 @@
 #include "asterai/mcp/stdio.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "asterai/mcp/jsonrpc.h"
 #include "asterai/mcp/session.h"
@@ -64,6 +67,12 @@ class Pending {
 };
 
 // Reads newline-delimited messages; a line over the limit is skipped to its end.
+//
+// Before it blocks for more input it polls for a moment: a client that got an answer often
+// sends its next message within microseconds, and a thread asleep in read(2) takes a
+// wake-up to get it, tens of microseconds on a virtual machine whose other processor idles
+// (more than a small tool's whole call). Polling costs at most kPoll of processor time per
+// message, once, when the client goes quiet.
 class LineReader {
  public:
   LineReader(int fd, size_t limit) : fd_(fd), limit_(limit) {}
@@ -86,6 +95,7 @@ class LineReader {
       }
       scanned_ = buffer_.size();
       char chunk[65536];
+      wait_briefly();
       ssize_t n = ::read(fd_, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
@@ -101,6 +111,16 @@ class LineReader {
   }
 
  private:
+  static constexpr std::chrono::microseconds kPoll{100};
+
+  // Returns once input is ready or kPoll has passed (then read(2) blocks as usual).
+  void wait_briefly() const {
+    auto until = std::chrono::steady_clock::now() + kPoll;
+    pollfd ready{fd_, POLLIN, 0};
+    while (::poll(&ready, 1, 0) == 0 && std::chrono::steady_clock::now() < until)
+      std::this_thread::yield();
+  }
+
   int fd_;
   size_t limit_;
   std::string buffer_;
