@@ -14,6 +14,12 @@ struct asterai_limits_t {
   bool memory_limit_hit;       // out: a growth past max_memory was refused (the call trapped)
 };
 
+// Resets freed linear memories and tables by restoring only the pages the guest wrote
+// (Linux's PAGEMAP_SCAN), up to the keep-resident sizes, which then stay mapped; where the
+// kernel lacks it, the default reset. See deps/wasmtime-capi/src/pooling.rs.
+void asterai_pooling_allocation_config_pagemap_scan_set(
+    wasmtime_pooling_allocation_config_t* config, bool enable);
+
 // Replaces the store's resource limiter with one that enforces `limits` and records peaks.
 void asterai_store_set_limiter(wasmtime_store_t* store, asterai_limits_t* limits);
 

@@ -22,6 +22,9 @@
 //! - `asterai_http_handle` + `asterai_http_response_*`: one incoming request handed to a
 //!   component's `wasi:http/incoming-handler`, the body pulled from the server as the guest
 //!   reads it and the response read by the server without blocking as the guest writes it.
+//! - `asterai_pooling_allocation_config_pagemap_scan_set`: a freed linear memory is reset by
+//!   restoring only the pages its guest wrote (Linux's PAGEMAP_SCAN), which stay mapped for
+//!   the next instance.
 //! - `asterai_cron_parse` + `asterai_cron_next` + `asterai_cron_delete`: a cron expression in
 //!   an IANA time zone and its next run, for environment schedules (no Wasmtime involved; it
 //!   lives here because this is the one Rust library the C++ build links).
@@ -35,5 +38,6 @@ mod http_filter;
 mod incoming;
 mod instance_pre;
 mod limiter;
+mod pooling;
 mod public_only;
 mod wit_text;
