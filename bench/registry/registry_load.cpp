@@ -79,6 +79,19 @@ class Connection {
     Reply reply;
     reply.status = parser.get().result_int();
     reply.location = std::string(parser.get()[http::field::location]);
+    if (auto length = parser.content_length(); length && verb != http::verb::head) {
+      // Straight from the socket into the sink: Beast's parser would read 64 KiB at a time and
+      // copy each piece once more, which caps a pull of large blobs below what the servers
+      // send (about 900 MiB/s here, where curl takes 2-3 GB/s from the same server).
+      uint64_t left = *length;
+      size_t buffered = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), left));
+      buffer_.consume(buffered);
+      left -= buffered;
+      while (left > 0)
+        left -= socket_.read_some(asio::buffer(sink_, std::min<uint64_t>(sizeof sink_, left)));
+      reply.body_bytes = *length;
+      return reply;
+    }
     while (!parser.is_done()) {
       parser.get().body().data = sink_;
       parser.get().body().size = sizeof sink_;
@@ -95,7 +108,7 @@ class Connection {
   tcp::socket socket_;
   std::string host_;
   beast::flat_buffer buffer_;
-  char sink_[256 * 1024];
+  char sink_[1024 * 1024];
 };
 
 std::string random_blob(size_t size, uint64_t seed) {
