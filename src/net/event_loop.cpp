@@ -45,6 +45,7 @@ void EventLoop::join() {
 }
 
 bool EventLoop::lend(const std::function<void()>& job) {
+  if (lent_at_.load() != 0) return false;  // a job asking for another: not nested
   lent_at_.store(ns_of(Clock::now()));
   lends_.fetch_add(1, std::memory_order_relaxed);
   watch_.poke();
@@ -76,7 +77,6 @@ bool EventLoop::rescue(Clock::time_point now, Clock::duration after) {
   if (!helper_.joinable()) helper_ = std::thread([this] { helper_main(); });
   helping_ = true;
   wanted_ = true;
-  rescues_.fetch_add(1, std::memory_order_relaxed);
   cv_.notify_all();
   return true;
 }

@@ -48,7 +48,6 @@ class EventLoop final : public InlineHost {
   // a helper thread starts serving the loop.
   bool rescue(Clock::time_point now, Clock::duration after);
   uint64_t lends() const { return lends_.load(std::memory_order_relaxed); }
-  uint64_t rescues() const { return rescues_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr int64_t kHanded = -1;  // lent_at_: the helper serves the loop meanwhile
@@ -65,7 +64,6 @@ class EventLoop final : public InlineHost {
   // When the current job began (steady clock, ns), 0 when none, kHanded once rescued.
   std::atomic<int64_t> lent_at_{0};
   std::atomic<uint64_t> lends_{0};
-  std::atomic<uint64_t> rescues_{0};
   std::atomic<bool> wanted_{false};  // the helper keeps serving while set
   std::mutex mutex_;
   std::condition_variable cv_;
