@@ -143,6 +143,13 @@ bool SpoolFile::append(std::string_view line) {
   return true;
 }
 
+Result<void> SpoolFile::rename(const fs::path& to) {
+  if (::rename(path_.c_str(), to.c_str()) != 0)
+    return tl::unexpected(io_error("cannot rename", path_));
+  path_ = to;
+  return {};
+}
+
 void SpoolFile::remove() {
   std::error_code ec;
   fs::remove(path_, ec);  // gone already: another node replayed it
@@ -167,18 +174,29 @@ UsageSpool::~UsageSpool() {
 
 Result<std::unique_ptr<SpoolFile>> UsageSpool::new_file() {
   fs::path path = dir_ / (prefix_ + "-" + std::to_string(next_++) + std::string(kSuffix));
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return tl::unexpected(io_error("cannot create", path));
-  auto file = std::make_unique<SpoolFile>(path, fd);
+  // Made under another name, and given its own once locked and reserved: a node replaying
+  // orphans (which looks only at kSuffix files) could otherwise find it between its creation
+  // and its lock, take it for an empty orphan and delete it, and this process would then
+  // spool records into a file nobody could replay after a crash.
+  fs::path making = path;
+  making += ".new";
+  int fd = ::open(making.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return tl::unexpected(io_error("cannot create", making));
+  auto file = std::make_unique<SpoolFile>(making, fd);
+  if (on_create_) on_create_();
   // Held while this process may still store its records: others leave the file alone.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    auto locked = io_error("cannot lock", path);
+    auto locked = io_error("cannot lock", making);
     file->remove();  // this process made it: nobody else has records in it
     return tl::unexpected(locked);
   }
   if (auto mapped = file->map(kFileBytes); !mapped) {
     file->remove();
     return tl::unexpected(mapped.error());
+  }
+  if (auto named = file->rename(path); !named) {
+    file->remove();
+    return tl::unexpected(named.error());
   }
   return file;
 }

@@ -257,6 +257,28 @@ TEST_P(CloudStore, SpooledRecordsAreSafeAtOnceAndStoredInFewBatches) {
   EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
 }
 
+// Another node replays orphans from the same folder just as this spool makes a new file
+// (after creating it, before locking it): the file must not be taken for an orphan, or this
+// spool would keep records in a file deleted unread, which nobody could replay after a crash.
+TEST_P(CloudStore, AReplayingNodeNeverTakesAFileBeingMade) {
+  auto spool_dir = dir_.path() / "spool";
+  auto spool = UsageSpool::open(spool_dir).value();
+  auto other = UsageSpool::open(spool_dir).value();
+  spool->on_create([&] { ASSERT_TRUE(other->replay_orphans(*store_)); });
+  ASSERT_TRUE(spool->append(record("made-1", 1)));
+  auto files = spool->rotate();
+  ASSERT_TRUE(files) << files.error().message;
+  ASSERT_EQ(files->size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists((*files)[0]->path()));
+  // The new current file is there under its own name too: a record in it can be replayed.
+  ASSERT_TRUE(spool->append(record("made-2", 1)));
+  size_t spool_files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(spool_dir))
+    spool_files += e.path().extension() == ".new" ? 0 : 1;
+  EXPECT_EQ(spool_files, 3u);  // the rotated file, the new one, and the other node's own
+  EXPECT_EQ(store_->usage_count("alice").value(), 0u);  // the other node took none
+}
+
 TEST_P(CloudStore, ASpooledRecordComesBackAsItWasWritten) {
   auto spool_dir = dir_.path() / "spool";
   auto odd = test::usage_record("odd-1", 1'000'000, 777, "trap");

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ class SpoolFile {
   // Copies `line` after the last one; false when it does not fit.
   bool append(std::string_view line);
   size_t used() const { return used_; }
+  // Gives the file another name (the lock and the mapping stay).
+  Result<void> rename(const std::filesystem::path& to);
   // Deletes the file (its records are stored), then closes it.
   void remove();
 
@@ -68,6 +71,9 @@ class UsageSpool {
   // skipped.
   Result<size_t> replay_orphans(Store& store) const;
 
+  // Tests only: runs after each new file is created and before it is locked.
+  void on_create(std::function<void()> hook) { on_create_ = std::move(hook); }
+
  private:
   explicit UsageSpool(std::filesystem::path dir) : dir_(std::move(dir)) {}
   Result<std::unique_ptr<SpoolFile>> new_file();
@@ -77,6 +83,7 @@ class UsageSpool {
   uint64_t next_ = 0;
   std::unique_ptr<SpoolFile> current_;
   std::vector<std::unique_ptr<SpoolFile>> full_;  // filled since the last rotate()
+  std::function<void()> on_create_;
 };
 
 }  // namespace asterai::cloud
