@@ -222,7 +222,8 @@ bool may_ask_client(const ServedComponent& c) {
                      [](const runtime::Member& m) { return imports_mcp(*m.component); });
 }
 
-Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f) {
+// `asks`: may_ask_client(c), worked out once per component.
+Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f, bool asks) {
   Tool t;
   t.title = f.name;
   t.component = c.component;
@@ -230,7 +231,7 @@ Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f) {
   t.component_name = c.name;
   t.policy = c.policy;
   t.composition = c.composition;
-  t.may_ask_client = may_ask_client(c);
+  t.may_ask_client = asks;
   return t;
 }
 
@@ -257,6 +258,7 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
   std::vector<ToolKey> keys;
   for (const auto& c : components) {
     FeatureProvider provider{c.name};
+    bool asks = may_ask_client(c);
     if (c.component->http_handler()) {
       catalog->routes_.push_back(HttpRoute{c.http_route.empty() ? "/" + c.name : c.http_route,
                                            c.name, c.component, c.policy, c.composition,
@@ -271,12 +273,12 @@ std::shared_ptr<const Catalog> Catalog::build(std::vector<ServedComponent> compo
         continue;
       }
       if (auto slot = feature_slot(provider, f)) {
-        Tool& t = catalog->feature_functions_.emplace_back(tool_of(c, f));
+        Tool& t = catalog->feature_functions_.emplace_back(tool_of(c, f, asks));
         t.name = c.name + ":" + interface_short_name(f.interface) + "#" + f.name;  // for metrics
         *slot = &t;
         continue;
       }
-      Tool t = tool_of(c, f);
+      Tool t = tool_of(c, f, asks);
       t.description = tool_description(c, f);
       t.input_schema = portable_schema(runtime::input_schema(f));
       for (const auto& p : f.params)
