@@ -118,6 +118,18 @@ def cli(*args, ok=True):
     return world.run([*args, "--cloud", world.cloud], world.homes["alice"], ok=ok)
 
 
+def spool_report(*watched):
+    """What a failed metering check needs: the schedule's usage rows, the shared spool
+    folder, and the last lines each watched node wrote."""
+    rows = world.sql("SELECT call_id, outcome FROM usage WHERE call_id LIKE 'schedule-run-%'"
+                     " ORDER BY call_id")
+    spool = os.path.join(world.homes["alice"]["ASTERAI_HOME"], "cloud", "spool")
+    files = sorted(os.listdir(spool)) if os.path.isdir(spool) else []
+    logs = "\n".join(f"node {n.proc.pid} (exit {n.proc.poll()}):\n" + n.stderr()[-3000:]
+                     for n in watched if n)
+    return f"stored: {rows}\nspool: {files}\n{logs}"
+
+
 class Load:
     """Four clients calling through the balancer until stopped."""
 
@@ -262,14 +274,20 @@ class Cluster(unittest.TestCase):
         self.assertTrue({r[2] for r in runs} <= {"ok", "missed", "interrupted", "running"},
                         runs)
         # Usage records are stored in batches: a run that just finished is metered within
-        # the next commit, so give it a few seconds.
+        # the next commit, so give it a few seconds. The runs are read before the usage
+        # table: runs go on every second, and one that finished between the two reads would
+        # look unmetered while its record waits for the next commit.
         def unmetered():
+            finished = ok_runs()
             stored = set(world.stored_call_ids())
-            return [r for r in ok_runs() if f"schedule-run-{r[0]}" not in stored]
+            return [r for r in finished if f"schedule-run-{r[0]}" not in stored]
         deadline = time.time() + 10
-        while unmetered() and time.time() < deadline:
+        while True:
+            missing = unmetered()
+            if not missing or time.time() > deadline:
+                break
             time.sleep(0.2)
-        self.assertEqual(unmetered(), [])
+        self.assertEqual(missing, [], spool_report(first, second))
         cli("deploy", "rm", "alice/timed")
 
 if __name__ == "__main__":
