@@ -64,13 +64,14 @@ class Connection {
     if (ec) co_return co_await malformed(ec, site_.max_body());
     std::string target(parser.get().target());
     std::optional<Mount> mount;
+    std::optional<HttpRequest> head;  // read once: the request below reuses its headers
     if (site_.blocking()) {
-      auto head = head_of(parser.get());
-      if (auto quick = site_.quick_mount(target, head)) {
+      head = head_of(parser.get());
+      if (auto quick = site_.quick_mount(target, *head)) {
         mount = std::move(quick->mount);
       } else {
-        auto found =
-            co_await conn_.pool().run([this, &target, &head] { return site_.mount(target, head); });
+        auto found = co_await conn_.pool().run(
+            [this, &target, &head] { return site_.mount(target, *head); });
         if (!found) {
           co_await write_simple(503, busy().body);
           co_return false;
@@ -106,7 +107,7 @@ class Connection {
       if (ec) co_return co_await malformed(ec, max_body);
     }
     bool keep = parser.get().keep_alive();
-    auto req = to_request(parser.get());
+    auto req = to_request(parser.get(), std::move(head));
     auto resp = co_await route(req, mount);
     bool closing = resp.status == 503;  // overloaded: the client retries on a new connection
     bool written = co_await write(req, resp, keep && !closing);

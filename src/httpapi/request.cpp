@@ -12,17 +12,26 @@ using mcp::HttpRequest;
 using mcp::HttpResponse;
 namespace bhttp = boost::beast::http;
 
-HttpRequest head_of(const bhttp::request<bhttp::string_body>& msg) {
-  HttpRequest req;
-  req.method = std::string(msg.method_string());
-  std::string_view target(msg.target().data(), msg.target().size());
+namespace {
+
+// The path and query of `target` into `req`.
+void set_target(HttpRequest& req, std::string_view target) {
   auto q = target.find('?');
   req.path = percent_decode(target.substr(0, q), true);
+  req.query.clear();
   if (q != std::string_view::npos) {
     // A name given twice keeps its last value.
     for (auto& [name, value] : decode_query(target.substr(q + 1)))
       req.query[std::move(name)] = std::move(value);
   }
+}
+
+}  // namespace
+
+HttpRequest head_of(const bhttp::request<bhttp::string_body>& msg) {
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  set_target(req, std::string_view(msg.target().data(), msg.target().size()));
   for (const auto& field : msg) {
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -31,8 +40,14 @@ HttpRequest head_of(const bhttp::request<bhttp::string_body>& msg) {
   return req;
 }
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>& msg) {
-  HttpRequest req = head_of(msg);
+HttpRequest to_request(bhttp::request<bhttp::string_body>& msg, std::optional<HttpRequest> head) {
+  HttpRequest req;
+  if (head) {
+    req = std::move(*head);
+    set_target(req, std::string_view(msg.target().data(), msg.target().size()));
+  } else {
+    req = head_of(msg);
+  }
   req.body = std::move(msg.body());
   return req;
 }

@@ -14,8 +14,10 @@ namespace asterai::httpapi {
 
 // Everything but the body (what a Site is shown to find the request's mount).
 mcp::HttpRequest head_of(const boost::beast::http::request<boost::beast::http::string_body>& msg);
-// Takes the body out of `msg`.
-mcp::HttpRequest to_request(boost::beast::http::request<boost::beast::http::string_body>& msg);
+// Takes the body out of `msg`. With `head` (head_of of the same message, read before its
+// target was rewritten), only the path and query are read again: the headers are not.
+mcp::HttpRequest to_request(boost::beast::http::request<boost::beast::http::string_body>& msg,
+                            std::optional<mcp::HttpRequest> head = std::nullopt);
 
 // The Origin and bearer-token check (refuse_by_options, site.h) is defined here too.
 
