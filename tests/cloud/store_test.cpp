@@ -329,6 +329,29 @@ TEST_P(CloudStore, ASpoolGoesOnInANewFileWhenOneIsFull) {
   EXPECT_TRUE(std::filesystem::is_empty(spool_dir));
 }
 
+// A spool that cannot make its next file (a full disk, a folder gone): the records that no
+// longer fit are not lost, their answers wait until the store holds them instead.
+TEST_P(CloudStore, ASpoolThatCannotGoOnMakesAnswersWaitForTheStore) {
+  auto spool_dir = dir_.path() / "spool";
+  const int n = static_cast<int>(UsageSpool::kFileBytes / 100) + 100;
+  std::atomic<int> spooled{0}, stored{0};
+  {
+    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
+    std::filesystem::remove_all(spool_dir);  // the open file lives on; no new one can be made
+    const auto caller = std::this_thread::get_id();
+    for (int i = 0; i < n; ++i) {
+      recorder.record(record("gone-" + std::to_string(i), 1), [&, caller] {
+        // Durable on this thread means spooled; on the recorder's, stored.
+        (std::this_thread::get_id() == caller ? spooled : stored)++;
+      });
+    }
+    EXPECT_GT(spooled.load(), 0);
+    EXPECT_LT(spooled.load(), n);  // the file filled up
+  }
+  EXPECT_EQ(spooled.load() + stored.load(), n);
+  EXPECT_EQ(store_->usage_count("alice").value(), static_cast<uint64_t>(n));
+}
+
 TEST_P(CloudStore, AnOrphanedSpoolFileIsReplayedOnceWithoutItsCutLine) {
   auto spool_dir = dir_.path() / "spool";
   std::filesystem::create_directories(spool_dir);
