@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "asterai/cloud/node.h"
+#include "asterai/cloud/secrets.h"
 #include "asterai/cloud/store.h"
 #include "asterai/common/units.h"
 #include "asterai/env/document.h"
@@ -45,6 +46,7 @@ struct NodeArgs {
   bool no_schedules = false;
   std::vector<std::string> private_networks;
   std::string secrets_key_file;
+  std::vector<std::string> secrets_extra_key_files;
   std::string usage_spool;
   bool usage_wait = false;
   std::string schedule_lease = "15s", schedule_grace = "10s";
@@ -55,6 +57,29 @@ struct NodeArgs {
 
 std::string default_store() {
   return "sqlite:" + (oci::asterai_home() / "cloud" / "store.db").string();
+}
+
+constexpr const char* kStoreHelp =
+    "Shared state: sqlite:PATH or postgres://… (default $ASTERAI_HOME/cloud/store.db)";
+
+using Key = std::shared_ptr<const env::SecretBox>;
+
+// The key in `path`, given as `flag`.
+Result<Key> key_file(const std::string& flag, const std::string& path) {
+  auto key = env::SecretBox::from_key_file(path);
+  if (!key) return make_error(key.error().kind, flag + ": " + key.error().message);
+  return std::make_shared<const env::SecretBox>(std::move(*key));
+}
+
+// The --secrets-extra-key-file keys, which need a --secrets-key-file beside them.
+Result<std::vector<Key>> extra_keys(const std::string& key, const std::vector<std::string>& extra) {
+  if (!extra.empty() && key.empty())
+    return make_error(ErrorKind::usage,
+                      "--secrets-extra-key-file needs --secrets-key-file (the key that seals)");
+  std::vector<Key> out;
+  for (const auto& path : extra)
+    out.push_back(ASTERAI_TRY(key_file("--secrets-extra-key-file", path)));
+  return out;
 }
 
 int run_node(const NodeArgs& a) {
@@ -100,11 +125,13 @@ int run_node(const NodeArgs& a) {
   if (!store) return report(store.error());
   o.store = *store;
   if (!a.secrets_key_file.empty()) {
-    auto key = env::SecretBox::from_key_file(a.secrets_key_file);
-    if (!key)
-      return report(Error{key.error().kind, "--secrets-key-file: " + key.error().message, {}});
-    o.secrets_key = std::make_shared<const env::SecretBox>(std::move(*key));
+    auto key = key_file("--secrets-key-file", a.secrets_key_file);
+    if (!key) return report(key.error());
+    o.secrets_key = std::move(*key);
   }
+  auto extra = extra_keys(a.secrets_key_file, a.secrets_extra_key_files);
+  if (!extra) return report(extra.error());
+  o.secrets_extra_keys = std::move(*extra);
   o.http.host = listen->first;
   o.http.port = listen->second;
   o.http.max_body = *max_request;
@@ -168,8 +195,7 @@ void add_node(CLI::App& cloud, int& exit_code) {
   auto* cmd = cloud.add_subcommand(
       "node", "Serve every tenant's deployments (stateless; state is in --store)");
   cmd->add_option("--listen", a->listen, "Address to listen on (HOST:PORT)")->capture_default_str();
-  cmd->add_option("--store", a->store,
-                  "Shared state: sqlite:PATH (default $ASTERAI_HOME/cloud/store.db)");
+  cmd->add_option("--store", a->store, kStoreHelp);
   cmd->add_option("--max-timeout", a->max_timeout, "Plan ceiling: a member's call timeout")
       ->capture_default_str();
   cmd->add_option("--max-memory", a->max_memory,
@@ -212,6 +238,9 @@ void add_node(CLI::App& cloud, int& exit_code) {
                   "Keep tenants' secrets (`asterai cloud secret set`), sealed with the key in "
                   "this file (64 hex digits, mode 0600, the same file on every node); without "
                   "it, environments naming secrets are refused");
+  cmd->add_option("--secrets-extra-key-file", a->secrets_extra_key_files,
+                  "Another key tenants' secrets may be sealed with: they open with it, nothing "
+                  "new is sealed with it (repeatable; for rotating the key, docs/cloud.md)");
   cmd->add_flag("--no-schedules", a->no_schedules,
                 "Run no deployment's [[schedules]] here (other nodes on the store do)");
   cmd->add_option("--schedule-lease", a->schedule_lease,
@@ -464,6 +493,42 @@ void add_usage(CLI::App& app, int& exit_code) {
   });
 }
 
+// `asterai cloud reseal-secrets`: the operator's step of a key rotation, on the store itself.
+void add_reseal(CLI::App& cloud, int& exit_code) {
+  struct Args {
+    std::string store, key;
+    std::vector<std::string> extra;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = cloud.add_subcommand(
+      "reseal-secrets",
+      "Seal every tenant's secrets again with --secrets-key-file, opening them with it or an "
+      "extra key (rotating the key: docs/cloud.md); safe beside running nodes");
+  cmd->add_option("--store", a->store, kStoreHelp);
+  cmd->add_option("--secrets-key-file", a->key, "The key every secret is to be sealed with")
+      ->required();
+  cmd->add_option("--secrets-extra-key-file", a->extra,
+                  "A key secrets are sealed with now (repeatable)")
+      ->required();
+  cmd->callback([a, &exit_code] {
+    exit_code = [&a] {
+      auto key = key_file("--secrets-key-file", a->key);
+      if (!key) return report(key.error());
+      auto extra = extra_keys(a->key, a->extra);
+      if (!extra) return report(extra.error());
+      auto store = cloud::open_store(a->store.empty() ? default_store() : a->store);
+      if (!store) return report(store.error());
+      auto done = cloud::reseal_secrets(**store, **key, *extra);
+      if (!done) return report(done.error());
+      std::printf(
+          "sealed %zu secret(s) again with the new key; %zu had it already, %zu were set "
+          "again meanwhile and left as they were\n",
+          done->resealed, done->current, done->changed);
+      return 0;
+    }();
+  });
+}
+
 }  // namespace
 
 void add_cloud_commands(CLI::App& app, int& exit_code) {
@@ -471,6 +536,7 @@ void add_cloud_commands(CLI::App& app, int& exit_code) {
   cloud->require_subcommand(1);
   add_node(*cloud, exit_code);
   add_secret(*cloud, exit_code);
+  add_reseal(*cloud, exit_code);
   add_deploy(app, exit_code);
   add_usage(app, exit_code);
 }

@@ -245,7 +245,8 @@ Admissions::Counts Admissions::counts() const {
 Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
     : options(std::move(o)),
       secrets(options.secrets_key
-                  ? std::make_shared<const TenantSecrets>(options.store, options.secrets_key)
+                  ? std::make_shared<const TenantSecrets>(options.store, options.secrets_key,
+                                                          options.secrets_extra_keys)
                   : nullptr),
       identity(options.token_check, options.basic_exchange),
       usage(options.store, 1024, std::move(spool)),

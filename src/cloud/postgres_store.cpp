@@ -408,6 +408,22 @@ Result<void> PostgresStore::remove_secret(const std::string& tenant, const std::
   return {};
 }
 
+Result<std::vector<SealedSecret>> PostgresStore::all_sealed_secrets() {
+  auto r = ASTERAI_TRY(exec("SELECT tenant, name, sealed FROM secrets ORDER BY tenant, name", {},
+                            "listing secrets"));
+  std::vector<SealedSecret> out;
+  for (int i = 0; i < pq().PQntuples(r.get()); ++i)
+    out.push_back({pg_text(r.get(), i, 0), pg_text(r.get(), i, 1), pg_text(r.get(), i, 2)});
+  return out;
+}
+
+Result<bool> PostgresStore::reseal_secret(const SealedSecret& from, const std::string& to) {
+  auto r = ASTERAI_TRY(
+      exec("UPDATE secrets SET sealed = $1 WHERE tenant = $2 AND name = $3 AND sealed = $4",
+           {to, from.tenant, from.name, from.sealed}, "sealing a secret again"));
+  return std::atoi(pq().PQcmdTuples(r.get())) > 0;
+}
+
 Result<int64_t> PostgresStore::secrets_stamp(const std::string& tenant) {
   auto r = ASTERAI_TRY(exec("SELECT stamp FROM secret_stamps WHERE tenant = $1", {tenant},
                             "reading the secrets' stamp"));

@@ -43,6 +43,8 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
   Result<std::vector<std::string>> secret_names(const std::string& tenant) override;
   Result<void> remove_secret(const std::string& tenant, const std::string& name) override;
   Result<int64_t> secrets_stamp(const std::string& tenant) override;
+  Result<std::vector<SealedSecret>> all_sealed_secrets() override;
+  Result<bool> reseal_secret(const SealedSecret& from, const std::string& to) override;
   Result<std::vector<Deployment>> scheduled() override;
   Result<bool> hold_lease(const std::string& name, const std::string& holder,
                           std::chrono::milliseconds ttl) override;

@@ -29,6 +29,9 @@ Result<std::string> TenantSecrets::get(const std::string& tenant, const std::str
     return make_error(ErrorKind::not_found, "secret " + name + " is not set for " + tenant +
                                                 " (asterai cloud secret set " + name + ")");
   auto value = key_->open(*sealed, context(tenant, name), "secret " + name);
+  for (size_t i = 0; !value && value.error().kind == ErrorKind::denied && i < also_.size(); ++i)
+    if (auto opened = also_[i]->open(*sealed, context(tenant, name), "secret " + name))
+      value = std::move(opened);
   if (!value && value.error().kind == ErrorKind::denied)
     return make_error(ErrorKind::denied, value.error().message +
                                              " (is every node given the same --secrets-key-file?)");
@@ -41,6 +44,38 @@ Result<std::vector<std::string>> TenantSecrets::names(const std::string& tenant)
 
 Result<void> TenantSecrets::remove(const std::string& tenant, const std::string& name) const {
   return store_->remove_secret(tenant, name);
+}
+
+Result<Resealed> reseal_secrets(Store& store, const env::SecretBox& key, const Keys& also) {
+  Resealed done;
+  std::string unopened;
+  size_t unopened_count = 0;
+  for (const auto& s : ASTERAI_TRY(store.all_sealed_secrets())) {
+    auto ctx = context(s.tenant, s.name);
+    if (key.open(s.sealed, ctx, "secret " + s.name)) {
+      ++done.current;
+      continue;
+    }
+    std::optional<std::string> value;
+    for (const auto& k : also)
+      if (auto opened = k->open(s.sealed, ctx, "secret " + s.name)) {
+        value = std::move(*opened);
+        break;
+      }
+    if (!value) {
+      unopened += (unopened_count++ ? ", " : "") + s.tenant + "/" + s.name;
+      continue;
+    }
+    bool replaced = ASTERAI_TRY(store.reseal_secret(s, key.seal(*value, ctx)));
+    ++(replaced ? done.resealed : done.changed);
+  }
+  if (unopened_count)
+    return make_error(ErrorKind::denied,
+                      std::to_string(unopened_count) + " secret(s) open with none of the keys " +
+                          "given (" + unopened + "); pass the key they were sealed with as " +
+                          "--secrets-extra-key-file (" + std::to_string(done.resealed) +
+                          " others sealed again)");
+  return done;
 }
 
 host::LoadOptions tenant_load(host::LoadOptions load,

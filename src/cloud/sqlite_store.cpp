@@ -330,6 +330,24 @@ Result<void> SqliteStore::remove_secret(const std::string& tenant, const std::st
   return tx.commit();
 }
 
+Result<std::vector<SealedSecret>> SqliteStore::all_sealed_secrets() {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(),
+                       "SELECT tenant, name, sealed FROM secrets ORDER BY tenant, name");
+  std::vector<SealedSecret> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2)});
+  if (!st.error().empty()) return sqlite::error_from(st, "listing secrets");
+  return out;
+}
+
+Result<bool> SqliteStore::reseal_secret(const SealedSecret& from, const std::string& to) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(
+      db_->handle(), "UPDATE secrets SET sealed = ? WHERE tenant = ? AND name = ? AND sealed = ?");
+  ASTERAI_TRY(st.bind(1, to).bind(2, from.tenant).bind(3, from.name).bind(4, from.sealed).run());
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
 Result<int64_t> SqliteStore::secrets_stamp(const std::string& tenant) {
   std::lock_guard lock(db_->mutex());
   sqlite::Statement st(db_->handle(), "SELECT stamp FROM secret_stamps WHERE tenant = ?");

@@ -273,6 +273,49 @@ class Cloud(unittest.TestCase):
                 if os.path.exists(f):
                     with open(f, "rb") as db:
                         self.assertNotIn(second.encode(), db.read())
+        # Rotating the key (docs/cloud.md): every value sealed again with a new key, which a
+        # node given only that key opens; then back, for the nodes of the other tests.
+        new_key = os.path.join(world.dir.name, "secrets-new.key")
+        with open(os.open(new_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(os.urandom(32).hex() + "\n")
+
+        def reseal(key, extra, ok=True):
+            return world.run(["cloud", "reseal-secrets", "--store", world.store,
+                              "--secrets-key-file", key, "--secrets-extra-key-file", extra],
+                             a, ok=ok)
+        self.assertIn("sealed 2 secret(s) again with the new key; 0 had it already",
+                      reseal(new_key, world.secrets_key).stdout)
+        self.assertIn("sealed 0 secret(s) again with the new key; 2 had it already",
+                      reseal(new_key, world.secrets_key).stdout)
+        rotated = world.new_node("--secrets-key-file", new_key, secrets=False)
+        try:
+            status, _, data = rotated.request(
+                "POST", "/alice/secretive/v1/call",
+                json.dumps({"tool": tool, "arguments": ["TOKEN"]}),
+                {"Authorization": basic("alice", world.keys["alice"]),
+                 "Content-Type": "application/json"})
+            self.assertEqual((status, json.loads(data).get("result")), (200, second), data)
+        finally:
+            rotated.close()
+        # A value no key given opens is named, and nothing changes; a missing key file or an
+        # extra key without the sealing one is refused before anything is read.
+        other = os.path.join(world.dir.name, "secrets-other.key")
+        with open(os.open(other, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(os.urandom(32).hex() + "\n")
+        r = reseal(world.secrets_key, other, ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("2 secret(s) open with none of the keys given (alice/TOKEN, bob/TOKEN)",
+                      r.stderr)
+        r = reseal(world.secrets_key, os.path.join(world.dir.name, "absent.key"), ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--secrets-extra-key-file:", r.stderr)
+        r = world.run(["cloud", "node", "--store", world.store, "--registry", world.host,
+                       "--listen", "127.0.0.1:0", "--secrets-extra-key-file", new_key], a,
+                      ok=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--secrets-extra-key-file needs --secrets-key-file", r.stderr)
+        self.assertIn("sealed 2 secret(s) again", reseal(world.secrets_key, new_key).stdout)
+        self.assertEqual(token(), (200, second))  # the running node never noticed
         # Removed: the deployment no longer loads, saying why.
         r = cli("alice", "cloud", "secret", "rm", "TOKEN")
         self.assertIn("secret TOKEN removed", r.stdout)

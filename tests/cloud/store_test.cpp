@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "asterai/cloud/secrets.h"
 #include "asterai/cloud/store.h"
 #include "asterai/cloud/usage.h"
 #include "asterai/cloud/usage_spool.h"
@@ -74,6 +75,55 @@ TEST_P(CloudStore, SecretsArePerTenantAndEveryChangeMovesTheStamp) {
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, ErrorKind::not_found);
   EXPECT_EQ(store_->sealed_secret("bob", "TOKEN").value(), "sealed-3");  // bob's untouched
+}
+
+// Rotating the secrets key: nodes open values with the new key or the old, reseal_secrets
+// seals every value again with the new one, and the old key can then go.
+TEST_P(CloudStore, SecretsMoveToANewKeyWithoutAnyValueChanging) {
+  auto key = [] {
+    return std::make_shared<const env::SecretBox>(env::SecretBox::generate(nullptr).value());
+  };
+  auto old_key = key(), new_key = key(), lost_key = key();
+  TenantSecrets before(store_, old_key);
+  ASSERT_TRUE(before.set("alice", "TOKEN", "alice-token"));
+  ASSERT_TRUE(before.set("bob", "TOKEN", "bob-token"));
+  TenantSecrets during(store_, new_key, {old_key});  // a node rolled to the new key
+  ASSERT_TRUE(during.set("alice", "API_KEY", "alice-api"));
+  EXPECT_EQ(during.get("alice", "TOKEN").value(), "alice-token");  // sealed with the old key
+  EXPECT_EQ(during.get("alice", "API_KEY").value(), "alice-api");
+  auto unopened = TenantSecrets(store_, new_key).get("bob", "TOKEN");
+  ASSERT_FALSE(unopened);
+  EXPECT_EQ(unopened.error().kind, ErrorKind::denied);
+  auto stamp = store_->secrets_stamp("alice").value();
+
+  auto done = reseal_secrets(*store_, *new_key, {old_key}).value();
+  EXPECT_EQ(done.resealed, 2u);
+  EXPECT_EQ(done.current, 1u);
+  EXPECT_EQ(done.changed, 0u);
+  TenantSecrets after(store_, new_key);  // the old key retired
+  EXPECT_EQ(after.get("alice", "TOKEN").value(), "alice-token");
+  EXPECT_EQ(after.get("alice", "API_KEY").value(), "alice-api");
+  EXPECT_EQ(after.get("bob", "TOKEN").value(), "bob-token");
+  EXPECT_EQ(store_->secrets_stamp("alice").value(), stamp);     // loaded deployments stay
+  done = reseal_secrets(*store_, *new_key, {old_key}).value();  // again: nothing to do
+  EXPECT_EQ(done.resealed, 0u);
+  EXPECT_EQ(done.current, 3u);
+
+  // A value set again between the read and the write is left as it was set.
+  SealedSecret stale{"alice", "TOKEN", store_->sealed_secret("alice", "TOKEN").value().value()};
+  ASSERT_TRUE(after.set("alice", "TOKEN", "alice-token-2"));
+  EXPECT_FALSE(store_->reseal_secret(stale, "replaced").value());
+  EXPECT_EQ(after.get("alice", "TOKEN").value(), "alice-token-2");
+
+  // One sealed with a key nobody gave: named, the others still done, nothing lost.
+  ASSERT_TRUE(TenantSecrets(store_, lost_key).set("carol", "LOST", "x"));
+  ASSERT_TRUE(TenantSecrets(store_, old_key).set("bob", "OLD", "bob-old"));
+  auto partly = reseal_secrets(*store_, *new_key, {old_key});
+  ASSERT_FALSE(partly);
+  EXPECT_EQ(partly.error().kind, ErrorKind::denied);
+  EXPECT_NE(partly.error().message.find("carol/LOST"), std::string::npos) << partly.error().message;
+  EXPECT_EQ(after.get("bob", "OLD").value(), "bob-old");
+  EXPECT_EQ(TenantSecrets(store_, lost_key).get("carol", "LOST").value(), "x");
 }
 
 TEST_P(CloudStore, DeploysRollsBackAndRemoves) {

@@ -33,6 +33,9 @@ struct NodeOptions {
   // The cloud's secrets key (`--secrets-key-file`, the same on every node): tenants' secrets
   // are kept (secrets.h) only with one; without it, environments naming secrets are refused.
   std::shared_ptr<const env::SecretBox> secrets_key;
+  // Keys values may also be sealed with (`--secrets-extra-key-file`): they open, nothing new
+  // is sealed with them. For a key rotation (docs/cloud.md).
+  std::vector<std::shared_ptr<const env::SecretBox>> secrets_extra_keys;
   std::shared_ptr<const runtime::Runtime> runtime;
   Plans plans;  // the flags' plan, and others by tenant
   size_t max_loaded = 64;

@@ -17,10 +17,15 @@
 
 namespace asterai::cloud {
 
+using Keys = std::vector<std::shared_ptr<const env::SecretBox>>;
+
 class TenantSecrets {
  public:
-  TenantSecrets(std::shared_ptr<Store> store, std::shared_ptr<const env::SecretBox> key)
-      : store_(std::move(store)), key_(std::move(key)) {}
+  // Values are sealed with `key`, and open with it or with one of `also` (the keys of a
+  // rotation: docs/cloud.md, "Rotating the secrets key").
+  TenantSecrets(std::shared_ptr<Store> store, std::shared_ptr<const env::SecretBox> key,
+                Keys also = {})
+      : store_(std::move(store)), key_(std::move(key)), also_(std::move(also)) {}
 
   // A name as for environment variables; a value of at most 64 KiB.
   Result<void> set(const std::string& tenant, const std::string& name,
@@ -33,7 +38,21 @@ class TenantSecrets {
  private:
   std::shared_ptr<Store> store_;
   std::shared_ptr<const env::SecretBox> key_;
+  Keys also_;
 };
+
+// What reseal_secrets did.
+struct Resealed {
+  size_t resealed = 0;  // opened with one of `also`, sealed again with `key`
+  size_t current = 0;   // sealed with `key` already
+  size_t changed = 0;   // set again or removed while this ran: left as they were
+};
+
+// Every tenant's secret in `store` sealed again with `key`, for retiring the keys in `also`.
+// Safe beside running nodes: a secret set meanwhile is left as it was, values never change,
+// and the stamps stay (loaded deployments keep their values). A secret that opens with none
+// of the keys is an error naming every such secret (the others are done).
+Result<Resealed> reseal_secrets(Store& store, const env::SecretBox& key, const Keys& also);
 
 // `load` giving a tenant's members that tenant's secrets (`secrets` null: a node that keeps
 // none, and then tenants' environments may name none).

@@ -56,6 +56,11 @@ struct UsageTotal {
   uint64_t fuel = 0;
 };
 
+// One stored secret as the nodes sealed it.
+struct SealedSecret {
+  std::string tenant, name, sealed;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -89,6 +94,11 @@ class Store {
   // A number that changes whenever one of the tenant's secrets is set or removed (0: never),
   // so nodes know to load its deployments again.
   virtual Result<int64_t> secrets_stamp(const std::string& tenant) = 0;
+  // Every tenant's sealed secrets, for sealing them again under a new key.
+  virtual Result<std::vector<SealedSecret>> all_sealed_secrets() = 0;
+  // `to` in place of `from`, unless the secret was set again or removed meanwhile (then
+  // false and nothing changes). The value is the same, so the stamp stays.
+  virtual Result<bool> reseal_secret(const SealedSecret& from, const std::string& to) = 0;
 
   // Schedules run on one node at a time: the one holding the deployment's lease.
   // Every answering deployment (of all tenants) whose version has schedules.
