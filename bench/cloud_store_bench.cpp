@@ -31,13 +31,24 @@ UsageRecord record(uint64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: cloud-store-bench FILE | postgres://…\n");
+  constexpr const char* kUsage =
+      "usage: cloud-store-bench FILE | postgres://…  (FILE: a new SQLite store, which must not "
+      "exist yet)\n";
+  std::string target = argc == 2 ? argv[1] : "";
+  if (target == "-h" || target == "--help") {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  if (target.empty() || target.starts_with("-")) {
+    std::fprintf(stderr, "%s", kUsage);
     return 2;
   }
-  std::string target = argv[1];
   if (!target.starts_with("postgres://") && !target.starts_with("postgresql://")) {
-    std::filesystem::remove(target);
+    // Never someone's store: the records written here would mix with theirs.
+    if (std::filesystem::exists(target)) {
+      std::fprintf(stderr, "error: %s exists: give a path that does not\n", target.c_str());
+      return 2;
+    }
     target = "sqlite:" + target;
   }
   auto store = open_store(target);
