@@ -206,16 +206,18 @@ std::string insert_usage_sql(size_t rows) {
   return sql;
 }
 
+// The record's strings are not copied: `records` outlives every statement of add_usage.
 void bind_usage(sqlite::Statement& st, int first, const UsageRecord& r) {
-  st.bind(first, r.call_id).bind(first + 1, r.tenant).bind(first + 2, r.environment);
-  st.bind(first + 3, r.version).bind(first + 4, r.member).bind(first + 5, r.function);
-  st.bind(first + 6, r.kind).bind(first + 7, r.started_us).bind(first + 8, r.wall_us);
+  st.bind_unowned(first, r.call_id).bind_unowned(first + 1, r.tenant);
+  st.bind_unowned(first + 2, r.environment).bind_unowned(first + 3, r.version);
+  st.bind_unowned(first + 4, r.member).bind_unowned(first + 5, r.function);
+  st.bind_unowned(first + 6, r.kind).bind(first + 7, r.started_us).bind(first + 8, r.wall_us);
   if (r.fuel)
     st.bind(first + 9, static_cast<int64_t>(*r.fuel));
   else
     st.bind_null(first + 9);
   st.bind(first + 10, static_cast<int64_t>(r.peak_memory));
-  st.bind(first + 11, static_cast<int64_t>(r.http_bytes)).bind(first + 12, r.outcome);
+  st.bind(first + 11, static_cast<int64_t>(r.http_bytes)).bind_unowned(first + 12, r.outcome);
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ class Statement {
 
   bool ok() const { return stmt_ != nullptr; }
   Statement& bind(int index, std::string_view text);
+  // Without a copy: `text` must stay as it is until the statement is reset or goes.
+  Statement& bind_unowned(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
   Statement& bind_blob(int index, const std::vector<unsigned char>& bytes);
   Statement& bind_null(int index);
