@@ -11,6 +11,14 @@ std::string context(const std::string& tenant, const std::string& name) {
   return "asterai-cloud-secret" + std::string(1, '\0') + tenant + std::string(1, '\0') + name;
 }
 
+// The value `sealed` holds, opened with the first of `keys` it opens with.
+std::optional<std::string> open_with_any(const Keys& keys, const std::string& sealed,
+                                         const std::string& ctx, const std::string& what) {
+  for (const auto& k : keys)
+    if (auto opened = k->open(sealed, ctx, what)) return std::move(*opened);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<void> TenantSecrets::set(const std::string& tenant, const std::string& name,
@@ -28,10 +36,11 @@ Result<std::string> TenantSecrets::get(const std::string& tenant, const std::str
   if (!sealed)
     return make_error(ErrorKind::not_found, "secret " + name + " is not set for " + tenant +
                                                 " (asterai cloud secret set " + name + ")");
-  auto value = key_->open(*sealed, context(tenant, name), "secret " + name);
-  for (size_t i = 0; !value && value.error().kind == ErrorKind::denied && i < also_.size(); ++i)
-    if (auto opened = also_[i]->open(*sealed, context(tenant, name), "secret " + name))
-      value = std::move(opened);
+  auto ctx = context(tenant, name);
+  auto value = key_->open(*sealed, ctx, "secret " + name);
+  if (!value && value.error().kind == ErrorKind::denied)
+    if (auto opened = open_with_any(also_, *sealed, ctx, "secret " + name))
+      return std::move(*opened);
   if (!value && value.error().kind == ErrorKind::denied)
     return make_error(ErrorKind::denied, value.error().message +
                                              " (is every node given the same --secrets-key-file?)");
@@ -56,12 +65,7 @@ Result<Resealed> reseal_secrets(Store& store, const env::SecretBox& key, const K
       ++done.current;
       continue;
     }
-    std::optional<std::string> value;
-    for (const auto& k : also)
-      if (auto opened = k->open(s.sealed, ctx, "secret " + s.name)) {
-        value = std::move(*opened);
-        break;
-      }
+    auto value = open_with_any(also, s.sealed, ctx, "secret " + s.name);
     if (!value) {
       unopened += (unopened_count++ ? ", " : "") + s.tenant + "/" + s.name;
       continue;

@@ -136,9 +136,9 @@ Result<void> SpoolFile::map(size_t bytes) {
   void* m = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (m == MAP_FAILED) return tl::unexpected(io_error("cannot map", path_));
 #ifdef MADV_POPULATE_WRITE
-  // Faulted in writable now (on the recorder's thread, which makes the next file), not by the
-  // first record stored into each page on the way to an answer. Only a hint: a kernel
-  // without it (before 5.14) leaves the faults where they were.
+  // Faulted in writable now (nearly always on the recorder's thread, which makes the next
+  // file), not by the first record stored into each page on the way to an answer. Only a hint: a
+  // kernel without it (before 5.14) leaves the faults where they were.
   (void)::madvise(m, bytes, MADV_POPULATE_WRITE);
 #endif
   map_ = static_cast<char*>(m);
