@@ -29,6 +29,7 @@ Result<std::shared_ptr<LiveDeployment>> Deployments::load(const Deployment& d) {
   server.max_queued = options_.max_queued;
   if (options_.observer) server.observer = options_.observer(d);
   if (options_.gate) server.gate = options_.gate(d);
+  server.queue_wait = options_.queue_wait;
   if (options_.http_observer) server.http_observer = options_.http_observer(d);
   auto source = host::env_tool_source(d.reference,
                                       tenant_load(options_.load, options_.secrets, d.tenant), {});

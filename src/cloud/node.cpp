@@ -267,6 +267,7 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
             d.gate = [this](const Deployment& dep) -> mcp::CallGate {
               return [this, tenant = dep.tenant](bool wait) { return cores.enter(tenant, wait); };
             };
+            d.queue_wait = [this](double seconds) { queue_waits.add(seconds); };
             return d;
           }()),
       quotas(options.store,
@@ -307,11 +308,12 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
     k.on_run = [node](const Deployment& d, const host::RunReport& r) {
       record_schedule_run(*node, d, r);
     };
-    // A tenant over a monthly quota gets no scheduled runs either.
-    k.admit = [node](const Deployment& d) -> Result<void> {
+    // A tenant over a monthly quota gets no scheduled runs either; the others run within the
+    // tenant's share of the cores, as its calls do.
+    k.admit = [node](const Deployment& d) -> Result<std::shared_ptr<const void>> {
       auto verdict = node->quotas.check(d.tenant, /*may_block=*/true);
       if (verdict && verdict->over) return tl::unexpected(*verdict->over);
-      return {};
+      return node->cores.enter(d.tenant, /*wait=*/true);
     };
     k.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     impl->schedules = std::make_unique<ScheduleKeeper>(impl->options.store, std::move(k));

@@ -6,6 +6,7 @@
 
 #include "asterai/host/environment.h"
 #include "asterai/host/tenant_rules.h"
+#include "asterai/httpapi/prometheus.h"
 #include "asterai/mcp/jsonrpc.h"
 #include "asterai/schedule/report.h"
 #include "node_impl.h"
@@ -317,6 +318,11 @@ HttpResponse Node::Impl::metrics() {
     for (const auto& [tenant, n] : values)
       text += std::string(name) + "{tenant=\"" + tenant + "\"} " + std::to_string(n) + "\n";
   };
+  httpapi::prometheus_histogram(
+      text, "asterai_cloud_queue_wait_seconds",
+      "Time calls and webhook requests waited to start: for a worker of their deployment and "
+      "for their tenant's share of the cores.",
+      queue_waits.snapshot());
   per_tenant("asterai_cloud_requests_total", "Requests to a tenant's deployments, admitted.",
              counts.admitted);
   per_tenant("asterai_cloud_over_quota_total",

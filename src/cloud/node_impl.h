@@ -12,6 +12,7 @@
 #include "asterai/cloud/node.h"
 #include "asterai/cloud/usage.h"
 #include "asterai/mcp/http_message.h"
+#include "asterai/mcp/metrics.h"
 #include "asterai/net/listener.h"
 
 namespace asterai::cloud {
@@ -49,12 +50,30 @@ class Admissions {
   std::map<std::string, uint64_t> admitted_, refused_;
 };
 
+// How long requests to any deployment waited to start (/metrics).
+class QueueWaits {
+ public:
+  void add(double seconds) {
+    std::lock_guard lock(mutex_);
+    histogram_.add(seconds);
+  }
+  mcp::Histogram snapshot() const {
+    std::lock_guard lock(mutex_);
+    return histogram_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mcp::Histogram histogram_;
+};
+
 struct Node::Impl {
   NodeOptions options;
   std::shared_ptr<const TenantSecrets> secrets;  // null without a secrets key
   Identity identity;
   UsageRecorder usage;
-  CoreShares cores;  // before deployments: their workers hold its tokens
+  QueueWaits queue_waits;  // before deployments: their workers write into it
+  CoreShares cores;        // before deployments: their workers hold its tokens
   Deployments deployments;
   std::unique_ptr<httpapi::Site> site;
   std::unique_ptr<net::Listener> listener;

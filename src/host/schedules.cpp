@@ -180,18 +180,22 @@ Result<std::unique_ptr<RunningSchedules>> RunningSchedules::start(const LoadedCo
                    on_run = options.on_run, admit = options.admit](
                       const RunRequest& run, std::function<void(RunResult)> done) {
     workers->submit([composition, targets, on_run, admit, run, done = std::move(done)] {
+      std::shared_ptr<const void> held;
       if (admit) {
-        if (auto ok = admit(run); !ok) {
+        auto ok = admit(run);
+        if (!ok) {
           RunResult refused;
           refused.outcome = RunOutcome::failed;
           refused.detail =
               std::string(error_kind_name(ok.error().kind)) + ": " + ok.error().message;
           return done(std::move(refused));
         }
+        held = std::move(*ok);
       }
       const Target& t = targets->at(run.schedule);
       auto started = std::chrono::system_clock::now();
       auto result = run_target(*composition, t, run);
+      held.reset();  // the instance is done: recording the run needs no core
       if (on_run) on_run(RunReport{run, t.member, t.function_name, started, result});
       done(std::move(result));
     });

@@ -77,6 +77,20 @@ void http_routes(std::string& out, const mcp::MetricsSnapshot& m) {
 
 }  // namespace
 
+void prometheus_histogram(std::string& out, const char* name, const char* help,
+                          const mcp::Histogram& h) {
+  header(out, name, "histogram", help);
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < mcp::kLatencyBuckets.size(); ++i) {
+    cumulative += h.buckets[i];
+    out += std::string(name) + "_bucket{le=\"" + number(mcp::kLatencyBuckets[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  out += std::string(name) + "_bucket{le=\"+Inf\"} " + std::to_string(h.count) + "\n";
+  out += std::string(name) + "_sum " + number(h.sum_seconds) + "\n";
+  out += std::string(name) + "_count " + std::to_string(h.count) + "\n";
+}
+
 std::string prometheus_text(const mcp::MetricsSnapshot& m, size_t tool_count) {
   std::string out;
   header(out, "asterai_tool_calls_total", "counter", "Tool calls run, by tool.");
@@ -87,18 +101,13 @@ std::string prometheus_text(const mcp::MetricsSnapshot& m, size_t tool_count) {
   for (const auto& [kind, n] : m.errors_by_kind)
     out +=
         "asterai_tool_call_errors_total{kind=\"" + label(kind) + "\"} " + std::to_string(n) + "\n";
-  header(out, "asterai_tool_call_duration_seconds", "histogram",
-         "Wall time of tool calls (argument binding, instantiation, run, result conversion).");
-  uint64_t cumulative = 0;
-  for (size_t i = 0; i < mcp::kLatencyBuckets.size(); ++i) {
-    cumulative += m.latency_buckets[i];
-    out += "asterai_tool_call_duration_seconds_bucket{le=\"" + number(mcp::kLatencyBuckets[i]) +
-           "\"} " + std::to_string(cumulative) + "\n";
-  }
-  out += "asterai_tool_call_duration_seconds_bucket{le=\"+Inf\"} " +
-         std::to_string(m.latency_count) + "\n";
-  out += "asterai_tool_call_duration_seconds_sum " + number(m.latency_sum_seconds) + "\n";
-  out += "asterai_tool_call_duration_seconds_count " + std::to_string(m.latency_count) + "\n";
+  prometheus_histogram(
+      out, "asterai_tool_call_duration_seconds",
+      "Wall time of tool calls (argument binding, instantiation, run, result conversion).",
+      m.latency);
+  prometheus_histogram(
+      out, "asterai_tool_queue_wait_seconds",
+      "Time tool calls and proxy requests waited for a worker before they started.", m.queue_wait);
   header(out, "asterai_fuel_consumed_total", "counter",
          "Fuel used by tool calls (only when a fuel budget is set).");
   out += "asterai_fuel_consumed_total " + std::to_string(m.fuel_used) + "\n";

@@ -8,12 +8,14 @@
 namespace asterai::mcp {
 
 Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics,
-                   size_t workers, size_t max_queued, CallObserver observer, CallGate gate)
+                   size_t workers, size_t max_queued, CallObserver observer, CallGate gate,
+                   QueueWaitObserver queue_wait)
     : runtime_(std::move(runtime)),
       metrics_(metrics),
       max_queued_(max_queued),
       observer_(std::move(observer)),
-      gate_(std::move(gate)) {
+      gate_(std::move(gate)),
+      queue_wait_(std::move(queue_wait)) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -105,12 +107,15 @@ void Executor::work() {
 }
 
 void Executor::execute(Job& job, std::shared_ptr<const void> held) {
+  double waited = std::chrono::duration<double>(Clock::now() - job.arrived).count();
+  if (queue_wait_) queue_wait_(waited);
   if (job.task) {
+    metrics_.task_started(waited);
     job.task();
     return;
   }
   bool observed = observer_ && !(job.call.cancel && job.call.cancel->load());
-  auto result = std::make_shared<ToolCallResult>(run(job.call));
+  auto result = std::make_shared<ToolCallResult>(run(job.call, waited));
   held.reset();  // the guest is done: the answer and its usage record go out after
   if (observed) {
     observer_(job.call, *result,
@@ -121,7 +126,7 @@ void Executor::execute(Job& job, std::shared_ptr<const void> held) {
 }
 
 ToolCallResult Executor::run_here(const ToolCall& call) {
-  ToolCallResult r = run(call);
+  ToolCallResult r = run(call, std::nullopt);  // its task's wait was counted
   if (!observer_) return r;
   // Shared: the release may come from another thread after this one stopped waiting.
   auto released = std::make_shared<std::promise<void>>();
@@ -131,14 +136,14 @@ ToolCallResult Executor::run_here(const ToolCall& call) {
   return r;
 }
 
-ToolCallResult Executor::run(const ToolCall& call) {
+ToolCallResult Executor::run(const ToolCall& call, std::optional<double> queue_wait) {
   ToolCallResult r;
   if (call.cancel && call.cancel->load()) {
     r.cancelled = true;
     return r;
   }
   const Tool& tool = *call.tool;
-  metrics_.call_started();
+  metrics_.call_started(queue_wait);
   runtime::CallLimits limits = tool.policy.limits;
   limits.cancel = call.cancel;  // a cancellation stops the running call, not only its answer
   runtime::McpClientScope client(call.client.get());

@@ -4,9 +4,22 @@
 
 namespace asterai::mcp {
 
-void Metrics::call_started() {
+void Histogram::add(double seconds) {
+  auto bound = std::lower_bound(kLatencyBuckets.begin(), kLatencyBuckets.end(), seconds);
+  if (bound != kLatencyBuckets.end()) ++buckets[bound - kLatencyBuckets.begin()];
+  ++count;
+  sum_seconds += seconds;
+}
+
+void Metrics::call_started(std::optional<double> queue_wait_seconds) {
   std::lock_guard lock(mutex_);
   ++data_.in_flight;
+  if (queue_wait_seconds) data_.queue_wait.add(*queue_wait_seconds);
+}
+
+void Metrics::task_started(double queue_wait_seconds) {
+  std::lock_guard lock(mutex_);
+  data_.queue_wait.add(queue_wait_seconds);
 }
 
 void Metrics::call_finished(const std::string& tool, const std::string& error_kind,
@@ -15,14 +28,7 @@ void Metrics::call_finished(const std::string& tool, const std::string& error_ki
   --data_.in_flight;
   ++data_.calls_by_tool[tool];
   if (!error_kind.empty()) ++data_.errors_by_kind[error_kind];
-  for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-    if (wall_seconds <= kLatencyBuckets[i]) {
-      ++data_.latency_buckets[i];
-      break;
-    }
-  }
-  ++data_.latency_count;
-  data_.latency_sum_seconds += wall_seconds;
+  data_.latency.add(wall_seconds);
   if (fuel) data_.fuel_used += *fuel;
   if (instantiated) ++data_.instances;
 }

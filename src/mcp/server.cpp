@@ -27,10 +27,9 @@ Result<std::unique_ptr<Server>> Server::create(std::shared_ptr<const runtime::Ru
   std::unique_ptr<Server> server(new Server(std::move(source), std::move(options)));
   auto components = ASTERAI_TRY(server->source_());
   server->catalog_ = Catalog::build(std::move(components), server->options_.tool_naming);
-  server->executor_ =
-      std::make_unique<Executor>(std::move(runtime), server->metrics_, server->options_.workers,
-                                 server->options_.max_queued, server->options_.observer,
-                                 server->options_.gate);
+  server->executor_ = std::make_unique<Executor>(
+      std::move(runtime), server->metrics_, server->options_.workers, server->options_.max_queued,
+      server->options_.observer, server->options_.gate, server->options_.queue_wait);
   return server;
 }
 

@@ -12,6 +12,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -19,6 +20,9 @@ import time
 import unittest
 
 ASTERAI, COMPONENTS, SOURCE = sys.argv[1:4]
+# The gauge the Kubernetes autoscaler scales on: the in-flight test reads it from /metrics.
+with open(os.path.join(SOURCE, "deploy/kubernetes/node.yaml")) as f:
+    AUTOSCALED_ON = re.search(r"metric: \{name: (\w+)\}", f.read()).group(1)
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cloud_world import World, basic  # noqa: E402
@@ -80,6 +84,26 @@ def wait_for(rows, n, seconds):
         if len(got) >= n or time.time() > deadline:
             return got
         time.sleep(0.2)
+
+
+def sleep_call(node, user, env, seconds, tool=None):
+    """The status of a call of the probe's sleep_ms (`tool`, else looked up) on `node`."""
+    tool = tool or tool_named(user, env, "sleep_ms")
+    return node.request(
+        "POST", f"/{env}/v1/call",
+        json.dumps({"tool": tool, "arguments": [int(seconds * 1000)]}).encode(),
+        {"Authorization": basic(user, world.keys[user]), "Content-Type": "application/json"})[0]
+
+
+def calls_in_flight(node):
+    metrics = node.request("GET", "/metrics")[2].decode()
+    return int(metrics.split(f"\n{AUTOSCALED_ON} ")[1].split()[0])
+
+
+def core_share_waits(node, tenant):
+    metrics = node.request("GET", "/metrics")[2].decode()
+    line = f'\nasterai_cloud_core_share_waits_total{{tenant="{tenant}"}} '
+    return int(metrics.split(line)[1].split()[0]) if line in metrics else 0
 
 
 def get_mode(user="alice", env="alice/tools"):
@@ -639,16 +663,10 @@ class Cloud(unittest.TestCase):
         cli("bob", "deploy", "bob/sneaky@1.0.0")
         try:
             def call(user, env, seconds):
-                tool = tool_named(user, env, "sleep_ms")
-                return node.request(
-                    "POST", f"/{env}/v1/call",
-                    json.dumps({"tool": tool, "arguments": [int(seconds * 1000)]}).encode(),
-                    {"Authorization": basic(user, world.keys[user]),
-                     "Content-Type": "application/json"})[0]
+                return sleep_call(node, user, env, seconds)
 
             def in_flight():
-                metrics = node.request("GET", "/metrics")[2].decode()
-                return int(metrics.split("\nasterai_cloud_calls_in_flight ")[1].split()[0])
+                return calls_in_flight(node)
 
             # Both deployments loaded on this node first, so alice's calls come quickly.
             self.assertEqual(call("alice", "alice/tools", 0), 200)
@@ -673,9 +691,57 @@ class Cloud(unittest.TestCase):
             self.assertTrue(any(line.startswith('asterai_cloud_core_share_waits_total'
                                                 '{tenant="alice"} ') for line in waits), waits)
             self.assertFalse([line for line in waits if 'tenant="bob"' in line], waits)
+            # Their waits are in the queue-wait histogram: alice's calls ran one at a time,
+            # 0.1 s each, so the waits add up to more than one call's length.
+            count = float(metrics.split("\nasterai_cloud_queue_wait_seconds_count ")[1].split()[0])
+            total = float(metrics.split("\nasterai_cloud_queue_wait_seconds_sum ")[1].split()[0])
+            self.assertGreaterEqual(count, workers + 4)
+            self.assertGreater(total, 0.1)
         finally:
             cli("bob", "deploy", "rm", "bob/sneaky")
             node.close()
+
+    def test_7db_schedule_runs_take_their_tenants_share_of_the_cores(self):
+        # alice's calls fill her share of the cores beside bob's; her schedule's runs (every
+        # second on the test's clock) must wait for it as her calls would: only they can
+        # make her wait, as her calls never outnumber her share.
+        share = -(-(os.cpu_count() or 1) // 2)
+        cli("bob", "deploy", "bob/sneaky@1.0.0")
+        cli("alice", "deploy", "alice/timed@1.0.0")
+        tools = {env: tool_named(env.split("/")[0], env, "sleep_ms")
+                 for env in ("alice/tools", "bob/sneaky")}
+        world.node.close()  # so that the node below holds alice/timed's lease
+        node = world.new_node("--workers", str(share + 2))
+
+        def call(env, seconds):
+            return sleep_call(node, env.split("/")[0], env, seconds, tools[env])
+        try:
+            before = len(world.schedule_runs())
+            self.assertGreater(len(wait_for(world.schedule_runs, before + 1, 30)), before,
+                               node.stderr())
+            self.assertEqual(call("alice/tools", 0), 200)
+            self.assertEqual(call("bob/sneaky", 0), 200)
+            self.assertEqual(core_share_waits(node, "alice"), 0)
+            with concurrent.futures.ThreadPoolExecutor(share + 1) as pool:
+                bob = pool.submit(call, "bob/sneaky", 4.5)
+                deadline = time.time() + 30
+                while calls_in_flight(node) < 1 and time.time() < deadline:
+                    time.sleep(0.02)
+                alice = [pool.submit(call, "alice/tools", 3) for _ in range(share)]
+                self.assertEqual([f.result() for f in alice], [200] * share)
+                self.assertFalse(bob.done(), "bob's call ended before alice's: lengthen it")
+                self.assertEqual(bob.result(), 200)
+            # The runs that waited count once they started.
+            deadline = time.time() + 10
+            while core_share_waits(node, "alice") == 0 and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertGreater(core_share_waits(node, "alice"), 0, node.stderr()[-3000:])
+            self.assertEqual(core_share_waits(node, "bob"), 0)
+        finally:
+            node.close()
+            world.start_node()
+            cli("bob", "deploy", "rm", "bob/sneaky")
+            cli("alice", "deploy", "rm", "alice/timed")
 
     def test_7e_schedules_follow_the_tenants_secrets(self):
         a = world.homes["alice"]

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <numeric>
 #include <thread>
 
 #include "asterai/common/inline_host.h"
@@ -113,6 +114,21 @@ TEST_F(ExecutorTest, ACallDoesNotOvertakeQueuedOnes) {
   }
   first.get_future().wait();
   second.get_future().wait();
+}
+
+TEST_F(ExecutorTest, ACallThatWaitedForTheWorkerCountsItsWait) {
+  // One worker: the spin holds it until its 300 ms timeout, so the add waits about as long.
+  auto& executor = server_->server->executor();
+  std::promise<void> spun;
+  ASSERT_TRUE(
+      executor.submit(call("adv_spin", json::object()), [&](ToolCallResult) { spun.set_value(); }));
+  EXPECT_TRUE(submit(call("ks_add", {{"a", 2}, {"b", 2}})).outcome.ok());
+  spun.get_future().wait();
+  auto waits = server_->server->metrics().snapshot().queue_wait;
+  EXPECT_EQ(waits.count, 2u);
+  EXPECT_GE(waits.sum_seconds, 0.25);  // the add's wait; the spin's is near 0
+  // Buckets up to 0.25 s (the 11th bound) hold the spin's wait; the add's is above.
+  EXPECT_EQ(std::accumulate(waits.buckets.begin(), waits.buckets.begin() + 11, uint64_t{0}), 1u);
 }
 
 TEST_F(ExecutorTest, OnlyToolsThatCannotAskTheirClientMayBeLent) {

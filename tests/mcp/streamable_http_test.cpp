@@ -204,6 +204,8 @@ TEST(HttpApi, ToolsInEveryFormatAndCalls) {
   EXPECT_NE(text.find("asterai_tool_calls_total{tool=\"ks_add\"} 2"), std::string::npos) << text;
   EXPECT_NE(text.find("asterai_tool_call_errors_total{kind=\"trap\"} 1"), std::string::npos);
   EXPECT_NE(text.find("asterai_tool_call_duration_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(text.find("asterai_tool_queue_wait_seconds_bucket{le=\"0.0001\"}"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE asterai_tool_queue_wait_seconds histogram"), std::string::npos);
   HttpRequest health;
   health.method = "GET";
   health.path = "/healthz";

@@ -48,6 +48,8 @@ struct DeploymentsOptions {
   std::function<mcp::CallObserver(const Deployment&)> observer = {};
   // Asked before each of a deployment's calls runs (the node's CoreShares).
   std::function<mcp::CallGate(const Deployment&)> gate = {};
+  // Told how long each call and webhook request of any deployment waited to start.
+  mcp::QueueWaitObserver queue_wait = {};
   // Told of every webhook request (usage records).
   std::function<std::function<void(const mcp::HttpSample&)>(const Deployment&)> http_observer = {};
 };

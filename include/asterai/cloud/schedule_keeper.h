@@ -39,8 +39,9 @@ struct ScheduleKeeperOptions {
   // Told of each finished run before the scheduler records it; may block (a usage record
   // becoming durable).
   std::function<void(const Deployment&, const host::RunReport&)> on_run;
-  // Asked before each run; an error refuses it (recorded as failed).
-  std::function<Result<void>(const Deployment&)> admit;
+  // Asked before each run; an error refuses it (recorded as failed); the run's instance runs
+  // while the token it returns is held (host::ScheduleOptions::admit).
+  std::function<Result<std::shared_ptr<const void>>(const Deployment&)> admit;
   schedule::EventLog log;  // JSON lines: the schedulers' events and the keeper's own
 };
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -52,11 +53,17 @@ using CallObserver = std::function<void(const ToolCall& call, ToolCallResult& re
 // waiting. Empty: no gate.
 using CallGate = std::function<std::shared_ptr<const void>(bool wait)>;
 
+// Told, on the worker, how long each call or task waited between its arrival and its start
+// (a worker free, the gate passed); a cloud node keeps one histogram of it for all its
+// deployments. Empty: only the executor's Metrics hear of it.
+using QueueWaitObserver = std::function<void(double seconds)>;
+
 class Executor {
  public:
   // `workers` 0 = std::thread::hardware_concurrency(); `max_queued` calls may wait.
   Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& metrics, size_t workers = 0,
-           size_t max_queued = 1024, CallObserver observer = {}, CallGate gate = {});
+           size_t max_queued = 1024, CallObserver observer = {}, CallGate gate = {},
+           QueueWaitObserver queue_wait = {});
   // Finishes the queued and running calls, then joins the workers.
   ~Executor();
   Executor(const Executor&) = delete;
@@ -80,10 +87,12 @@ class Executor {
   const runtime::Runtime& runtime() const { return *runtime_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Job {
     ToolCall call;
     Done done;
     std::function<void()> task;  // set instead of call/done by submit_task
+    Clock::time_point arrived = Clock::now();
   };
   bool enqueue(Job job);
   // Runs the job here if this thread lends itself and the pool has room (see submit).
@@ -95,7 +104,8 @@ class Executor {
   // virtual machine), as much as a small tool's whole call; so one idle worker at a time
   // polls for up to kSpin before it sleeps. True when work arrived meanwhile.
   bool spin_for_work();
-  ToolCallResult run(const ToolCall& call);
+  // `queue_wait`: seconds the call waited to start (Metrics); none for a call a task runs.
+  ToolCallResult run(const ToolCall& call, std::optional<double> queue_wait);
 
   static constexpr std::chrono::microseconds kSpin{200};
 
@@ -104,6 +114,7 @@ class Executor {
   size_t max_queued_;
   CallObserver observer_;
   CallGate gate_;
+  QueueWaitObserver queue_wait_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;

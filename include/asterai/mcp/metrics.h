@@ -13,10 +13,18 @@
 
 namespace asterai::mcp {
 
-// Upper bounds (seconds) of the latency histogram's buckets; +Inf is implicit.
+// Upper bounds (seconds) of the latency histograms' buckets; +Inf is implicit.
 inline constexpr std::array<double, 16> kLatencyBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
     0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+
+// Durations in kLatencyBuckets (Prometheus text: httpapi::prometheus_histogram).
+struct Histogram {
+  std::array<uint64_t, kLatencyBuckets.size()> buckets{};  // non-cumulative
+  uint64_t count = 0;
+  double sum_seconds = 0;
+  void add(double seconds);
+};
 
 // One request served by a proxy component's route.
 struct HttpSample {
@@ -49,9 +57,10 @@ struct MetricsSnapshot {
   std::map<std::pair<std::string, std::string>, HttpRouteTotals> http;
   std::map<std::string, uint64_t> calls_by_tool;
   std::map<std::string, uint64_t> errors_by_kind;
-  std::array<uint64_t, kLatencyBuckets.size()> latency_buckets{};  // non-cumulative
-  uint64_t latency_count = 0;
-  double latency_sum_seconds = 0;
+  Histogram latency;
+  // From a call's or a proxy request's arrival to its start (a worker free and, on a cloud
+  // node, the tenant's core share).
+  Histogram queue_wait;
   uint64_t fuel_used = 0;
   uint64_t instances = 0;
   uint64_t rejected_busy = 0;
@@ -60,7 +69,10 @@ struct MetricsSnapshot {
 
 class Metrics {
  public:
-  void call_started();
+  // `queue_wait_seconds`: how long the call waited to start (none: counted elsewhere).
+  void call_started(std::optional<double> queue_wait_seconds);
+  // A proxy request started on a worker after waiting so long.
+  void task_started(double queue_wait_seconds);
   // `error_kind` empty for a successful call; `instantiated` when an instance was created.
   void call_finished(const std::string& tool, const std::string& error_kind, double wall_seconds,
                      std::optional<uint64_t> fuel, bool instantiated);

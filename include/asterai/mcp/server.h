@@ -27,8 +27,9 @@ struct ServerOptions {
   size_t page_size = 100;                         // tools per tools/list page
   ToolNaming tool_naming = ToolNaming::prefixed;  // naming.h
   std::string version = "0.0.0";
-  CallObserver observer = {};  // see executor.h
-  CallGate gate = {};          // see executor.h
+  CallObserver observer = {};         // see executor.h
+  CallGate gate = {};                 // see executor.h
+  QueueWaitObserver queue_wait = {};  // see executor.h
   // Told of every request a proxy component's route served, once its call returned (the
   // answer has gone out by then: it streams). A cloud node writes its usage record.
   std::function<void(const HttpSample&)> http_observer = {};
