@@ -12,8 +12,8 @@ tl::unexpected<Error> refused(std::string why) {
   return make_error(ErrorKind::unauthorized, std::move(why));
 }
 
-std::string key_of(std::string_view header) {
-  return sha256_hex(std::span(reinterpret_cast<const uint8_t*>(header.data()), header.size()));
+Sha256 key_of(std::string_view header) {
+  return sha256(std::span(reinterpret_cast<const uint8_t*>(header.data()), header.size()));
 }
 
 }  // namespace
@@ -37,7 +37,7 @@ Result<std::string> Identity::tenant(std::string_view authorization) {
 
 std::optional<std::string> Identity::remembered(std::string_view authorization) {
   if (authorization.empty()) return std::nullopt;
-  std::string key = key_of(authorization);
+  Sha256 key = key_of(authorization);
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
   auto it = known_.find(key);
@@ -56,7 +56,7 @@ Result<std::string> Identity::from_basic(std::string_view header) {
 }
 
 // Kept for a minute, and never past the token's expiry.
-void Identity::remember(const std::string& key, const VerifiedToken& verified) {
+void Identity::remember(const Sha256& key, const VerifiedToken& verified) {
   auto now = std::chrono::steady_clock::now();
   auto until = now + kRemember;
   auto left = std::chrono::system_clock::from_time_t(verified.expires_at) -

@@ -11,16 +11,21 @@
 
 namespace asterai {
 
-std::string sha256_hex(std::span<const uint8_t> bytes) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+Sha256 sha256(std::span<const uint8_t> bytes) {
+  static_assert(std::tuple_size_v<Sha256> == SHA256_DIGEST_LENGTH);
+  Sha256 digest{};
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
   SHA256_Update(&ctx, bytes.data(), bytes.size());
   SHA256_Final(digest.data(), &ctx);
+  return digest;
+}
+
+std::string sha256_hex(std::span<const uint8_t> bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(digest.size() * 2);
-  for (unsigned char b : digest) {
+  out.reserve(64);
+  for (uint8_t b : sha256(bytes)) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 0xf]);
   }

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "asterai/common/error.h"
+#include "asterai/common/sha256.h"
 
 namespace asterai::cloud {
 
@@ -47,14 +48,14 @@ class Identity {
     std::chrono::steady_clock::time_point until;
   };
   Result<std::string> from_basic(std::string_view header);
-  void remember(const std::string& key, const VerifiedToken& verified);
+  void remember(const Sha256& key, const VerifiedToken& verified);
 
   TokenCheck check_;
   BasicExchange exchange_;
   std::mutex mutex_;
   // SHA-256 of the header (Basic or Bearer) -> what it proved: a signature check costs far
   // more than the hash, and a Basic exchange is a request to the registry.
-  std::map<std::string, Known> known_;
+  std::map<Sha256, Known> known_;
 };
 
 // The checks of a node that trusts `registry` (http(s)://HOST:PORT): its public keys from
