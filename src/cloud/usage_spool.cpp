@@ -174,15 +174,16 @@ Result<std::unique_ptr<UsageSpool>> UsageSpool::open(const fs::path& dir) {
                       "cannot create the usage spool " + dir.string() + ": " + ec.message());
   std::unique_ptr<UsageSpool> spool(new UsageSpool(dir));
   spool->prefix_ = std::to_string(::getpid()) + "-" + random_hex(4);
-  spool->current_ = ASTERAI_TRY(spool->new_file());
+  spool->current_ = ASTERAI_TRY(spool->make_file());
   return spool;
 }
 
 UsageSpool::~UsageSpool() {
   if (current_ && current_->used() == 0) current_->remove();
+  if (spare_) spare_->remove();
 }
 
-Result<std::unique_ptr<SpoolFile>> UsageSpool::new_file() {
+Result<std::unique_ptr<SpoolFile>> UsageSpool::make_file() {
   fs::path path = dir_ / (prefix_ + "-" + std::to_string(next_++) + std::string(kSuffix));
   // Made under another name, and given its own once locked and reserved: a node replaying
   // orphans (which looks only at kSuffix files) could otherwise find it between its creation
@@ -217,14 +218,14 @@ Result<void> UsageSpool::append(const UsageRecord& record) {
   if (line.size() > kFileBytes)
     return make_error(ErrorKind::io, "a usage record of " + std::to_string(line.size()) +
                                          " bytes does not fit a spool file");
-  auto next = ASTERAI_TRY(new_file());
+  auto next = spare_ ? std::move(spare_) : ASTERAI_TRY(make_file());
   full_.push_back(std::exchange(current_, std::move(next)));
   current_->append(line);
   return {};
 }
 
 Result<std::vector<std::unique_ptr<SpoolFile>>> UsageSpool::rotate() {
-  auto next = ASTERAI_TRY(new_file());
+  auto next = spare_ ? std::move(spare_) : ASTERAI_TRY(make_file());
   std::vector<std::unique_ptr<SpoolFile>> out = std::move(full_);
   full_.clear();
   out.push_back(std::exchange(current_, std::move(next)));

@@ -53,6 +53,8 @@ class UsageRecorder {
   // Stores `batch` (retrying), then tells its waiters and removes the spool files it emptied.
   void store_batch(std::vector<Pending> batch, std::vector<std::unique_ptr<SpoolFile>> files);
   void replay_orphans();
+  // Makes the spool's next file, without the lock answers wait for, unless one is ready.
+  void make_spare();
 
   std::shared_ptr<Store> store_;
   size_t max_batch_;

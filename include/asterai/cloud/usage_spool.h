@@ -11,6 +11,7 @@
 // and deletes it.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -61,11 +62,19 @@ class UsageSpool {
   // lasts a third of a second.
   static constexpr size_t kFileBytes = 4 << 20;
 
-  // One line, appended to the current file (a new one when it is full).
+  // One line, appended to the current file (when it is full: the spare, else a new one).
   Result<void> append(const UsageRecord& record);
-  // Starts a new current file and hands the old ones over: they hold every record appended
-  // until now. Remove them once those are stored.
+  // Starts a new current file (the spare, else a new one) and hands the old ones over: they
+  // hold every record appended until now. Remove them once those are stored.
   Result<std::vector<std::unique_ptr<SpoolFile>>> rotate();
+
+  // Making a file takes a millisecond or two (creating, reserving and faulting in 4 MiB),
+  // and append() and rotate() run under their caller's lock, which answers wait for. So the
+  // caller makes the next file beforehand, without its lock (make_file() is safe beside the
+  // other members), and hands it over as the spare under its lock.
+  Result<std::unique_ptr<SpoolFile>> make_file();
+  bool has_spare() const { return spare_ != nullptr; }
+  void give_spare(std::unique_ptr<SpoolFile> file) { spare_ = std::move(file); }
   // Stores the records of every orphan in the folder and deletes it; how many records.
   // Lines cut short (the process died while writing; that call was never answered) are
   // skipped.
@@ -76,12 +85,12 @@ class UsageSpool {
 
  private:
   explicit UsageSpool(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  Result<std::unique_ptr<SpoolFile>> new_file();
 
   std::filesystem::path dir_;
   std::string prefix_;  // pid and random bits: no other process's files
-  uint64_t next_ = 0;
+  std::atomic<uint64_t> next_{0};
   std::unique_ptr<SpoolFile> current_;
+  std::unique_ptr<SpoolFile> spare_;              // made beforehand; empty
   std::vector<std::unique_ptr<SpoolFile>> full_;  // filled since the last rotate()
   std::function<void()> on_create_;
 };
