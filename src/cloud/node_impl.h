@@ -2,7 +2,6 @@
 // (node_api.cpp: deployments and usage).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <atomic>
 #include <map>
@@ -61,10 +60,7 @@ class QueueWaits {
   void add(double seconds) {
     count_.fetch_add(1);
     nanoseconds_.fetch_add(static_cast<uint64_t>(seconds * 1e9));
-    auto bound =
-        std::lower_bound(mcp::kLatencyBuckets.begin(), mcp::kLatencyBuckets.end(), seconds);
-    if (bound != mcp::kLatencyBuckets.end())
-      buckets_[bound - mcp::kLatencyBuckets.begin()].fetch_add(1);
+    if (auto i = mcp::latency_bucket(seconds)) buckets_[*i].fetch_add(1);
   }
   mcp::Histogram snapshot() const {
     mcp::Histogram h;

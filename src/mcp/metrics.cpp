@@ -5,8 +5,7 @@
 namespace asterai::mcp {
 
 void Histogram::add(double seconds) {
-  auto bound = std::lower_bound(kLatencyBuckets.begin(), kLatencyBuckets.end(), seconds);
-  if (bound != kLatencyBuckets.end()) ++buckets[bound - kLatencyBuckets.begin()];
+  if (auto i = latency_bucket(seconds)) ++buckets[*i];
   ++count;
   sum_seconds += seconds;
 }

@@ -18,6 +18,13 @@ inline constexpr std::array<double, 16> kLatencyBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
     0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
+// The bucket of kLatencyBuckets a duration falls in; none past the last bound (+Inf only).
+inline std::optional<size_t> latency_bucket(double seconds) {
+  for (size_t i = 0; i < kLatencyBuckets.size(); ++i)
+    if (seconds <= kLatencyBuckets[i]) return i;
+  return std::nullopt;
+}
+
 // Durations in kLatencyBuckets (Prometheus text: httpapi::prometheus_histogram).
 struct Histogram {
   std::array<uint64_t, kLatencyBuckets.size()> buckets{};  // non-cumulative
