@@ -386,8 +386,11 @@ TEST_P(CloudStore, ASpoolThatCannotGoOnMakesAnswersWaitForTheStore) {
   const int n = static_cast<int>(UsageSpool::kFileBytes / 100) + 100;
   std::atomic<int> spooled{0}, stored{0};
   {
-    UsageRecorder recorder(store_, 1024, UsageSpool::open(spool_dir).value());
-    std::filesystem::remove_all(spool_dir);  // the open file lives on; no new one can be made
+    // Gone before the recorder starts, so it cannot make a spare either: the open file lives
+    // on, and no new one can be made.
+    auto spool = UsageSpool::open(spool_dir).value();
+    std::filesystem::remove_all(spool_dir);
+    UsageRecorder recorder(store_, 1024, std::move(spool));
     const auto caller = std::this_thread::get_id();
     for (int i = 0; i < n; ++i) {
       recorder.record(record("gone-" + std::to_string(i), 1), [&, caller] {
