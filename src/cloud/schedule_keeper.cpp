@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "asterai/common/thread_role.h"
+
 namespace asterai::cloud {
 namespace {
 
@@ -35,6 +37,7 @@ std::vector<std::string> ScheduleKeeper::running() const {
 }
 
 void ScheduleKeeper::loop() {
+  set_thread_role(ThreadRole::worker, "asterai-leases");
   std::unique_lock lock(mutex_);
   while (!stop_) {
     lock.unlock();

@@ -1,12 +1,12 @@
 #include "asterai/cloud/usage.h"
 
 #include <sodium.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <vector>
+
+#include "asterai/common/thread_role.h"
 
 namespace asterai::cloud {
 
@@ -61,10 +61,6 @@ namespace {
 constexpr auto kFlushEvery = std::chrono::milliseconds(50);
 constexpr auto kReplayEvery = std::chrono::seconds(2);
 constexpr auto kRotateEvery = std::chrono::seconds(1);
-// The storing thread's nice value (Linux: per thread) when answers do not wait for it: low
-// enough to yield to requests, high enough to keep up with any rate a node answers at (a
-// batch's inserts take about a tenth of what the calls they record took).
-constexpr int kStoreNice = 5;
 
 }  // namespace
 
@@ -119,12 +115,14 @@ uint64_t UsageRecorder::batches() const {
 void UsageRecorder::run() {
   // With a spool no answer waits for the store, so storing yields to the event loops and
   // workers: at full priority a batch (a couple of milliseconds of inserts every 50 ms)
-  // takes a core from under a loop and every request on it waits that long.
-  if (spool_) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kStoreNice);
+  // takes a core from under a loop and every request on it waits that long. It still keeps
+  // up with any rate a node answers at: a batch's inserts take about a tenth of what the
+  // calls they record took.
+  set_thread_role(spool_ ? ThreadRole::background : ThreadRole::worker, "asterai-usage");
   auto replayed = std::chrono::steady_clock::now();
   for (;;) {
     if (spool_) make_spare();
-    std::vector<Pending> batch;
+    std::deque<Pending> batch;
     std::vector<std::unique_ptr<SpoolFile>> files;
     {
       std::unique_lock lock(mutex_);
@@ -155,9 +153,9 @@ void UsageRecorder::run() {
           if (rotated) files = std::move(*rotated);
           rotated_ = std::chrono::steady_clock::now();
         }
-        batch.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.end()));
-        queue_.clear();
+        // Swapped, not moved record by record: answers wait for this lock, and a thread at
+        // this one's low priority may lose its core while holding it.
+        batch.swap(queue_);
       } else {
         while (!queue_.empty() && batch.size() < max_batch_) {
           batch.push_back(std::move(queue_.front()));
@@ -185,7 +183,7 @@ void UsageRecorder::make_spare() {
   spool_->give_spare(std::move(*file));
 }
 
-void UsageRecorder::store_batch(std::vector<Pending> batch,
+void UsageRecorder::store_batch(std::deque<Pending> batch,
                                 std::vector<std::unique_ptr<SpoolFile>> files) {
   std::vector<UsageRecord> records;
   std::vector<std::function<void()>> waiting;

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "asterai/common/inline_host.h"
+#include "asterai/common/thread_role.h"
 
 namespace asterai::mcp {
 
@@ -17,7 +18,11 @@ Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& met
       gate_(std::move(gate)),
       queue_wait_(std::move(queue_wait)) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
-  for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < workers; ++i)
+    threads_.emplace_back([this] {
+      set_thread_role(ThreadRole::worker, "asterai-worker");
+      work();
+    });
 }
 
 Executor::~Executor() {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "asterai/common/thread_role.h"
+
 namespace asterai::net {
 
 namespace {
@@ -42,6 +44,7 @@ bool BlockingPool::submit(std::function<void()> job) {
 }
 
 void BlockingPool::work(Threads::iterator self) {
+  set_thread_role(ThreadRole::worker, "asterai-block");
   std::unique_lock lock(mutex_);
   while (true) {
     if (queue_.empty()) {

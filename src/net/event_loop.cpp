@@ -3,6 +3,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include "asterai/common/thread_role.h"
+
 namespace asterai::net {
 namespace asio = boost::asio;
 
@@ -27,6 +29,7 @@ EventLoop::~EventLoop() {
 
 void EventLoop::start() {
   owner_ = std::thread([this] {
+    set_thread_role(ThreadRole::event_loop, "asterai-loop");
     set_inline_host(this);
     auto work = asio::make_work_guard(io_);
     io_.run();
@@ -82,6 +85,7 @@ bool EventLoop::rescue(Clock::time_point now, Clock::duration after) {
 }
 
 void EventLoop::helper_main() {
+  set_thread_role(ThreadRole::event_loop, "asterai-loop");  // stands in for a lent owner
   std::unique_lock lock(mutex_);
   for (;;) {
     cv_.wait(lock, [this] { return ending_ || helping_; });
@@ -102,7 +106,10 @@ LoopWatch::~LoopWatch() {
 }
 
 void LoopWatch::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    set_thread_role(ThreadRole::event_loop, "asterai-watch");  // hands lent loops over in time
+    run();
+  });
 }
 
 void LoopWatch::stop() {

@@ -51,7 +51,7 @@ class UsageRecorder {
   };
   void run();
   // Stores `batch` (retrying), then tells its waiters and removes the spool files it emptied.
-  void store_batch(std::vector<Pending> batch, std::vector<std::unique_ptr<SpoolFile>> files);
+  void store_batch(std::deque<Pending> batch, std::vector<std::unique_ptr<SpoolFile>> files);
   void replay_orphans();
   // Makes the spool's next file, without the lock answers wait for, unless one is ready.
   void make_spare();
