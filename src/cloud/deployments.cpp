@@ -84,8 +84,20 @@ Result<std::shared_ptr<LiveDeployment>> Deployments::get(const std::string& tena
 
 std::shared_ptr<LiveDeployment> Deployments::cached(const std::string& tenant,
                                                     const std::string& environment) {
-  auto [live, fresh] = lookup(tenant + "/" + environment, std::chrono::steady_clock::now());
-  return fresh ? live : nullptr;
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(tenant + "/" + environment);
+  if (it == entries_.end()) return nullptr;
+  auto& entry = it->second;
+  lru_.splice(lru_.begin(), lru_, entry.lru);
+  if (now - entry.checked < options_.recheck) return entry.live;
+  // Stale: one request asks the store (get(), on the blocking pool); the rest are served
+  // what is loaded meanwhile. Otherwise every request arriving before the answer would ask
+  // too: a query and a pool thread per connection, once a `recheck`. A claim that got no
+  // answer (a failing store, a refused request) lapses after one `recheck`.
+  if (now - entry.recheck_claimed < options_.recheck) return entry.live;
+  entry.recheck_claimed = now;
+  return nullptr;
 }
 
 std::pair<std::shared_ptr<LiveDeployment>, bool> Deployments::lookup(

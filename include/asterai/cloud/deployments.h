@@ -63,8 +63,10 @@ class Deployments {
   Result<std::shared_ptr<LiveDeployment>> get(const std::string& tenant,
                                               const std::string& environment);
   // The loaded deployment for tenant/environment when what the store said of it is still
-  // trusted (within `recheck`), else null: then get() must ask. Never blocks on the store or
-  // a load, so a request's event loop may ask.
+  // trusted (within `recheck`), else null: then get() must ask. Once that trust has run out,
+  // only the first caller gets null (and asks); the others are served the loaded deployment
+  // while it asks, for up to another `recheck`, rather than each asking the store. Never
+  // blocks on the store or a load, so a request's event loop may ask.
   std::shared_ptr<LiveDeployment> cached(const std::string& tenant, const std::string& environment);
   // Loads a version now (deploy-time checks: it must pull and link).
   Result<std::shared_ptr<LiveDeployment>> load(const Deployment& deployment);
@@ -84,6 +86,7 @@ class Deployments {
     std::shared_ptr<LiveDeployment> live;
     std::chrono::steady_clock::time_point checked;
     std::list<std::string>::iterator lru;
+    std::chrono::steady_clock::time_point recheck_claimed{};  // a request went to ask
   };
   void keep(const std::string& key, std::shared_ptr<LiveDeployment> live);
   // The loaded deployment of `key` (touched in the LRU) and whether what the store said of
