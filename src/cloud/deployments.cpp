@@ -86,10 +86,9 @@ std::shared_ptr<LiveDeployment> Deployments::cached(const std::string& tenant,
                                                     const std::string& environment) {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(tenant + "/" + environment);
-  if (it == entries_.end()) return nullptr;
-  auto& entry = it->second;
-  lru_.splice(lru_.begin(), lru_, entry.lru);
+  Entry* found = touch_locked(tenant + "/" + environment);
+  if (!found) return nullptr;
+  auto& entry = *found;
   if (now - entry.checked < options_.recheck) return entry.live;
   // Stale: one request asks the store (get(), on the blocking pool); the rest are served
   // what is loaded meanwhile. Otherwise every request arriving before the answer would ask
@@ -103,10 +102,16 @@ std::shared_ptr<LiveDeployment> Deployments::cached(const std::string& tenant,
 std::pair<std::shared_ptr<LiveDeployment>, bool> Deployments::lookup(
     const std::string& key, std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mutex_);
+  Entry* entry = touch_locked(key);
+  if (!entry) return {nullptr, false};
+  return {entry->live, now - entry->checked < options_.recheck};
+}
+
+Deployments::Entry* Deployments::touch_locked(const std::string& key) {
   auto it = entries_.find(key);
-  if (it == entries_.end()) return {nullptr, false};
+  if (it == entries_.end()) return nullptr;
   lru_.splice(lru_.begin(), lru_, it->second.lru);
-  return {it->second.live, now - it->second.checked < options_.recheck};
+  return &it->second;
 }
 
 void Deployments::keep(const std::string& key, std::shared_ptr<LiveDeployment> live) {

@@ -40,7 +40,8 @@ void request(uint64_t ns, int nice) {
   attr.sched_policy = SCHED_OTHER;
   attr.sched_nice = nice;
   attr.sched_runtime = ns;
-  // Older kernels refuse a slice for this policy: the nice value alone then.
+  // Kernels before 6.12 take the call and ignore the slice; where the call is refused (a
+  // seccomp filter, say) the thread still gets its nice value.
   if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
 }

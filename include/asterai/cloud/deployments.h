@@ -93,6 +93,8 @@ class Deployments {
   // it is still trusted at `now`.
   std::pair<std::shared_ptr<LiveDeployment>, bool> lookup(
       const std::string& key, std::chrono::steady_clock::time_point now);
+  // The entry of `key`, moved to the front of the LRU; null when none. Under mutex_.
+  Entry* touch_locked(const std::string& key);
 
   std::shared_ptr<Store> store_;
   DeploymentsOptions options_;
