@@ -61,8 +61,18 @@ std::optional<MonthlyQuotas::Verdict> MonthlyQuotas::check(const std::string& te
   {
     std::lock_guard lock(mutex_);
     auto it = totals_.find(tenant);
-    if (it != totals_.end() && it->second.month == month && steady - it->second.read < refresh_)
-      return counted(tenant, judge(tenant, limits, it->second, now));
+    if (it != totals_.end() && it->second.month == month) {
+      Totals& t = it->second;
+      if (steady - t.read < refresh_) return counted(tenant, judge(tenant, limits, t, now));
+      // Stale. One caller reads again; a claim with no answer yet (a failing store, a refused
+      // request) lapses after one `refresh`, so the totals never stay stale for long.
+      if (!may_block) {
+        if (steady - t.read_claimed < refresh_)
+          return counted(tenant, judge(tenant, limits, t, now));
+        t.read_claimed = steady;
+        return std::nullopt;
+      }
+    }
   }
   if (!may_block) return std::nullopt;
   // The store is read outside the lock: other tenants' checks go on meanwhile. A failing
@@ -75,7 +85,7 @@ std::optional<MonthlyQuotas::Verdict> MonthlyQuotas::check(const std::string& te
                  tenant.c_str(), rows.error().message.c_str());
     return counted(tenant, judge(tenant, limits, t, now));
   }
-  t = Totals{month, 0, 0, steady};
+  t = Totals{month, 0, 0, steady, {}};
   for (const auto& r : *rows) {
     t.calls += r.calls;
     t.wall_us += r.wall_us;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "asterai/cloud/quotas.h"
 #include "test_support.h"
@@ -118,6 +119,41 @@ TEST_F(Quotas, TotalsAreReadAgainOnceStale) {
   EXPECT_FALSE(q.check("alice", false));
   auto v = q.check("alice", true);
   ASSERT_TRUE(v && v->over);
+}
+
+// Under load every connection finds the totals stale at once; one of them reads the store
+// again, the others are judged on what is in memory meanwhile.
+constexpr std::chrono::milliseconds kRefresh{100};
+void outlive_the_refresh() {
+  std::this_thread::sleep_for(kRefresh + std::chrono::milliseconds(20));
+}
+
+TEST_F(Quotas, OneStaleCallerReadsWhileTheOthersAreJudgedFromMemory) {
+  auto q = quotas(MonthlyLimits{2, std::nullopt}, kRefresh);
+  EXPECT_FALSE(q.check("alice", true)->over);
+  ASSERT_TRUE(store_->add_usage({record("a", kLastMinuteOfDecember - kSecond, 1),
+                                 record("b", kLastMinuteOfDecember - kSecond, 1)}));
+  outlive_the_refresh();
+  EXPECT_FALSE(q.check("alice", false)) << "the first stale caller goes to read";
+  for (int i = 0; i < 64; ++i) {
+    auto v = q.check("alice", false);
+    ASSERT_TRUE(v) << "caller " << i << " was sent to the store too";
+    EXPECT_FALSE(v->over) << "judged on the totals in memory: no calls yet";
+  }
+  // The read: another node's two calls reach the quota, and the answer is trusted afresh.
+  EXPECT_TRUE(q.check("alice", true)->over);
+  auto v = q.check("alice", false);
+  ASSERT_TRUE(v && v->over);
+}
+
+TEST_F(Quotas, AReadClaimThatGotNoAnswerLapses) {
+  auto q = quotas(MonthlyLimits{2, std::nullopt}, kRefresh);
+  EXPECT_FALSE(q.check("alice", true)->over);
+  outlive_the_refresh();
+  EXPECT_FALSE(q.check("alice", false));  // goes to read, never comes back
+  EXPECT_TRUE(q.check("alice", false));
+  outlive_the_refresh();
+  EXPECT_FALSE(q.check("alice", false)) << "another caller goes to read";
 }
 
 }  // namespace

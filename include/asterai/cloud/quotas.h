@@ -39,9 +39,12 @@ class MonthlyQuotas {
   MonthlyQuotas(std::shared_ptr<Store> store, MonthlyLimits limits,
                 std::chrono::milliseconds refresh = std::chrono::seconds(2), Clock clock = {});
 
-  // Not answered from memory (may_block false and the tenant's totals are older than
-  // `refresh`): nullopt. Else the over-quota error naming the quota and when it resets, or
-  // an empty optional inside (within the quotas).
+  // Not answered from memory: nullopt. That is when may_block is false and the tenant has no
+  // totals of this month yet, or they are older than `refresh` and no other caller went to
+  // read them again in the last `refresh` (the first stale caller is told to read; the others
+  // meanwhile are judged on the totals in memory, so a node under load sends one read per
+  // tenant, not one per connection). Else the over-quota error naming the quota and when it
+  // resets, or an empty optional inside (within the quotas).
   struct Verdict {
     std::optional<Error> over;
     int64_t retry_after_seconds = 0;  // until the month ends, when over
@@ -57,7 +60,8 @@ class MonthlyQuotas {
     int64_t month = 0;  // month_start_us of what they count
     uint64_t calls = 0;
     int64_t wall_us = 0;
-    std::chrono::steady_clock::time_point read;  // when the store was last read
+    std::chrono::steady_clock::time_point read;            // when the store was last read
+    std::chrono::steady_clock::time_point read_claimed{};  // a stale caller went to read
   };
   Verdict judge(const std::string& tenant, const MonthlyLimits& limits, const Totals& t,
                 int64_t now_us) const;
