@@ -31,9 +31,6 @@ struct SchedAttr {
 constexpr uint64_t kLoopSliceNs = 100'000;
 // Below the requests' threads, far enough above idle to keep up under full load.
 constexpr int kBackgroundNice = 5;
-// Far below the loops (a weight of 110 against 1024): measured beside a flood of CPU-bound
-// calls, another tenant's p99 fell by about a quarter, and it did not fall further at 19.
-constexpr int kComputeNice = 10;
 
 // `ns` 0 is the kernel's default slice. Every role sets its slice, since a thread inherits
 // its creator's (a pool thread started from an event loop would otherwise keep the loop's).
@@ -68,9 +65,6 @@ void set_thread_role(ThreadRole role, std::string_view name) {
       break;
     case ThreadRole::background:
       request(0, std::min(nice + kBackgroundNice, 19));
-      break;
-    case ThreadRole::compute:
-      request(0, std::min(nice + kComputeNice, 19));
       break;
   }
 }

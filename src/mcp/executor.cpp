@@ -20,7 +20,7 @@ Executor::Executor(std::shared_ptr<const runtime::Runtime> runtime, Metrics& met
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < workers; ++i)
     threads_.emplace_back([this] {
-      set_thread_role(ThreadRole::compute, "asterai-worker");
+      set_thread_role(ThreadRole::worker, "asterai-worker");
       work();
     });
 }

@@ -82,15 +82,5 @@ TEST(ThreadRole, BackgroundWorkYieldsAndALongNameIsCut) {
   EXPECT_EQ(from_loop.nice, process_nice());
 }
 
-TEST(ThreadRole, ToolCallsRunBelowEveryOtherThread) {
-  auto compute = on_a_thread_with(ThreadRole::compute, "asterai-worker");
-  EXPECT_EQ(compute.nice, std::min(process_nice() + 10, 19));
-  auto background = on_a_thread_with(ThreadRole::background, "asterai-usage");
-  if (process_nice() < 14) {  // else both at 19
-    EXPECT_GT(compute.nice, background.nice);
-  }
-  EXPECT_EQ(compute.slice_ns, background.slice_ns);  // the default slice
-}
-
 }  // namespace
 }  // namespace asterai

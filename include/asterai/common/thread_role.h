@@ -11,13 +11,8 @@ namespace asterai {
 
 enum class ThreadRole {
   event_loop,  // wakes for every request and answers: runs at once, in short slices
-  worker,      // blocking work an answer waits for (the store, pulls): the default slice
+  worker,      // runs calls: the default slice
   background,  // housekeeping no answer waits for: yields to the others
-  // Runs tool calls, which may keep a core busy for long (a tenant's flood of CPU-bound
-  // calls): below all the others, so a loop or a client woken on that core runs at once.
-  // Without privilege a thread cannot lower its nice value again, and threads inherit it:
-  // start no other kind of thread from one.
-  compute,
 };
 
 // For the calling thread. `name` is cut to 15 characters (the kernel's limit). Best effort:
