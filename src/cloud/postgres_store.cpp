@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS usage (
   started_us BIGINT NOT NULL, wall_us BIGINT NOT NULL, fuel BIGINT,
   peak_memory BIGINT NOT NULL, http_bytes BIGINT NOT NULL, outcome TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
+CREATE TABLE IF NOT EXISTS usage_months (
+  tenant TEXT NOT NULL, month BIGINT NOT NULL, calls BIGINT NOT NULL, wall_us BIGINT NOT NULL,
+  PRIMARY KEY (tenant, month));
 CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment BIGINT PRIMARY KEY, schedules INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leases (
@@ -38,6 +41,17 @@ CREATE TABLE IF NOT EXISTS secrets (
   PRIMARY KEY (tenant, name));
 CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp BIGINT NOT NULL);
 )";
+
+// Unix microseconds at the start of the UTC month of `started_us`, as month_start_us() says.
+#define ASTERAI_PG_MONTH_OF(started)                              \
+  "(extract(epoch FROM date_trunc('month', to_timestamp(" started \
+  " / 1000000) AT TIME "                                          \
+  "ZONE 'UTC'))::bigint * 1000000)"
+
+// A store made before usage_months existed: its sums, from the records it holds.
+constexpr const char* kSumMonths =
+    "INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT tenant, " ASTERAI_PG_MONTH_OF(
+        "started_us") ", COUNT(*), SUM(wall_us) FROM usage GROUP BY 1, 2";
 
 constexpr const char* kBumpStamp =
     "INSERT INTO secret_stamps (tenant, stamp) VALUES ($1, 1)"
@@ -89,10 +103,28 @@ Result<std::shared_ptr<PostgresStore>> PostgresStore::open(const std::string& ur
   store->max_ = connections ? connections : 1;
   auto c = ASTERAI_TRY(store->lease());
   ASTERAI_TRY(c.exec(kSchemaLock, {}, "locking the schema"));
-  auto created = c.exec(kSchema, {}, "creating the schema");
+  auto created = create_schema(c);
   ASTERAI_TRY(c.exec(kSchemaUnlock, {}, "unlocking the schema"));
   if (!created) return tl::unexpected(created.error());
   return store;
+}
+
+Result<void> PostgresStore::create_schema(Lease& c) {
+  // In one transaction, under the schema lock: a store is never left with the table and
+  // without its sums, and two nodes starting at once sum the records once.
+  ASTERAI_TRY(c.exec("BEGIN", {}, "creating the schema"));
+  auto upgrade =
+      c.exec("SELECT to_regclass('usage') IS NOT NULL AND to_regclass('usage_months') IS NULL", {},
+             "reading the store's tables");
+  if (upgrade) {
+    bool sum = pg_text(upgrade->get(), 0, 0) == "t";
+    auto created = c.exec(kSchema, {}, "creating the schema");
+    if (created && sum) created = c.exec(kSumMonths, {}, "summing the stored usage by month");
+    if (created) return c.exec("COMMIT", {}, "creating the schema").map([](auto&&) {});
+    upgrade = tl::unexpected(created.error());
+  }
+  (void)c.exec("ROLLBACK", {}, "creating the schema");
+  return tl::unexpected(upgrade.error());
 }
 
 PostgresStore::~PostgresStore() = default;
@@ -295,7 +327,9 @@ Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
   auto c = ASTERAI_TRY(lease());
   // One statement for the batch, its columns as 13 arrays: one short text to parse and plan
   // whatever the batch's size (a VALUES row per record cost the server more than the rows).
-  // A replayed batch adds nothing (ON CONFLICT DO NOTHING), and the statement is atomic.
+  // A replayed batch adds nothing (ON CONFLICT DO NOTHING), and the statement is atomic: the
+  // rows it stored go into their months' sums in it too. Sums are taken in one order, so two
+  // nodes' batches wait for each other's rows rather than deadlock.
   ArrayLiteral id, tenant, environment, version, member, function, kind, started, wall, fuel,
       memory, http, outcome;
   for (const auto& r : records) {
@@ -313,16 +347,23 @@ Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
     http.number(static_cast<int64_t>(r.http_bytes));
     outcome.text(r.outcome);
   }
-  ASTERAI_TRY(
-      c.exec("INSERT INTO usage (call_id, tenant, environment, version, member, function, kind,"
-             " started_us, wall_us, fuel, peak_memory, http_bytes, outcome)"
-             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-             " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
-             " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING",
-             {id.done(), tenant.done(), environment.done(), version.done(), member.done(),
-              function.done(), kind.done(), started.done(), wall.done(), fuel.done(), memory.done(),
-              http.done(), outcome.done()},
-             "storing usage"));
+  ASTERAI_TRY(c.exec(
+      "WITH stored AS (INSERT INTO usage (call_id, tenant, environment, version, member,"
+      " function, kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome)"
+      " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+      " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
+      " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING"
+      " RETURNING tenant, started_us, wall_us)"
+      " INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT "
+      "tenant, " ASTERAI_PG_MONTH_OF(
+          "started_us") " AS month, COUNT(*), SUM(wall_us) FROM stored"
+                        " GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT (tenant, month) DO UPDATE SET"
+                        " calls = usage_months.calls + excluded.calls,"
+                        " wall_us = usage_months.wall_us + excluded.wall_us",
+      {id.done(), tenant.done(), environment.done(), version.done(), member.done(), function.done(),
+       kind.done(), started.done(), wall.done(), fuel.done(), memory.done(), http.done(),
+       outcome.done()},
+      "storing usage"));
   return {};
 }
 
@@ -351,6 +392,15 @@ Result<uint64_t> PostgresStore::usage_count(const std::string& tenant) {
   auto r = ASTERAI_TRY(
       c.exec("SELECT COUNT(*) FROM usage WHERE tenant = $1", {tenant}, "counting usage"));
   return static_cast<uint64_t>(pg_integer(r.get(), 0, 0));
+}
+
+Result<MonthUsage> PostgresStore::month_usage(const std::string& tenant, int64_t month_us) {
+  auto c = ASTERAI_TRY(lease());
+  auto r =
+      ASTERAI_TRY(c.exec("SELECT calls, wall_us FROM usage_months WHERE tenant = $1 AND month = $2",
+                         {tenant, std::to_string(month_us)}, "reading the month's usage"));
+  if (pq().PQntuples(r.get()) == 0) return MonthUsage{};
+  return MonthUsage{static_cast<uint64_t>(pg_integer(r.get(), 0, 0)), pg_integer(r.get(), 0, 1)};
 }
 
 Result<PostgresStore::Rows> PostgresStore::exec(const std::string& sql, const Params& params,

@@ -36,6 +36,7 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
   Result<std::vector<UsageTotal>> usage(const std::string& tenant, int64_t from_us,
                                         int64_t to_us) override;
   Result<uint64_t> usage_count(const std::string& tenant) override;
+  Result<MonthUsage> month_usage(const std::string& tenant, int64_t month_us) override;
   Result<void> put_secret(const std::string& tenant, const std::string& name,
                           const std::string& sealed) override;
   Result<std::optional<std::string>> sealed_secret(const std::string& tenant,
@@ -84,6 +85,8 @@ class PostgresStore : public Store, public std::enable_shared_from_this<Postgres
 
   explicit PostgresStore(std::string url) : url_(std::move(url)) {}
   Result<Lease> lease();
+  // The tables, and the month sums of records stored before usage_months existed.
+  static Result<void> create_schema(Lease& c);
   Result<std::optional<Deployment>> active_on(Lease& c, const std::string& tenant,
                                               const std::string& environment);
 

@@ -11,15 +11,6 @@ int64_t system_now_us() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-year_month month_of(int64_t now_us) {
-  year_month_day day{floor<days>(sys_time<microseconds>(microseconds(now_us)))};
-  return day.year() / day.month();
-}
-
-int64_t start_of(year_month ym) {
-  return duration_cast<microseconds>(sys_days(ym / 1).time_since_epoch()).count();
-}
-
 std::string iso_day(int64_t us) {
   year_month_day d{floor<days>(sys_time<microseconds>(microseconds(us)))};
   char text[16];
@@ -29,14 +20,6 @@ std::string iso_day(int64_t us) {
 }
 
 }  // namespace
-
-int64_t month_start_us(int64_t now_us) {
-  return start_of(month_of(now_us));
-}
-
-int64_t next_month_start_us(int64_t now_us) {
-  return start_of(month_of(now_us) + months(1));
-}
 
 MonthlyQuotas::MonthlyQuotas(std::shared_ptr<Store> store, LimitsOf limits, milliseconds refresh,
                              Clock clock)
@@ -77,19 +60,15 @@ std::optional<MonthlyQuotas::Verdict> MonthlyQuotas::check(const std::string& te
   if (!may_block) return std::nullopt;
   // The store is read outside the lock: other tenants' checks go on meanwhile. A failing
   // store refuses nobody (usage is still recorded; the quota catches up at the next read).
-  auto rows = store_->usage(tenant, month, next_month_start_us(now));
+  auto used = store_->month_usage(tenant, month);
   std::lock_guard lock(mutex_);
   Totals& t = totals_[tenant];
-  if (!rows) {
+  if (!used) {
     std::fprintf(stderr, "asterai cloud: reading %s's usage for its quotas failed: %s\n",
-                 tenant.c_str(), rows.error().message.c_str());
+                 tenant.c_str(), used.error().message.c_str());
     return counted(tenant, judge(tenant, limits, t, now));
   }
-  t = Totals{month, 0, 0, steady, {}};
-  for (const auto& r : *rows) {
-    t.calls += r.calls;
-    t.wall_us += r.wall_us;
-  }
+  t = Totals{month, used->calls, used->wall_us, steady, {}};
   return counted(tenant, judge(tenant, limits, t, now));
 }
 

@@ -5,6 +5,7 @@
 #include "sqlite_store.h"
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "asterai/common/thread_role.h"
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS usage (
   peak_memory INTEGER NOT NULL, http_bytes INTEGER NOT NULL, outcome TEXT NOT NULL)
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
+CREATE TABLE IF NOT EXISTS usage_months (
+  tenant TEXT NOT NULL, month INTEGER NOT NULL, calls INTEGER NOT NULL,
+  wall_us INTEGER NOT NULL, PRIMARY KEY (tenant, month)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment INTEGER PRIMARY KEY, schedules INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leases (
@@ -34,6 +38,19 @@ CREATE TABLE IF NOT EXISTS secrets (
   PRIMARY KEY (tenant, name));
 CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
 )";
+
+// A store made before usage_months existed: its sums, from the records it holds.
+constexpr std::string_view kSumMonths = R"(
+INSERT INTO usage_months (tenant, month, calls, wall_us)
+  SELECT tenant, CAST(strftime('%s', started_us / 1000000, 'unixepoch', 'start of month')
+                      AS INTEGER) * 1000000, COUNT(*), SUM(wall_us)
+  FROM usage GROUP BY 1, 2;
+)";
+
+constexpr const char* kAddToMonth =
+    "INSERT INTO usage_months (tenant, month, calls, wall_us) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (tenant, month) DO UPDATE SET calls = calls + excluded.calls,"
+    " wall_us = wall_us + excluded.wall_us";
 
 constexpr const char* kBumpStamp =
     "INSERT INTO secret_stamps (tenant, stamp) VALUES (?, 1)"
@@ -77,7 +94,22 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   ASTERAI_TRY(
       db->exec("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;"
                " PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-16384;"));
-  ASTERAI_TRY(db->exec(kSchema));
+  {
+    // In one transaction: a store is never left with the table and without its sums.
+    sqlite::Transaction tx(*db);
+    bool upgrade = false;  // records stored by a version without usage_months
+    {
+      sqlite::Statement tables(
+          db->handle(),
+          "SELECT COUNT(*) FILTER (WHERE name = 'usage'), COUNT(*) FILTER (WHERE name ="
+          " 'usage_months') FROM sqlite_master WHERE type = 'table'");
+      if (!tables.step()) return sqlite::error_from(tables, "reading the store's tables");
+      upgrade = tables.integer(0) == 1 && tables.integer(1) == 0;
+    }
+    ASTERAI_TRY(db->exec(kSchema));
+    if (upgrade) ASTERAI_TRY(db->exec(kSumMonths));
+    ASTERAI_TRY(tx.commit());
+  }
   auto checkpoints = ASTERAI_TRY(sqlite::Database::open(file.string()));
   // The schedules' tables, in the same file on a connection of their own.
   auto schedules = ASTERAI_TRY(schedule::StateStore::open(file));
@@ -212,8 +244,43 @@ std::string insert_usage_sql(size_t rows) {
       " kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome) VALUES ";
   for (size_t i = 0; i < rows; ++i)
     sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
-  return sql;
+  // The rows stored, not those ignored as stored already: what the month's sums add.
+  return sql + " RETURNING tenant, started_us, wall_us";
 }
+
+// A batch's new records per (tenant, month).
+class MonthSums {
+ public:
+  // Runs an insert, adding the rows it stored.
+  Result<void> run(sqlite::Statement& insert) {
+    while (insert.step()) {
+      int64_t started = insert.integer(1);
+      if (started < month_ || started >= next_) {
+        month_ = month_start_us(started);
+        next_ = next_month_start_us(started);
+      }
+      MonthUsage& sum = sums_[{insert.text(0), month_}];
+      ++sum.calls;
+      sum.wall_us += insert.integer(2);
+    }
+    if (!insert.error().empty()) return sqlite::error_from(insert, "storing usage");
+    return {};
+  }
+  Result<void> store(sqlite3* db) const {
+    sqlite::Statement add(db, kAddToMonth);
+    for (const auto& [key, sum] : sums_) {
+      add.reset();
+      add.bind(1, key.first).bind(2, key.second);
+      add.bind(3, static_cast<int64_t>(sum.calls)).bind(4, sum.wall_us);
+      ASTERAI_TRY(add.run());
+    }
+    return {};
+  }
+
+ private:
+  std::map<std::pair<std::string, int64_t>, MonthUsage> sums_;
+  int64_t month_ = 0, next_ = 0;  // the month of the last row seen
+};
 
 // The record's strings are not copied: `records` outlives every statement of add_usage.
 void bind_usage(sqlite::Statement& st, int first, const UsageRecord& r) {
@@ -234,6 +301,7 @@ void bind_usage(sqlite::Statement& st, int first, const UsageRecord& r) {
 Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
   std::lock_guard lock(db_->mutex());
   sqlite::Transaction tx(*db_);
+  MonthSums months;
   size_t i = 0;
   if (records.size() >= kRowsPerInsert) {
     sqlite::Statement group(db_->handle(), insert_usage_sql(kRowsPerInsert));
@@ -242,7 +310,7 @@ Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
       group.reset();
       for (size_t k = 0; k < kRowsPerInsert; ++k)
         bind_usage(group, static_cast<int>(k * 13 + 1), records[i + k]);
-      ASTERAI_TRY(group.run());
+      ASTERAI_TRY(months.run(group));
     }
   }
   if (i < records.size()) {
@@ -250,9 +318,10 @@ Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
     for (; i < records.size(); ++i) {
       one.reset();
       bind_usage(one, 1, records[i]);
-      ASTERAI_TRY(one.run());
+      ASTERAI_TRY(months.run(one));
     }
   }
+  ASTERAI_TRY(months.store(db_->handle()));
   return tx.commit();
 }
 
@@ -282,6 +351,16 @@ Result<uint64_t> SqliteStore::usage_count(const std::string& tenant) {
   st.bind(1, tenant);
   if (!st.step()) return sqlite::error_from(st, "counting usage");
   return static_cast<uint64_t>(st.integer(0));
+}
+
+Result<MonthUsage> SqliteStore::month_usage(const std::string& tenant, int64_t month_us) {
+  std::lock_guard lock(db_->mutex());
+  sqlite::Statement st(db_->handle(),
+                       "SELECT calls, wall_us FROM usage_months WHERE tenant = ? AND month = ?");
+  st.bind(1, tenant).bind(2, month_us);
+  if (st.step()) return MonthUsage{static_cast<uint64_t>(st.integer(0)), st.integer(1)};
+  if (!st.error().empty()) return sqlite::error_from(st, "reading the month's usage");
+  return MonthUsage{};
 }
 
 Result<std::vector<Deployment>> SqliteStore::scheduled() {

@@ -25,6 +25,7 @@ class SqliteStore : public Store {
   Result<std::vector<UsageTotal>> usage(const std::string& tenant, int64_t from_us,
                                         int64_t to_us) override;
   Result<uint64_t> usage_count(const std::string& tenant) override;
+  Result<MonthUsage> month_usage(const std::string& tenant, int64_t month_us) override;
   Result<void> put_secret(const std::string& tenant, const std::string& name,
                           const std::string& sealed) override;
   Result<std::optional<std::string>> sealed_secret(const std::string& tenant,

@@ -14,6 +14,7 @@
 #include "asterai/cloud/store.h"
 #include "asterai/cloud/usage.h"
 #include "asterai/cloud/usage_spool.h"
+#include "asterai/common/sqlite.h"
 #include "test_support.h"
 #include "usage_record.h"
 
@@ -39,17 +40,38 @@ class CloudStore : public ::testing::TestWithParam<std::string> {
       const char* pg = std::getenv("ASTERAI_TEST_POSTGRES");
       url = pg;
       std::string drop = "psql -q '" + url +
-                         "' -c 'DROP TABLE IF EXISTS usage, deployments, deployment_schedules,"
-                         " leases, schedule_state, schedule_runs, secrets, secret_stamps'";
+                         "' -c 'DROP TABLE IF EXISTS usage, usage_months, deployments,"
+                         " deployment_schedules, leases, schedule_state, schedule_runs, secrets,"
+                         " secret_stamps'";
       ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
     }
     auto s = open_store(url);
     ASSERT_TRUE(s) << s.error().message;
     store_ = *s;
   }
+  // The store as a version before usage_months left it: the records without their sums.
+  void forget_the_month_sums() {
+    if (GetParam() == "postgres") {
+      std::string drop = "psql -q '" + std::string(std::getenv("ASTERAI_TEST_POSTGRES")) +
+                         "' -c 'DROP TABLE usage_months'";
+      ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
+      return;
+    }
+    auto db = sqlite::Database::open((dir_.path() / "sub" / "store.db").string());
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE((*db)->exec("DROP TABLE usage_months"));
+  }
+  Result<std::shared_ptr<Store>> reopen() {
+    if (GetParam() == "postgres") return open_store(std::getenv("ASTERAI_TEST_POSTGRES"));
+    return open_store("sqlite:" + (dir_.path() / "sub" / "store.db").string());
+  }
   test::TempDir dir_{"cloud-store"};
   std::shared_ptr<Store> store_;
 };
+
+// 2026-12-31T23:59:59Z and the start of 2027-01 (unix microseconds).
+constexpr int64_t kLastSecondOfDecember = 1798761599LL * 1'000'000;
+constexpr int64_t kJanuary = 1798761600LL * 1'000'000;
 
 TEST_P(CloudStore, SecretsArePerTenantAndEveryChangeMovesTheStamp) {
   EXPECT_EQ(store_->secrets_stamp("alice").value(), 0);
@@ -178,6 +200,44 @@ TEST_P(CloudStore, UsageCountsEachCallOnceAndSumsByDay) {
   EXPECT_EQ(totals[1].day, "2024-10-05");
   EXPECT_EQ(store_->usage("alice", d1 + day, d1 + 2 * day).value().size(), 1u);
   EXPECT_TRUE(store_->usage("bob", 0, d1 + 2 * day).value().empty());
+}
+
+TEST_P(CloudStore, MonthSumsCountEachStoredRecordOnce) {
+  const int64_t december = month_start_us(kLastSecondOfDecember);
+  std::vector<UsageRecord> batch;  // more than one insert's group of rows
+  for (int i = 0; i < 40; ++i) batch.push_back(record("d" + std::to_string(i), december + i));
+  batch.push_back(record("last", kLastSecondOfDecember + 999'999));
+  batch.push_back(record("first", kJanuary));
+  auto bobs = record("bob", kJanuary + 1);
+  bobs.tenant = "bob";
+  batch.push_back(bobs);
+  ASSERT_TRUE(store_->add_usage(batch));
+  ASSERT_TRUE(store_->add_usage(batch));                           // a replay adds nothing
+  ASSERT_TRUE(store_->add_usage({record("late", december + 5)}));  // a record one at a time
+  auto dec = store_->month_usage("alice", december).value();
+  EXPECT_EQ(dec.calls, 42u);
+  EXPECT_EQ(dec.wall_us, 42 * 250);
+  EXPECT_EQ(store_->month_usage("alice", kJanuary).value().calls, 1u);
+  EXPECT_EQ(store_->month_usage("bob", kJanuary).value().calls, 1u);
+  EXPECT_EQ(store_->month_usage("bob", december).value().calls, 0u);
+  EXPECT_EQ(store_->month_usage("carol", kJanuary).value().wall_us, 0);
+}
+
+TEST_P(CloudStore, AStoreFromBeforeTheMonthSumsGetsThemFromItsRecords) {
+  const int64_t december = month_start_us(kLastSecondOfDecember);
+  ASSERT_TRUE(store_->add_usage(
+      {record("a", december), record("b", kLastSecondOfDecember), record("c", kJanuary + 7)}));
+  forget_the_month_sums();
+  store_.reset();
+  auto upgraded = reopen();
+  ASSERT_TRUE(upgraded) << upgraded.error().message;
+  EXPECT_EQ((*upgraded)->month_usage("alice", december).value().calls, 2u);
+  EXPECT_EQ((*upgraded)->month_usage("alice", kJanuary).value().wall_us, 250);
+  // Summed once: opening it again adds nothing, and new records add to the sums.
+  upgraded = reopen();
+  ASSERT_TRUE(upgraded) << upgraded.error().message;
+  ASSERT_TRUE((*upgraded)->add_usage({record("d", december + 1)}));
+  EXPECT_EQ((*upgraded)->month_usage("alice", december).value().calls, 3u);
 }
 
 TEST(CloudStoreUrl, AnUnknownStoreIsAUsageError) {

@@ -24,10 +24,6 @@ struct MonthlyLimits {
   bool any() const { return calls || instance_seconds; }
 };
 
-// Unix microseconds at the start of the UTC month holding `now_us`, and of the next one.
-int64_t month_start_us(int64_t now_us);
-int64_t next_month_start_us(int64_t now_us);
-
 class MonthlyQuotas {
  public:
   using Clock = std::function<int64_t()>;  // unix microseconds

@@ -56,6 +56,18 @@ struct UsageTotal {
   uint64_t fuel = 0;
 };
 
+// A tenant's records of one UTC month, summed: what its monthly quotas count. The stores keep
+// these sums as they store records (each record counted once, as it is), so reading them
+// costs the same on the month's last day as on its first.
+struct MonthUsage {
+  uint64_t calls = 0;
+  int64_t wall_us = 0;
+};
+
+// Unix microseconds at the start of the UTC month holding `now_us`, and of the next one.
+int64_t month_start_us(int64_t now_us);
+int64_t next_month_start_us(int64_t now_us);
+
 // One stored secret as the nodes sealed it.
 struct SealedSecret {
   std::string tenant, name, sealed;
@@ -82,6 +94,8 @@ class Store {
   virtual Result<std::vector<UsageTotal>> usage(const std::string& tenant, int64_t from_us,
                                                 int64_t to_us) = 0;
   virtual Result<uint64_t> usage_count(const std::string& tenant) = 0;
+  // The tenant's records in the month starting at `month_us` (a month_start_us value).
+  virtual Result<MonthUsage> month_usage(const std::string& tenant, int64_t month_us) = 0;
 
   // A tenant's secrets, sealed by the nodes (cloud/secrets.h); the store never sees a value.
   virtual Result<void> put_secret(const std::string& tenant, const std::string& name,
