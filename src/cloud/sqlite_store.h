@@ -69,6 +69,10 @@ class SqliteStore : public Store {
         schedule_state_(std::move(schedules)) {}
   Result<std::optional<Deployment>> active_locked(const std::string& tenant,
                                                   const std::string& environment);
+  // One transaction storing `records` and adding them to their months' sums, under the
+  // connection's mutex. Not `careful`: false (and nothing stored) when a record was stored
+  // already, as only a careful run tells which.
+  Result<bool> insert_usage(const std::vector<UsageRecord>& records, bool careful);
 
   std::shared_ptr<sqlite::Database> db_;
   Checkpointer checkpointer_;

@@ -217,6 +217,12 @@ TEST_P(CloudStore, MonthSumsCountEachStoredRecordOnce) {
   auto dec = store_->month_usage("alice", december).value();
   EXPECT_EQ(dec.calls, 42u);
   EXPECT_EQ(dec.wall_us, 42 * 250);
+  // Part stored already, part new, in a group of rows and one at a time: only the new count.
+  std::vector<UsageRecord> mixed(batch.begin(), batch.begin() + 20);
+  for (int i = 0; i < 15; ++i) mixed.push_back(record("n" + std::to_string(i), december + i));
+  ASSERT_TRUE(store_->add_usage(mixed));
+  EXPECT_EQ(store_->month_usage("alice", december).value().calls, 57u);
+  EXPECT_EQ(store_->usage_count("alice").value(), 58u);  // 57 in December, 1 in January
   EXPECT_EQ(store_->month_usage("alice", kJanuary).value().calls, 1u);
   EXPECT_EQ(store_->month_usage("bob", kJanuary).value().calls, 1u);
   EXPECT_EQ(store_->month_usage("bob", december).value().calls, 0u);
