@@ -22,6 +22,10 @@ CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
 CREATE TABLE IF NOT EXISTS usage_months (
   tenant TEXT NOT NULL, month BIGINT NOT NULL, calls BIGINT NOT NULL, wall_us BIGINT NOT NULL,
   PRIMARY KEY (tenant, month));
+CREATE TABLE IF NOT EXISTS usage_days (
+  tenant TEXT NOT NULL, day BIGINT NOT NULL, environment TEXT NOT NULL, function TEXT NOT NULL,
+  calls BIGINT NOT NULL, errors BIGINT NOT NULL, wall_us BIGINT NOT NULL, fuel BIGINT NOT NULL,
+  PRIMARY KEY (tenant, day, environment, function));
 CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment BIGINT PRIMARY KEY, schedules INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leases (
@@ -48,7 +52,15 @@ CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp BIGINT 
   " / 1000000) AT TIME "                                          \
   "ZONE 'UTC'))::bigint * 1000000)"
 
-// A store made before usage_months existed: its sums, from the records it holds.
+// Unix microseconds at the start of the UTC day of `started_us`.
+#define ASTERAI_PG_DAY_OF(started) "((" started " / 86400000000) * 86400000000)"
+
+// A store made before usage_months or usage_days existed: its sums, from the records it holds.
+constexpr const char* kSumDays =
+    "INSERT INTO usage_days (tenant, day, environment, function, calls, errors, wall_us, fuel)"
+    " SELECT tenant, " ASTERAI_PG_DAY_OF("started_us") ", environment, function, COUNT(*),"
+    " COUNT(*) FILTER (WHERE outcome <> 'ok'), SUM(wall_us), COALESCE(SUM(fuel), 0) FROM usage"
+    " GROUP BY 1, 2, 3, 4";
 constexpr const char* kSumMonths =
     "INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT tenant, " ASTERAI_PG_MONTH_OF(
         "started_us") ", COUNT(*), SUM(wall_us) FROM usage GROUP BY 1, 2";
@@ -113,13 +125,17 @@ Result<void> PostgresStore::create_schema(Lease& c) {
   // In one transaction, under the schema lock: a store is never left with the table and
   // without its sums, and two nodes starting at once sum the records once.
   ASTERAI_TRY(c.exec("BEGIN", {}, "creating the schema"));
-  auto upgrade =
-      c.exec("SELECT to_regclass('usage') IS NOT NULL AND to_regclass('usage_months') IS NULL", {},
-             "reading the store's tables");
+  auto upgrade = c.exec(
+      "SELECT to_regclass('usage') IS NOT NULL AND to_regclass('usage_months') IS NULL,"
+      " to_regclass('usage') IS NOT NULL AND to_regclass('usage_days') IS NULL",
+      {}, "reading the store's tables");
   if (upgrade) {
-    bool sum = pg_text(upgrade->get(), 0, 0) == "t";
+    bool sum_months = pg_text(upgrade->get(), 0, 0) == "t";
+    bool sum_days = pg_text(upgrade->get(), 0, 1) == "t";
     auto created = c.exec(kSchema, {}, "creating the schema");
-    if (created && sum) created = c.exec(kSumMonths, {}, "summing the stored usage by month");
+    if (created && sum_months)
+      created = c.exec(kSumMonths, {}, "summing the stored usage by month");
+    if (created && sum_days) created = c.exec(kSumDays, {}, "summing the stored usage by day");
     if (created) return c.exec("COMMIT", {}, "creating the schema").map([](auto&&) {});
     upgrade = tl::unexpected(created.error());
   }
@@ -353,13 +369,26 @@ Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
       " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
       " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
       " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING"
-      " RETURNING tenant, started_us, wall_us)"
-      " INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT "
+      " RETURNING tenant, environment, function, started_us, wall_us, fuel, outcome),"
+      " months AS (INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT "
       "tenant, " ASTERAI_PG_MONTH_OF(
-          "started_us") " AS month, COUNT(*), SUM(wall_us) FROM stored"
-                        " GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT (tenant, month) DO UPDATE SET"
+          "started_us") ", COUNT(*), SUM(wall_us) FROM stored GROUP BY 1, 2"
+                        " ORDER BY 1, 2 ON CONFLICT (tenant, month) DO UPDATE SET"
                         " calls = usage_months.calls + excluded.calls,"
-                        " wall_us = usage_months.wall_us + excluded.wall_us",
+                        " wall_us = usage_months.wall_us + excluded.wall_us)"
+                        " INSERT INTO usage_days (tenant, day, environment, function, calls, "
+                        "errors, wall_us, fuel)"
+                        " SELECT tenant, " ASTERAI_PG_DAY_OF(
+                            "started_us") ", environment, function, COUNT(*),"
+                                          " COUNT(*) FILTER (WHERE outcome <> 'ok'), SUM(wall_us), "
+                                          "COALESCE(SUM(fuel), 0)"
+                                          " FROM stored GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+                                          " ON CONFLICT (tenant, day, environment, function) DO "
+                                          "UPDATE SET"
+                                          " calls = usage_days.calls + excluded.calls, errors = "
+                                          "usage_days.errors + excluded.errors,"
+                                          " wall_us = usage_days.wall_us + excluded.wall_us, fuel "
+                                          "= usage_days.fuel + excluded.fuel",
       {id.done(), tenant.done(), environment.done(), version.done(), member.done(), function.done(),
        kind.done(), started.done(), wall.done(), fuel.done(), memory.done(), http.done(),
        outcome.done()},
@@ -371,10 +400,9 @@ Result<std::vector<UsageTotal>> PostgresStore::usage(const std::string& tenant, 
                                                      int64_t to_us) {
   auto c = ASTERAI_TRY(lease());
   auto r = ASTERAI_TRY(c.exec(
-      "SELECT to_char(to_timestamp(started_us / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
-      " environment, function, COUNT(*), COUNT(*) FILTER (WHERE outcome <> 'ok'), SUM(wall_us),"
-      " COALESCE(SUM(fuel), 0) FROM usage WHERE tenant = $1 AND started_us >= $2 AND"
-      " started_us < $3 GROUP BY day, environment, function ORDER BY day, environment, function",
+      "SELECT to_char(to_timestamp(day / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), environment,"
+      " function, calls, errors, wall_us, fuel FROM usage_days WHERE tenant = $1 AND day >= $2"
+      " AND day < $3 ORDER BY day, environment, function",
       {tenant, std::to_string(from_us), std::to_string(to_us)}, "reading usage"));
   std::vector<UsageTotal> out;
   for (int i = 0; i < pq().PQntuples(r.get()); ++i) {

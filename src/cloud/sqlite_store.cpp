@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "asterai/common/thread_role.h"
 
@@ -29,6 +30,10 @@ CREATE INDEX IF NOT EXISTS usage_by_tenant ON usage (tenant, started_us);
 CREATE TABLE IF NOT EXISTS usage_months (
   tenant TEXT NOT NULL, month INTEGER NOT NULL, calls INTEGER NOT NULL,
   wall_us INTEGER NOT NULL, PRIMARY KEY (tenant, month)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS usage_days (
+  tenant TEXT NOT NULL, day INTEGER NOT NULL, environment TEXT NOT NULL, function TEXT NOT NULL,
+  calls INTEGER NOT NULL, errors INTEGER NOT NULL, wall_us INTEGER NOT NULL,
+  fuel INTEGER NOT NULL, PRIMARY KEY (tenant, day, environment, function)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS deployment_schedules (
   deployment INTEGER PRIMARY KEY, schedules INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS leases (
@@ -39,13 +44,25 @@ CREATE TABLE IF NOT EXISTS secrets (
 CREATE TABLE IF NOT EXISTS secret_stamps (tenant TEXT PRIMARY KEY, stamp INTEGER NOT NULL);
 )";
 
-// A store made before usage_months existed: its sums, from the records it holds.
+// A store made before usage_months or usage_days existed: its sums, from the records it holds.
 constexpr std::string_view kSumMonths = R"(
 INSERT INTO usage_months (tenant, month, calls, wall_us)
   SELECT tenant, CAST(strftime('%s', started_us / 1000000, 'unixepoch', 'start of month')
                       AS INTEGER) * 1000000, COUNT(*), SUM(wall_us)
   FROM usage GROUP BY 1, 2;
 )";
+constexpr std::string_view kSumDays = R"(
+INSERT INTO usage_days (tenant, day, environment, function, calls, errors, wall_us, fuel)
+  SELECT tenant, (started_us / 86400000000) * 86400000000, environment, function, COUNT(*),
+         SUM(outcome <> 'ok'), SUM(wall_us), COALESCE(SUM(fuel), 0)
+  FROM usage GROUP BY 1, 2, 3, 4;
+)";
+
+constexpr const char* kAddToDay =
+    "INSERT INTO usage_days (tenant, day, environment, function, calls, errors, wall_us, fuel)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, day, environment, function) DO UPDATE"
+    " SET calls = calls + excluded.calls, errors = errors + excluded.errors,"
+    " wall_us = wall_us + excluded.wall_us, fuel = fuel + excluded.fuel";
 
 constexpr const char* kAddToMonth =
     "INSERT INTO usage_months (tenant, month, calls, wall_us) VALUES (?, ?, ?, ?)"
@@ -97,17 +114,21 @@ Result<std::shared_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   {
     // In one transaction: a store is never left with the table and without its sums.
     sqlite::Transaction tx(*db);
-    bool upgrade = false;  // records stored by a version without usage_months
+    // Records stored by a version without the month or the day sums.
+    bool sum_months = false, sum_days = false;
     {
       sqlite::Statement tables(
           db->handle(),
           "SELECT COUNT(*) FILTER (WHERE name = 'usage'), COUNT(*) FILTER (WHERE name ="
-          " 'usage_months') FROM sqlite_master WHERE type = 'table'");
+          " 'usage_months'), COUNT(*) FILTER (WHERE name = 'usage_days') FROM sqlite_master"
+          " WHERE type = 'table'");
       if (!tables.step()) return sqlite::error_from(tables, "reading the store's tables");
-      upgrade = tables.integer(0) == 1 && tables.integer(1) == 0;
+      sum_months = tables.integer(0) == 1 && tables.integer(1) == 0;
+      sum_days = tables.integer(0) == 1 && tables.integer(2) == 0;
     }
     ASTERAI_TRY(db->exec(kSchema));
-    if (upgrade) ASTERAI_TRY(db->exec(kSumMonths));
+    if (sum_months) ASTERAI_TRY(db->exec(kSumMonths));
+    if (sum_days) ASTERAI_TRY(db->exec(kSumDays));
     ASTERAI_TRY(tx.commit());
   }
   auto checkpoints = ASTERAI_TRY(sqlite::Database::open(file.string()));
@@ -247,42 +268,79 @@ std::string insert_usage_sql(size_t rows, bool returning) {
       " kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome) VALUES ";
   for (size_t i = 0; i < rows; ++i)
     sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?)";
-  return returning ? sql + " RETURNING tenant, started_us, wall_us" : sql;
+  return returning ? sql +
+                         " RETURNING tenant, started_us, wall_us, environment, function,"
+                         " outcome, fuel"
+                   : sql;
 }
 
-// A batch's new records per (tenant, month).
-class MonthSums {
+// A batch's new records per (tenant, month) and per (tenant, day, environment, function).
+class UsageSums {
  public:
-  void add(std::string_view tenant, int64_t started_us, int64_t wall_us) {
+  void add(std::string_view tenant, int64_t started_us, int64_t wall_us,
+           std::string_view environment, std::string_view function, bool ok, int64_t fuel) {
     if (started_us < month_ || started_us >= next_) {
       month_ = month_start_us(started_us);
       next_ = next_month_start_us(started_us);
     }
-    auto key = std::make_pair(std::string(tenant), month_);
-    MonthUsage& sum = sums_[key];
-    ++sum.calls;
-    sum.wall_us += wall_us;
+    MonthUsage& month = months_[{std::string(tenant), month_}];
+    ++month.calls;
+    month.wall_us += wall_us;
+    int64_t day = started_us - ((started_us % kDayUs) + kDayUs) % kDayUs;
+    // Most records of a batch share their day, environment and function with the one before.
+    if (!last_ || day != std::get<1>(last_->first) || tenant != std::get<0>(last_->first) ||
+        environment != std::get<2>(last_->first) || function != std::get<3>(last_->first))
+      last_ = &*days_
+                    .try_emplace(
+                        {std::string(tenant), day, std::string(environment), std::string(function)})
+                    .first;
+    Day& d = last_->second;
+    ++d.calls;
+    d.errors += ok ? 0 : 1;
+    d.wall_us += wall_us;
+    d.fuel += fuel;
+  }
+  void add(const UsageRecord& r) {
+    add(r.tenant, r.started_us, r.wall_us, r.environment, r.function, r.outcome == "ok",
+        static_cast<int64_t>(r.fuel.value_or(0)));
   }
   // Runs an insert made with `returning`, adding the rows it stored.
   Result<void> run(sqlite::Statement& insert) {
-    while (insert.step()) add(insert.text(0), insert.integer(1), insert.integer(2));
+    while (insert.step())
+      add(insert.text(0), insert.integer(1), insert.integer(2), insert.text(3), insert.text(4),
+          insert.text(5) == "ok", insert.is_null(6) ? 0 : insert.integer(6));
     if (!insert.error().empty()) return sqlite::error_from(insert, "storing usage");
     return {};
   }
   Result<void> store(sqlite3* db) const {
-    sqlite::Statement add(db, kAddToMonth);
-    for (const auto& [key, sum] : sums_) {
-      add.reset();
-      add.bind(1, key.first).bind(2, key.second);
-      add.bind(3, static_cast<int64_t>(sum.calls)).bind(4, sum.wall_us);
-      ASTERAI_TRY(add.run());
+    sqlite::Statement month(db, kAddToMonth);
+    for (const auto& [key, sum] : months_) {
+      month.reset();
+      month.bind(1, key.first).bind(2, key.second);
+      month.bind(3, static_cast<int64_t>(sum.calls)).bind(4, sum.wall_us);
+      ASTERAI_TRY(month.run());
+    }
+    sqlite::Statement day(db, kAddToDay);
+    for (const auto& [key, sum] : days_) {
+      day.reset();
+      day.bind(1, std::get<0>(key)).bind(2, std::get<1>(key));
+      day.bind(3, std::get<2>(key)).bind(4, std::get<3>(key));
+      day.bind(5, sum.calls).bind(6, sum.errors).bind(7, sum.wall_us).bind(8, sum.fuel);
+      ASTERAI_TRY(day.run());
     }
     return {};
   }
 
  private:
-  std::map<std::pair<std::string, int64_t>, MonthUsage> sums_;
-  int64_t month_ = 0, next_ = 0;  // the month of the last row seen
+  static constexpr int64_t kDayUs = 86'400'000'000;
+  struct Day {
+    int64_t calls = 0, errors = 0, wall_us = 0, fuel = 0;
+  };
+  std::map<std::pair<std::string, int64_t>, MonthUsage> months_;
+  using DayKey = std::tuple<std::string, int64_t, std::string, std::string>;
+  std::map<DayKey, Day> days_;
+  std::pair<const DayKey, Day>* last_ = nullptr;  // the day sum of the last row seen
+  int64_t month_ = 0, next_ = 0;                  // the month of the last row seen
 };
 
 // The record's strings are not copied: `records` outlives every statement of add_usage.
@@ -310,18 +368,17 @@ Result<void> SqliteStore::add_usage(const std::vector<UsageRecord>& records) {
 
 Result<bool> SqliteStore::insert_usage(const std::vector<UsageRecord>& records, bool careful) {
   sqlite::Transaction tx(*db_);
-  MonthSums months;
+  UsageSums sums;
   // Not careful: every record is taken for new and summed as it is; a statement that stored
   // fewer rows than it was given ends the attempt (rolled back) for a careful one.
   auto insert = [&](sqlite::Statement& st, size_t first, size_t n) -> Result<bool> {
     if (careful) {
-      ASTERAI_TRY(months.run(st));
+      ASTERAI_TRY(sums.run(st));
       return true;
     }
     ASTERAI_TRY(st.run());
     if (static_cast<size_t>(sqlite3_changes(db_->handle())) != n) return false;
-    for (size_t k = first; k < first + n; ++k)
-      months.add(records[k].tenant, records[k].started_us, records[k].wall_us);
+    for (size_t k = first; k < first + n; ++k) sums.add(records[k]);
     return true;
   };
   size_t i = 0;
@@ -343,7 +400,7 @@ Result<bool> SqliteStore::insert_usage(const std::vector<UsageRecord>& records, 
       if (!ASTERAI_TRY(insert(one, i, 1))) return false;
     }
   }
-  ASTERAI_TRY(months.store(db_->handle()));
+  ASTERAI_TRY(sums.store(db_->handle()));
   ASTERAI_TRY(tx.commit());
   return true;
 }
@@ -353,10 +410,9 @@ Result<std::vector<UsageTotal>> SqliteStore::usage(const std::string& tenant, in
   std::lock_guard lock(db_->mutex());
   sqlite::Statement st(
       db_->handle(),
-      "SELECT date(started_us / 1000000, 'unixepoch') AS day, environment, function, COUNT(*),"
-      " SUM(outcome <> 'ok'), SUM(wall_us), COALESCE(SUM(fuel), 0) FROM usage"
-      " WHERE tenant = ? AND started_us >= ? AND started_us < ?"
-      " GROUP BY day, environment, function ORDER BY day, environment, function");
+      "SELECT date(day / 1000000, 'unixepoch'), environment, function, calls, errors, wall_us,"
+      " fuel FROM usage_days WHERE tenant = ? AND day >= ? AND day < ?"
+      " ORDER BY day, environment, function");
   st.bind(1, tenant).bind(2, from_us).bind(3, to_us);
   std::vector<UsageTotal> out;
   while (st.step()) {

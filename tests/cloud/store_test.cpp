@@ -39,27 +39,29 @@ class CloudStore : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "postgres") {
       const char* pg = std::getenv("ASTERAI_TEST_POSTGRES");
       url = pg;
-      std::string drop = "psql -q '" + url +
-                         "' -c 'DROP TABLE IF EXISTS usage, usage_months, deployments,"
-                         " deployment_schedules, leases, schedule_state, schedule_runs, secrets,"
-                         " secret_stamps'";
+      std::string drop =
+          "psql -q '" + url +
+          "' -c 'DROP TABLE IF EXISTS usage, usage_months, usage_days,"
+          " deployments, deployment_schedules, leases, schedule_state, schedule_runs, secrets,"
+          " secret_stamps'";
       ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
     }
     auto s = open_store(url);
     ASSERT_TRUE(s) << s.error().message;
     store_ = *s;
   }
-  // The store as a version before usage_months left it: the records without their sums.
-  void forget_the_month_sums() {
+  // The store as a version before usage_months and usage_days left it: the records without
+  // their sums.
+  void forget_the_sums() {
     if (GetParam() == "postgres") {
       std::string drop = "psql -q '" + std::string(std::getenv("ASTERAI_TEST_POSTGRES")) +
-                         "' -c 'DROP TABLE usage_months'";
+                         "' -c 'DROP TABLE usage_months, usage_days'";
       ASSERT_EQ(std::system(drop.c_str()), 0) << drop;
       return;
     }
     auto db = sqlite::Database::open((dir_.path() / "sub" / "store.db").string());
     ASSERT_TRUE(db) << db.error().message;
-    ASSERT_TRUE((*db)->exec("DROP TABLE usage_months"));
+    ASSERT_TRUE((*db)->exec("DROP TABLE usage_months; DROP TABLE usage_days"));
   }
   Result<std::shared_ptr<Store>> reopen() {
     if (GetParam() == "postgres") return open_store(std::getenv("ASTERAI_TEST_POSTGRES"));
@@ -223,22 +225,31 @@ TEST_P(CloudStore, MonthSumsCountEachStoredRecordOnce) {
   ASSERT_TRUE(store_->add_usage(mixed));
   EXPECT_EQ(store_->month_usage("alice", december).value().calls, 57u);
   EXPECT_EQ(store_->usage_count("alice").value(), 58u);  // 57 in December, 1 in January
+  uint64_t by_day = 0;                                   // the day sums count the same records
+  for (const auto& t : store_->usage("alice", december, kJanuary).value()) by_day += t.calls;
+  EXPECT_EQ(by_day, 57u);
   EXPECT_EQ(store_->month_usage("alice", kJanuary).value().calls, 1u);
   EXPECT_EQ(store_->month_usage("bob", kJanuary).value().calls, 1u);
   EXPECT_EQ(store_->month_usage("bob", december).value().calls, 0u);
   EXPECT_EQ(store_->month_usage("carol", kJanuary).value().wall_us, 0);
 }
 
-TEST_P(CloudStore, AStoreFromBeforeTheMonthSumsGetsThemFromItsRecords) {
+TEST_P(CloudStore, AStoreFromBeforeTheSumsGetsThemFromItsRecords) {
   const int64_t december = month_start_us(kLastSecondOfDecember);
   ASSERT_TRUE(store_->add_usage(
       {record("a", december), record("b", kLastSecondOfDecember), record("c", kJanuary + 7)}));
-  forget_the_month_sums();
+  forget_the_sums();
   store_.reset();
   auto upgraded = reopen();
   ASSERT_TRUE(upgraded) << upgraded.error().message;
   EXPECT_EQ((*upgraded)->month_usage("alice", december).value().calls, 2u);
   EXPECT_EQ((*upgraded)->month_usage("alice", kJanuary).value().wall_us, 250);
+  auto days = (*upgraded)->usage("alice", december, kJanuary + 86'400'000'000).value();
+  ASSERT_EQ(days.size(), 3u);  // 2026-12-01, 2026-12-31, 2027-01-01
+  EXPECT_EQ(days[0].day, "2026-12-01");
+  EXPECT_EQ(days[1].day, "2026-12-31");
+  EXPECT_EQ(days[2].day, "2027-01-01");
+  EXPECT_EQ(days[2].fuel, 1000u);
   // Summed once: opening it again adds nothing, and new records add to the sums.
   upgraded = reopen();
   ASSERT_TRUE(upgraded) << upgraded.error().message;

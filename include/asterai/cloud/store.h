@@ -90,7 +90,8 @@ class Store {
   virtual Result<void> remove(const std::string& tenant, const std::string& environment) = 0;
   // Stores the records in one transaction, durably; records already stored are skipped.
   virtual Result<void> add_usage(const std::vector<UsageRecord>& records) = 0;
-  // The tenant's usage since `from_us` (inclusive) until `to_us` (exclusive).
+  // The tenant's usage on the UTC days from the one starting at `from_us` (inclusive) until
+  // `to_us` (exclusive). Read from sums the store keeps per day as it stores records.
   virtual Result<std::vector<UsageTotal>> usage(const std::string& tenant, int64_t from_us,
                                                 int64_t to_us) = 0;
   virtual Result<uint64_t> usage_count(const std::string& tenant) = 0;
