@@ -226,7 +226,8 @@ TEST_P(CloudStore, MonthSumsCountEachStoredRecordOnce) {
   EXPECT_EQ(store_->month_usage("alice", december).value().calls, 57u);
   EXPECT_EQ(store_->usage_count("alice").value(), 58u);  // 57 in December, 1 in January
   uint64_t by_day = 0;                                   // the day sums count the same records
-  for (const auto& t : store_->usage("alice", december, kJanuary).value()) by_day += t.calls;
+  auto days = store_->usage("alice", december, kJanuary).value();
+  for (const auto& t : days) by_day += t.calls;
   EXPECT_EQ(by_day, 57u);
   EXPECT_EQ(store_->month_usage("alice", kJanuary).value().calls, 1u);
   EXPECT_EQ(store_->month_usage("bob", kJanuary).value().calls, 1u);
