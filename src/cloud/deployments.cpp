@@ -90,13 +90,9 @@ std::shared_ptr<LiveDeployment> Deployments::cached(const std::string& tenant,
   if (!found) return nullptr;
   auto& entry = *found;
   if (now - entry.checked < options_.recheck) return entry.live;
-  // Stale: one request asks the store (get(), on the blocking pool); the rest are served
-  // what is loaded meanwhile. Otherwise every request arriving before the answer would ask
-  // too: a query and a pool thread per connection, once a `recheck`. A claim that got no
-  // answer (a failing store, a refused request) lapses after one `recheck`.
-  if (now - entry.recheck_claimed < options_.recheck) return entry.live;
-  entry.recheck_claimed = now;
-  return nullptr;
+  // Stale: one request asks the store (get(), on the blocking pool; see RefreshClaim); the
+  // rest are served what is loaded meanwhile.
+  return entry.recheck.claim(now, options_.recheck) ? nullptr : entry.live;
 }
 
 std::pair<std::shared_ptr<LiveDeployment>, bool> Deployments::lookup(
@@ -127,7 +123,7 @@ void Deployments::keep(const std::string& key, std::shared_ptr<LiveDeployment> l
     return;
   }
   lru_.push_front(key);
-  entries_[key] = Entry{std::move(live), now, lru_.begin()};
+  entries_[key] = Entry{std::move(live), now, lru_.begin(), {}};
   while (entries_.size() > options_.max_loaded) {
     auto last = entries_.find(lru_.back());
     dropped.push_back(std::move(last->second.live));

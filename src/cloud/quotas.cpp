@@ -47,12 +47,10 @@ std::optional<MonthlyQuotas::Verdict> MonthlyQuotas::check(const std::string& te
     if (it != totals_.end() && it->second.month == month) {
       Totals& t = it->second;
       if (steady - t.read < refresh_) return counted(tenant, judge(tenant, limits, t, now));
-      // Stale. One caller reads again; a claim with no answer yet (a failing store, a refused
-      // request) lapses after one `refresh`, so the totals never stay stale for long.
+      // Stale: one caller reads again (RefreshClaim), the others are judged from memory.
       if (!may_block) {
-        if (steady - t.read_claimed < refresh_)
+        if (!t.reread.claim(steady, refresh_))
           return counted(tenant, judge(tenant, limits, t, now));
-        t.read_claimed = steady;
         return std::nullopt;
       }
     }

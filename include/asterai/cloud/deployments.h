@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "asterai/cloud/refresh_claim.h"
 #include "asterai/cloud/secrets.h"
 #include "asterai/cloud/store.h"
 #include "asterai/host/composition.h"
@@ -86,7 +87,7 @@ class Deployments {
     std::shared_ptr<LiveDeployment> live;
     std::chrono::steady_clock::time_point checked;
     std::list<std::string>::iterator lru;
-    std::chrono::steady_clock::time_point recheck_claimed{};  // a request went to ask
+    RefreshClaim recheck;  // who asks the store again once stale
   };
   void keep(const std::string& key, std::shared_ptr<LiveDeployment> live);
   // The loaded deployment of `key` (touched in the LRU) and whether what the store said of

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "asterai/cloud/refresh_claim.h"
 #include "asterai/cloud/store.h"
 
 namespace asterai::cloud {
@@ -56,8 +57,8 @@ class MonthlyQuotas {
     int64_t month = 0;  // month_start_us of what they count
     uint64_t calls = 0;
     int64_t wall_us = 0;
-    std::chrono::steady_clock::time_point read;            // when the store was last read
-    std::chrono::steady_clock::time_point read_claimed{};  // a stale caller went to read
+    std::chrono::steady_clock::time_point read;  // when the store was last read
+    RefreshClaim reread;                         // who reads the store again once stale
   };
   Verdict judge(const std::string& tenant, const MonthlyLimits& limits, const Totals& t,
                 int64_t now_us) const;
