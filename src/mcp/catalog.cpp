@@ -237,6 +237,12 @@ Tool tool_of(const ServedComponent& c, const runtime::FunctionInfo& f, bool asks
 
 }  // namespace
 
+void CallLength::add(std::chrono::microseconds ran) const {
+  auto now = static_cast<uint64_t>(std::clamp<int64_t>(ran.count(), 0, UINT32_MAX));
+  uint64_t before = us();
+  us_.store(static_cast<uint32_t>((before * 7 + now) / 8), std::memory_order_relaxed);
+}
+
 bool Catalog::offers_resources() const {
   return std::any_of(features_.begin(), features_.end(),
                      [](const FeatureProvider& p) { return p.list_resources || p.read_resource; });

@@ -42,7 +42,9 @@ bool Executor::submit(ToolCall call, Done done) {
 
 bool Executor::run_lent(Job& job) {
   auto* host = inline_host();
-  if (!host || queued_.load() > 0 || (job.call.client && job.call.tool->may_ask_client))
+  const Tool& tool = *job.call.tool;
+  if (!host || queued_.load() > 0 || (job.call.client && tool.may_ask_client) ||
+      tool.length.us() >= kLongCall.count())
     return false;
   // A slot of the pool's: never more calls at once than workers (plus those a worker took
   // from the queue meanwhile, at most one per lending thread).
@@ -152,11 +154,13 @@ ToolCallResult Executor::run(const ToolCall& call, std::optional<double> queue_w
   runtime::CallLimits limits = tool.policy.limits;
   limits.cancel = call.cancel;  // a cancellation stops the running call, not only its answer
   runtime::McpClientScope client(call.client.get());
+  auto started = Clock::now();
   // An environment's member runs with the limits the composition holds for it, plus the flag.
   r.outcome = tool.composition ? tool.composition->call(tool.component_name, *tool.function,
                                                         call.arguments, call.cancel)
                                : runtime_->call(*tool.component, *tool.function, call.arguments,
                                                 limits, tool.policy.grants);
+  tool.length.add(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started));
   std::string kind = r.outcome.ok() ? "" : std::string(error_kind_name(r.outcome.error->kind));
   metrics_.call_finished(tool.name, kind, r.outcome.stats.wall_ms / 1000.0,
                          r.outcome.stats.fuel_used, r.outcome.stats.instantiate_ms > 0);

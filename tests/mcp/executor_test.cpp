@@ -1,6 +1,6 @@
 // The executor lends calls to a thread that offers itself (an event loop's, InlineHost) only
 // when that cannot hold anything up: a worker is idle, nothing is queued, and the call cannot
-// wait on its MCP client.
+// wait on its MCP client, and the tool's calls have not been running long lately.
 #include "asterai/mcp/executor.h"
 
 #include <gtest/gtest.h>
@@ -129,6 +129,40 @@ TEST_F(ExecutorTest, ACallThatWaitedForTheWorkerCountsItsWait) {
   EXPECT_GE(waits.sum_seconds, 0.25);  // the add's wait; the spin's is near 0
   // Buckets up to 0.25 s (the 11th bound) hold the spin's wait; the add's is above.
   EXPECT_EQ(std::accumulate(waits.buckets.begin(), waits.buckets.begin() + 11, uint64_t{0}), 1u);
+}
+
+TEST_F(ExecutorTest, AToolWhoseCallsRanLongGoesToAWorkerNextTime) {
+  Lending lending;
+  // Nothing known yet: lent, and it holds this thread until its 300 ms timeout.
+  std::thread::id on;
+  auto spin = call("adv_spin", json::object());
+  const Tool* tool = spin.tool;
+  EXPECT_FALSE(submit(spin, &on).outcome.ok());
+  EXPECT_EQ(on, std::this_thread::get_id());
+  EXPECT_GE(tool->length.us(), 25'000u);  // an eighth of 300 ms and more
+  // Another tool's calls are still lent.
+  EXPECT_TRUE(submit(call("ks_add", {{"a", 1}, {"b", 2}}), &on).outcome.ok());
+  EXPECT_EQ(on, std::this_thread::get_id());
+  EXPECT_EQ(lending.host.lends, 2);
+  // Last: the worker answers before it counts itself idle again.
+  EXPECT_FALSE(submit(call("adv_spin", json::object()), &on).outcome.ok());
+  EXPECT_NE(on, std::this_thread::get_id());
+  EXPECT_EQ(lending.host.lends, 2);
+}
+
+TEST(CallLength, AnEstimateFollowsTheCallsItIsTold) {
+  CallLength length;
+  EXPECT_EQ(length.us(), 0u);
+  length.add(4000us);
+  EXPECT_EQ(length.us(), 500u);  // weighed in at an eighth
+  CallLength copy = length;
+  EXPECT_EQ(copy.us(), 500u);
+  // Short calls bring it down again: a tool whose calls got short is lent again.
+  for (int i = 0; i < 20; ++i) length.add(10us);
+  EXPECT_LT(length.us(), 100u);
+  EXPECT_EQ(copy.us(), 500u);         // a copy goes its own way
+  length.add(std::chrono::hours(2));  // clamped, not wrapped
+  EXPECT_GT(length.us(), 500'000'000u);
 }
 
 TEST_F(ExecutorTest, OnlyToolsThatCannotAskTheirClientMayBeLent) {

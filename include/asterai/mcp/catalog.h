@@ -6,6 +6,9 @@
 // or an environment's composition (components pinned by digest + per-component policy).
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -76,6 +79,25 @@ struct HttpRoute {
 // Produces the components to serve; called at start and on every reload.
 using ToolSource = std::function<Result<std::vector<ServedComponent>>()>;
 
+// How long a tool's calls ran lately: a moving average the Executor keeps, so that a call
+// expected to run long goes to a worker rather than borrowing an event loop, whose other
+// connections would wait for it. Copying takes the current figure.
+class CallLength {
+ public:
+  CallLength() = default;
+  CallLength(const CallLength& other) : us_(other.us()) {}
+  CallLength& operator=(const CallLength& other) {
+    us_.store(other.us(), std::memory_order_relaxed);
+    return *this;
+  }
+  uint32_t us() const { return us_.load(std::memory_order_relaxed); }
+  // Weighs the new call in at an eighth. Racing updates may lose one: it is an estimate.
+  void add(std::chrono::microseconds ran) const;
+
+ private:
+  mutable std::atomic<uint32_t> us_{0};
+};
+
 struct Tool {
   std::string name;
   std::string title;
@@ -99,6 +121,7 @@ struct Tool {
   // or for an environment any member, imports asterai:mcp/client): such a call never runs
   // on a network event loop (Executor::submit), whose connection carries that answer.
   bool may_ask_client = false;
+  CallLength length;
 };
 
 // A component's exports of asterai:mcp/resources, /prompts and /completion

@@ -73,8 +73,10 @@ class Executor {
   // Queues the call; `done` runs on a worker thread. False (and `done` not called) when the
   // queue is full. On a thread that lends itself (an event loop, common/inline_host.h) the
   // call runs right there instead, before this returns, when a worker is idle, nothing is
-  // queued, the gate lets it start at once and the call cannot wait on its MCP client: the
-  // same call without two thread crossings.
+  // queued, the gate lets it start at once, the call cannot wait on its MCP client and the
+  // tool's calls ran shorter than kLongCall lately: the same call without two thread
+  // crossings. A longer call would hold up the loop's other connections, for up to the
+  // loop's hand-over time (net/event_loop.h), more than two crossings cost it.
   bool submit(ToolCall call, Done done);
   // Queues other work that runs a guest (an HTTP request to a proxy component) on the same
   // workers and under the same bound; false (and `task` not run) when the queue is full.
@@ -108,6 +110,7 @@ class Executor {
   ToolCallResult run(const ToolCall& call, std::optional<double> queue_wait);
 
   static constexpr std::chrono::microseconds kSpin{200};
+  static constexpr std::chrono::microseconds kLongCall{200};
 
   std::shared_ptr<const runtime::Runtime> runtime_;
   Metrics& metrics_;
