@@ -65,6 +65,30 @@ constexpr const char* kSumMonths =
     "INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT tenant, " ASTERAI_PG_MONTH_OF(
         "started_us") ", COUNT(*), SUM(wall_us) FROM usage GROUP BY 1, 2";
 
+// A batch of records, its columns as 13 arrays, and their sums. The rows stored (not those
+// already there) are grouped by day first and the months taken from those groups, so the
+// calendar arithmetic runs once per day and function rather than once per record.
+constexpr const char* kAddUsage =
+    "WITH stored AS (INSERT INTO usage (call_id, tenant, environment, version, member,"
+    " function, kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome)"
+    " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
+    " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING"
+    " RETURNING tenant, environment, function, started_us, wall_us, fuel, outcome),"
+    " days AS (SELECT tenant, " ASTERAI_PG_DAY_OF("started_us") " AS day, environment, function,"
+    " COUNT(*) AS calls, COUNT(*) FILTER (WHERE outcome <> 'ok') AS errors,"
+    " SUM(wall_us) AS wall_us, COALESCE(SUM(fuel), 0) AS fuel FROM stored GROUP BY 1, 2, 3, 4),"
+    " months AS (INSERT INTO usage_months (tenant, month, calls, wall_us)"
+    " SELECT tenant, " ASTERAI_PG_MONTH_OF("day") ", SUM(calls), SUM(wall_us) FROM days"
+    " GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT (tenant, month) DO UPDATE SET"
+    " calls = usage_months.calls + excluded.calls,"
+    " wall_us = usage_months.wall_us + excluded.wall_us)"
+    " INSERT INTO usage_days (tenant, day, environment, function, calls, errors, wall_us, fuel)"
+    " SELECT * FROM days ORDER BY 1, 2, 3, 4"
+    " ON CONFLICT (tenant, day, environment, function) DO UPDATE SET"
+    " calls = usage_days.calls + excluded.calls, errors = usage_days.errors + excluded.errors,"
+    " wall_us = usage_days.wall_us + excluded.wall_us, fuel = usage_days.fuel + excluded.fuel";
+
 constexpr const char* kBumpStamp =
     "INSERT INTO secret_stamps (tenant, stamp) VALUES ($1, 1)"
     " ON CONFLICT (tenant) DO UPDATE SET stamp = secret_stamps.stamp + 1";
@@ -363,36 +387,11 @@ Result<void> PostgresStore::add_usage(const std::vector<UsageRecord>& records) {
     http.number(static_cast<int64_t>(r.http_bytes));
     outcome.text(r.outcome);
   }
-  ASTERAI_TRY(c.exec(
-      "WITH stored AS (INSERT INTO usage (call_id, tenant, environment, version, member,"
-      " function, kind, started_us, wall_us, fuel, peak_memory, http_bytes, outcome)"
-      " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-      " $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],"
-      " $12::bigint[], $13::text[]) ON CONFLICT (call_id) DO NOTHING"
-      " RETURNING tenant, environment, function, started_us, wall_us, fuel, outcome),"
-      " months AS (INSERT INTO usage_months (tenant, month, calls, wall_us) SELECT "
-      "tenant, " ASTERAI_PG_MONTH_OF(
-          "started_us") ", COUNT(*), SUM(wall_us) FROM stored GROUP BY 1, 2"
-                        " ORDER BY 1, 2 ON CONFLICT (tenant, month) DO UPDATE SET"
-                        " calls = usage_months.calls + excluded.calls,"
-                        " wall_us = usage_months.wall_us + excluded.wall_us)"
-                        " INSERT INTO usage_days (tenant, day, environment, function, calls, "
-                        "errors, wall_us, fuel)"
-                        " SELECT tenant, " ASTERAI_PG_DAY_OF(
-                            "started_us") ", environment, function, COUNT(*),"
-                                          " COUNT(*) FILTER (WHERE outcome <> 'ok'), SUM(wall_us), "
-                                          "COALESCE(SUM(fuel), 0)"
-                                          " FROM stored GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
-                                          " ON CONFLICT (tenant, day, environment, function) DO "
-                                          "UPDATE SET"
-                                          " calls = usage_days.calls + excluded.calls, errors = "
-                                          "usage_days.errors + excluded.errors,"
-                                          " wall_us = usage_days.wall_us + excluded.wall_us, fuel "
-                                          "= usage_days.fuel + excluded.fuel",
-      {id.done(), tenant.done(), environment.done(), version.done(), member.done(), function.done(),
-       kind.done(), started.done(), wall.done(), fuel.done(), memory.done(), http.done(),
-       outcome.done()},
-      "storing usage"));
+  ASTERAI_TRY(c.exec(kAddUsage,
+                     {id.done(), tenant.done(), environment.done(), version.done(), member.done(),
+                      function.done(), kind.done(), started.done(), wall.done(), fuel.done(),
+                      memory.done(), http.done(), outcome.done()},
+                     "storing usage"));
   return {};
 }
 
