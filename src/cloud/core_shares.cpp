@@ -32,7 +32,8 @@ std::optional<CoreShares::Clock::time_point> CoreShares::next_expiry() const {
   return next;
 }
 
-std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wait) {
+std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wait,
+                                              const std::atomic<bool>* cancel) {
   std::unique_lock lock(mutex_);
   auto& me = tenants_[tenant];
   ++me.waiting;  // counts as active from here, and is not swept meanwhile
@@ -42,9 +43,20 @@ std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wa
   }
   bool waited = false;
   while (me.running >= share(active(Clock::now()))) {
+    if (cancel && cancel->load()) {
+      --me.waiting;
+      lock.unlock();
+      changed_.notify_all();  // one waiter fewer may end a linger sooner for the others
+      return nullptr;
+    }
     waited = true;
     // An idle tenant stops counting when its linger ends, which may let this call start.
-    if (auto until = next_expiry())
+    auto until = next_expiry();
+    if (cancel) {
+      auto check = Clock::now() + kCancelCheck;
+      if (!until || check < *until) until = check;
+    }
+    if (until)
       changed_.wait_until(lock, *until);
     else
       changed_.wait(lock);

@@ -310,10 +310,14 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
     };
     // A tenant over a monthly quota gets no scheduled runs either; the others run within the
     // tenant's share of the cores, as its calls do.
-    k.admit = [node](const Deployment& d) -> Result<std::shared_ptr<const void>> {
+    k.admit = [node](const Deployment& d,
+                     const std::atomic<bool>* cancel) -> Result<std::shared_ptr<const void>> {
       auto verdict = node->quotas.check(d.tenant, /*may_block=*/true);
       if (verdict && verdict->over) return tl::unexpected(*verdict->over);
-      return node->cores.enter(d.tenant, /*wait=*/true);
+      if (auto held = node->cores.enter(d.tenant, /*wait=*/true, cancel)) return held;
+      return make_error(ErrorKind::cancelled,
+                        "the schedules stopped while the run waited for its tenant's share "
+                        "of the cores");
     };
     k.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     impl->schedules = std::make_unique<ScheduleKeeper>(impl->options.store, std::move(k));

@@ -129,7 +129,9 @@ void ScheduleKeeper::start(const std::string& key, const Deployment& d, int64_t 
   if (options_.on_run)
     o.on_run = [on_run = options_.on_run, d](const host::RunReport& r) { on_run(d, r); };
   if (options_.admit)
-    o.admit = [admit = options_.admit, d](const schedule::RunRequest&) { return admit(d); };
+    o.admit = [admit = options_.admit, d](const schedule::RunRequest& run) {
+      return admit(d, run.cancel.get());
+    };
   auto running = host::RunningSchedules::start(*loaded, o);
   if (!running) return fail(running.error());
   failed_.erase(key);

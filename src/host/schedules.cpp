@@ -185,7 +185,8 @@ Result<std::unique_ptr<RunningSchedules>> RunningSchedules::start(const LoadedCo
         auto ok = admit(run);
         if (!ok) {
           RunResult refused;
-          refused.outcome = RunOutcome::failed;
+          refused.outcome = ok.error().kind == ErrorKind::cancelled ? RunOutcome::interrupted
+                                                                    : RunOutcome::failed;
           refused.detail =
               std::string(error_kind_name(ok.error().kind)) + ": " + ok.error().message;
           return done(std::move(refused));

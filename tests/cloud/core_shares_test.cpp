@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 
@@ -73,6 +74,25 @@ TEST(CoreShares, ATenantBetweenCallsKeepsItsShareForTheLinger) {
   auto a4 = enter_later(shares, "a");
   // b's linger ends with nothing new from it: a is alone again, without any call ending.
   ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
+}
+
+TEST(CoreShares, AWaitGivesUpOnceItsCancelFlagIsSet) {
+  CoreShares shares(2);
+  auto a1 = shares.enter("a"), a2 = shares.enter("a");
+  auto b = shares.enter("b");
+  std::atomic<bool> cancel{false};
+  auto a3 = std::async(std::launch::async, [&] { return shares.enter("a", true, &cancel); });
+  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
+  cancel = true;  // a schedule run whose node stops
+  ASSERT_EQ(a3.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(a3.get(), nullptr);
+  EXPECT_EQ(shares.waits().count("a"), 0u);  // it never started
+  // Nothing of it stays behind: once a's calls end, a starts one at once beside b.
+  a1.reset();
+  a2.reset();
+  auto a4 = std::async(std::launch::async, [&] { return shares.enter("a", true, &cancel); });
+  ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
+  EXPECT_NE(a4.get(), nullptr);  // a set flag only ends a wait
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 // already running are never stopped: a tenant over its share drains down to it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -25,8 +26,13 @@ class CoreShares {
                       std::chrono::milliseconds linger = std::chrono::milliseconds(100));
 
   // Waits until the tenant may start a call; the call runs while the token is held. With
-  // `wait` false: null instead of waiting (the caller queues the call for a worker).
-  std::shared_ptr<const void> enter(const std::string& tenant, bool wait = true);
+  // `wait` false: null instead of waiting (the caller queues the call for a worker). Null
+  // too once `cancel` is set while it waits (a schedule run the node stops meanwhile); the
+  // flag is looked at every kCancelCheck.
+  std::shared_ptr<const void> enter(const std::string& tenant, bool wait = true,
+                                    const std::atomic<bool>* cancel = nullptr);
+
+  static constexpr std::chrono::milliseconds kCancelCheck{50};
 
   // Calls that waited for their tenant's share, per tenant, since start (/metrics).
   std::map<std::string, uint64_t> waits() const;

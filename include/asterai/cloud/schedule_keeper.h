@@ -8,6 +8,7 @@
 // runs once even if two nodes briefly both believe they hold the lease.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -39,9 +40,13 @@ struct ScheduleKeeperOptions {
   // Told of each finished run before the scheduler records it; may block (a usage record
   // becoming durable).
   std::function<void(const Deployment&, const host::RunReport&)> on_run;
-  // Asked before each run; an error refuses it (recorded as failed); the run's instance runs
-  // while the token it returns is held (host::ScheduleOptions::admit).
-  std::function<Result<std::shared_ptr<const void>>(const Deployment&)> admit;
+  // Asked before each run; an error refuses it (recorded as failed, or as interrupted for a
+  // `cancelled` one); the run's instance runs while the token it returns is held
+  // (host::ScheduleOptions::admit). `cancel` is set when the schedules stop: an admission
+  // that waits should give up then.
+  std::function<Result<std::shared_ptr<const void>>(const Deployment&,
+                                                    const std::atomic<bool>* cancel)>
+      admit;
   schedule::EventLog log;  // JSON lines: the schedulers' events and the keeper's own
 };
 

@@ -39,10 +39,11 @@ struct ScheduleOptions {
   // The environment's key in the state (empty: its label); runs of every version share it.
   std::string key = {};
   std::function<void(const RunReport&)> on_run = {};
-  // Asked before each run, on the run's thread; may wait. An error refuses the run (a cloud
-  // node's monthly quotas), which is recorded as failed with the error's message, without
-  // starting an instance; otherwise the run's instance runs while the returned token is held
-  // (a cloud node's share of its cores for the tenant).
+  // Asked before each run, on the run's thread; may wait, and should give up once the run's
+  // `cancel` is set. An error refuses the run (a cloud node's monthly quotas), which is
+  // recorded as failed with the error's message (as interrupted for a `cancelled` error),
+  // without starting an instance; otherwise the run's instance runs while the returned token is
+  // held (a cloud node's share of its cores for the tenant).
   std::function<Result<std::shared_ptr<const void>>(const schedule::RunRequest&)> admit = {};
   std::shared_ptr<const schedule::Clock> clock = schedule::system_clock();
   schedule::EventLog log;  // one JSON line per event; none when empty
