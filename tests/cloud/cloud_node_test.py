@@ -86,9 +86,11 @@ def wait_for(rows, n, seconds):
         time.sleep(0.2)
 
 
-def sleep_call(node, user, env, seconds, tool=None):
-    """The status of a call of the probe's sleep_ms (`tool`, else looked up) on `node`."""
-    tool = tool or tool_named(user, env, "sleep_ms")
+def probe_call(node, user, env, seconds, tool=None, function="spin_ms"):
+    """The status of a call of the probe's `function` (spin_ms: busy for `seconds`, as a
+    CPU-bound call; sleep_ms: blocked as long, as a call waiting on the network) on `node`;
+    `tool` is its name when known."""
+    tool = tool or tool_named(user, env, function)
     return node.request(
         "POST", f"/{env}/v1/call",
         json.dumps({"tool": tool, "arguments": [int(seconds * 1000)]}).encode(),
@@ -663,7 +665,7 @@ class Cloud(unittest.TestCase):
         cli("bob", "deploy", "bob/sneaky@1.0.0")
         try:
             def call(user, env, seconds):
-                return sleep_call(node, user, env, seconds)
+                return probe_call(node, user, env, seconds)
 
             def in_flight():
                 return calls_in_flight(node)
@@ -701,6 +703,35 @@ class Cloud(unittest.TestCase):
             cli("bob", "deploy", "rm", "bob/sneaky")
             node.close()
 
+    def test_7da_calls_waiting_on_something_else_leave_the_cores_free(self):
+        # alice's calls sleep in the host (as a call waiting on the network does): beside bob's
+        # CPU-bound call they hold workers but no core, so they all run at once rather than
+        # one share at a time.
+        cores = os.cpu_count() or 1
+        calls = -(-cores // 2) + 2  # more than her share of the cores beside bob
+        node = world.new_node("--workers", str(calls + 1))
+        cli("bob", "deploy", "bob/sneaky@1.0.0")
+        try:
+            self.assertEqual(probe_call(node, "alice", "alice/tools", 0, function="sleep_ms"), 200)
+            self.assertEqual(probe_call(node, "bob", "bob/sneaky", 0), 200)
+            with concurrent.futures.ThreadPoolExecutor(calls + 1) as pool:
+                bob = pool.submit(probe_call, node, "bob", "bob/sneaky", 4)
+                deadline = time.time() + 30
+                while calls_in_flight(node) < 1 and time.time() < deadline:
+                    time.sleep(0.02)
+                started = time.time()
+                alice = [pool.submit(probe_call, node, "alice", "alice/tools", 1,
+                                     function="sleep_ms") for _ in range(calls)]
+                self.assertEqual([f.result() for f in alice], [200] * calls)
+                took = time.time() - started
+                self.assertFalse(bob.done(), "bob's call ended before alice's: lengthen it")
+                self.assertEqual(bob.result(), 200)
+            # One share at a time would take `calls` seconds and more.
+            self.assertLess(took, calls - 0.5, node.stderr()[-3000:])
+        finally:
+            cli("bob", "deploy", "rm", "bob/sneaky")
+            node.close()
+
     def test_7db_schedule_runs_take_their_tenants_share_of_the_cores(self):
         # alice's calls fill her share of the cores beside bob's; her schedule's runs (every
         # second on the test's clock) must wait for it as her calls would: only they can
@@ -708,13 +739,13 @@ class Cloud(unittest.TestCase):
         share = -(-(os.cpu_count() or 1) // 2)
         cli("bob", "deploy", "bob/sneaky@1.0.0")
         cli("alice", "deploy", "alice/timed@1.0.0")
-        tools = {env: tool_named(env.split("/")[0], env, "sleep_ms")
+        tools = {env: tool_named(env.split("/")[0], env, "spin_ms")
                  for env in ("alice/tools", "bob/sneaky")}
         world.node.close()  # so that the node below holds alice/timed's lease
         node = world.new_node("--workers", str(share + 2))
 
         def call(env, seconds):
-            return sleep_call(node, env.split("/")[0], env, seconds, tools[env])
+            return probe_call(node, env.split("/")[0], env, seconds, tools[env])
         try:
             before = len(world.schedule_runs())
             self.assertGreater(len(wait_for(world.schedule_runs, before + 1, 30)), before,

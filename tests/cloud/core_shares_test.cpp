@@ -5,16 +5,43 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <thread>
 
 namespace asterai::cloud {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Enters for `tenant` on another thread; ready once it holds its token.
-std::future<std::shared_ptr<const void>> enter_later(CoreShares& shares, std::string tenant) {
-  return std::async(std::launch::async, [&shares, tenant] { return shares.enter(tenant); });
-}
+// A call on a thread of its own, as a node runs them: once its tenant may start it, it keeps
+// its thread busy (a CPU-bound tool's call) or, `blocked`, asleep (a call waiting on the
+// network), until it is ended.
+class TestCall {
+ public:
+  TestCall(CoreShares& shares, std::string tenant, bool blocked = false,
+           const std::atomic<bool>* cancel = nullptr)
+      : thread_([this, &shares, tenant, blocked, cancel] {
+          auto held = shares.enter(tenant, true, cancel);
+          started_.set_value(held != nullptr);
+          while (held && !ended_.load())
+            if (blocked) std::this_thread::sleep_for(20ms);
+        }) {}
+  ~TestCall() { end(); }
+  // Whether it started (or gave up) within `d`.
+  bool answered_within(std::chrono::milliseconds d) {
+    return answer_.wait_for(d) == std::future_status::ready;
+  }
+  bool started_within(std::chrono::milliseconds d) { return answered_within(d) && answer_.get(); }
+  void end() {
+    ended_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> ended_{false};
+  std::promise<bool> started_;
+  std::shared_future<bool> answer_ = started_.get_future().share();
+  std::thread thread_;
+};
 
 TEST(CoreShares, ATenantAloneIsNotHeldBack) {
   CoreShares shares(2);
@@ -25,74 +52,106 @@ TEST(CoreShares, ATenantAloneIsNotHeldBack) {
 
 TEST(CoreShares, ATenantOverItsShareDrainsWhileAnotherRuns) {
   CoreShares shares(2);
-  auto a1 = shares.enter("a"), a2 = shares.enter("a");  // alone: both cores
-  auto b = shares.enter("b");  // b starts at once: it runs none of its share of one
+  TestCall a1(shares, "a"), a2(shares, "a");  // alone: both cores
+  ASSERT_TRUE(a1.started_within(5s) && a2.started_within(5s));
+  TestCall b(shares, "b");  // b starts at once: it runs none of its share of one
+  ASSERT_TRUE(b.started_within(5s));
   // a runs two, over its share of one now: its next call waits, even after one ends.
-  auto a3 = enter_later(shares, "a");
-  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
-  a1.reset();
-  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
-  a2.reset();  // a runs none: one more may start
-  ASSERT_EQ(a3.wait_for(5s), std::future_status::ready);
-  auto a3_held = a3.get();
-  auto a4 = enter_later(shares, "a");
-  EXPECT_EQ(a4.wait_for(100ms), std::future_status::timeout);
-  b.reset();  // a is alone again
-  ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
+  TestCall a3(shares, "a");
+  EXPECT_FALSE(a3.started_within(100ms));
+  a1.end();
+  EXPECT_FALSE(a3.started_within(100ms));
+  a2.end();  // a runs none: one more may start
+  ASSERT_TRUE(a3.started_within(5s));
+  TestCall a4(shares, "a");
+  EXPECT_FALSE(a4.started_within(100ms));
+  b.end();  // a is alone again
+  ASSERT_TRUE(a4.started_within(5s));
   EXPECT_EQ(shares.waits().at("a"), 2u);
   EXPECT_EQ(shares.waits().count("b"), 0u);
 }
 
 TEST(CoreShares, SharesSplitTheCoresAmongTheActiveTenants) {
   CoreShares shares(4);
-  auto a1 = shares.enter("a"), a2 = shares.enter("a");
-  auto b1 = shares.enter("b"), b2 = shares.enter("b");  // two of four each
-  auto a3 = enter_later(shares, "a");
-  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
-  b1.reset();
-  b2.reset();  // b has nothing left: a is alone
-  ASSERT_EQ(a3.wait_for(5s), std::future_status::ready);
+  TestCall a1(shares, "a"), a2(shares, "a");
+  TestCall b1(shares, "b"), b2(shares, "b");  // two of four each
+  ASSERT_TRUE(a1.started_within(5s) && a2.started_within(5s));
+  ASSERT_TRUE(b1.started_within(5s) && b2.started_within(5s));
+  TestCall a3(shares, "a");
+  EXPECT_FALSE(a3.started_within(100ms));
+  b1.end();
+  b2.end();  // b has nothing left: a is alone
+  ASSERT_TRUE(a3.started_within(5s));
   // Three tenants on four cores: two each (rounded up), so a third call waits.
-  auto b = shares.enter("b");
-  auto c = shares.enter("c");
-  auto a4 = enter_later(shares, "a");
-  EXPECT_EQ(a4.wait_for(100ms), std::future_status::timeout);
-  a1.reset();
-  a2.reset();  // a runs one (a3's): under its two
-  ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
+  TestCall b(shares, "b"), c(shares, "c");
+  ASSERT_TRUE(b.started_within(5s) && c.started_within(5s));
+  TestCall a4(shares, "a");
+  EXPECT_FALSE(a4.started_within(100ms));
+  a1.end();
+  a2.end();  // a runs one (a3): under its two
+  ASSERT_TRUE(a4.started_within(5s));
 }
 
 TEST(CoreShares, ATenantBetweenCallsKeepsItsShareForTheLinger) {
   CoreShares shares(2, 400ms);
-  auto a1 = shares.enter("a"), a2 = shares.enter("a");
+  TestCall a1(shares, "a"), a2(shares, "a");
+  ASSERT_TRUE(a1.started_within(5s) && a2.started_within(5s));
   shares.enter("b").reset();  // one short call: b runs nothing now, but lingers
-  auto a3 = enter_later(shares, "a");
-  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
-  a1.reset();
-  a2.reset();
-  ASSERT_EQ(a3.wait_for(5s), std::future_status::ready);  // under its share of one
-  auto a4 = enter_later(shares, "a");
+  TestCall a3(shares, "a");
+  EXPECT_FALSE(a3.started_within(100ms));
+  a1.end();
+  a2.end();
+  ASSERT_TRUE(a3.started_within(5s));  // under its share of one
   // b's linger ends with nothing new from it: a is alone again, without any call ending.
-  ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
+  TestCall a4(shares, "a");
+  ASSERT_TRUE(a4.started_within(5s));
 }
 
 TEST(CoreShares, AWaitGivesUpOnceItsCancelFlagIsSet) {
   CoreShares shares(2);
-  auto a1 = shares.enter("a"), a2 = shares.enter("a");
-  auto b = shares.enter("b");
+  TestCall a1(shares, "a"), a2(shares, "a");
+  ASSERT_TRUE(a1.started_within(5s) && a2.started_within(5s));
+  TestCall b(shares, "b");
+  ASSERT_TRUE(b.started_within(5s));
   std::atomic<bool> cancel{false};
-  auto a3 = std::async(std::launch::async, [&] { return shares.enter("a", true, &cancel); });
-  EXPECT_EQ(a3.wait_for(100ms), std::future_status::timeout);
+  TestCall a3(shares, "a", false, &cancel);
+  EXPECT_FALSE(a3.answered_within(100ms));
   cancel = true;  // a schedule run whose node stops
-  ASSERT_EQ(a3.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(a3.get(), nullptr);
+  ASSERT_TRUE(a3.answered_within(5s));
+  EXPECT_FALSE(a3.started_within(0ms));
   EXPECT_EQ(shares.waits().count("a"), 0u);  // it never started
   // Nothing of it stays behind: once a's calls end, a starts one at once beside b.
-  a1.reset();
-  a2.reset();
-  auto a4 = std::async(std::launch::async, [&] { return shares.enter("a", true, &cancel); });
-  ASSERT_EQ(a4.wait_for(5s), std::future_status::ready);
-  EXPECT_NE(a4.get(), nullptr);  // a set flag only ends a wait
+  a1.end();
+  a2.end();
+  TestCall a4(shares, "a", false, &cancel);
+  EXPECT_TRUE(a4.started_within(5s));  // a set flag only ends a wait
+}
+
+TEST(CoreShares, ACallBlockedOnSomethingElseLeavesItsCoreToItsTenant) {
+  CoreShares shares(2);
+  TestCall b(shares, "b");
+  ASSERT_TRUE(b.started_within(5s));
+  TestCall a1(shares, "a", /*blocked=*/true);  // a call waiting on the network, say
+  ASSERT_TRUE(a1.started_within(5s));
+  // a's share is one, but a1 asks nothing of the processor: once that shows, a2 starts.
+  TestCall a2(shares, "a");
+  ASSERT_TRUE(a2.started_within(5s));
+  EXPECT_EQ(shares.waits().at("a"), 1u);  // for a sample or two: a1 was busy until seen not
+  // a2 keeps a core busy: a's share is used.
+  TestCall a3(shares, "a");
+  EXPECT_FALSE(a3.started_within(200ms));
+  a2.end();
+  ASSERT_TRUE(a3.started_within(5s));
+}
+
+TEST(CoreShares, ATenantWhoseCallsAreAllBlockedLeavesTheCoresToTheOthers) {
+  CoreShares shares(2);
+  TestCall a(shares, "a", /*blocked=*/true);
+  ASSERT_TRUE(a.started_within(5s));
+  // b counts as the only active tenant once a's call shows blocked: both cores are b's.
+  TestCall b1(shares, "b"), b2(shares, "b");
+  ASSERT_TRUE(b1.started_within(5s));
+  ASSERT_TRUE(b2.started_within(5s));
 }
 
 }  // namespace

@@ -618,6 +618,20 @@ void exports_asterai_sandbox_probe_probe_sleep_ms(uint32_t ms) {
   nanosleep(&t, NULL);
 }
 
+uint64_t exports_asterai_sandbox_probe_probe_spin_ms(uint32_t ms) {
+  struct timespec start, now;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  uint64_t rounds = 0;
+  volatile uint64_t x = 1;  // volatile: the arithmetic is the point
+  do {
+    for (int i = 0; i < 10000; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    ++rounds;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+  } while ((now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000LL <
+           (long long)ms);
+  return rounds;
+}
+
 uint32_t exports_asterai_sandbox_probe_probe_ping(void) {
   return 42;
 }
