@@ -57,7 +57,7 @@ json deployment_json(const Deployment& d) {
 }
 
 // "YYYY-MM-DD" -> unix microseconds at its midnight, UTC.
-std::optional<int64_t> day_start_us(const std::string& text) {
+std::optional<int64_t> parse_day_us(const std::string& text) {
   int y = 0;
   unsigned m = 0, d = 0;
   char extra = 0;
@@ -268,12 +268,12 @@ HttpResponse Node::Impl::usage_of(const std::string& tenant, const HttpRequest& 
   using namespace std::chrono;
   int64_t day_us = duration_cast<microseconds>(days{1}).count();
   int64_t today =
-      duration_cast<microseconds>(floor<days>(system_clock::now()).time_since_epoch()).count();
+      day_start_us(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
   int64_t from = today - 29 * day_us, to = today + day_us;
   for (auto [name, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
     auto it = req.query.find(name);
     if (it == req.query.end()) continue;
-    auto start = day_start_us(it->second);
+    auto start = parse_day_us(it->second);
     if (!start)
       return error_response(
           Error{ErrorKind::invalid_input,

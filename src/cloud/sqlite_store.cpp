@@ -274,19 +274,13 @@ std::string insert_usage_sql(size_t rows, bool returning) {
                    : sql;
 }
 
-// A batch's new records per (tenant, month) and per (tenant, day, environment, function).
+// A batch's new records per (tenant, day, environment, function), and from those per
+// (tenant, month).
 class UsageSums {
  public:
   void add(std::string_view tenant, int64_t started_us, int64_t wall_us,
            std::string_view environment, std::string_view function, bool ok, int64_t fuel) {
-    if (started_us < month_ || started_us >= next_) {
-      month_ = month_start_us(started_us);
-      next_ = next_month_start_us(started_us);
-    }
-    MonthUsage& month = months_[{std::string(tenant), month_}];
-    ++month.calls;
-    month.wall_us += wall_us;
-    int64_t day = started_us - ((started_us % kDayUs) + kDayUs) % kDayUs;
+    int64_t day = day_start_us(started_us);
     // Most records of a batch share their day, environment and function with the one before.
     if (!last_ || day != std::get<1>(last_->first) || tenant != std::get<0>(last_->first) ||
         environment != std::get<2>(last_->first) || function != std::get<3>(last_->first))
@@ -313,13 +307,7 @@ class UsageSums {
     return {};
   }
   Result<void> store(sqlite3* db) const {
-    sqlite::Statement month(db, kAddToMonth);
-    for (const auto& [key, sum] : months_) {
-      month.reset();
-      month.bind(1, key.first).bind(2, key.second);
-      month.bind(3, static_cast<int64_t>(sum.calls)).bind(4, sum.wall_us);
-      ASTERAI_TRY(month.run());
-    }
+    std::map<std::pair<std::string, int64_t>, MonthUsage> months;
     sqlite::Statement day(db, kAddToDay);
     for (const auto& [key, sum] : days_) {
       day.reset();
@@ -327,20 +315,27 @@ class UsageSums {
       day.bind(3, std::get<2>(key)).bind(4, std::get<3>(key));
       day.bind(5, sum.calls).bind(6, sum.errors).bind(7, sum.wall_us).bind(8, sum.fuel);
       ASTERAI_TRY(day.run());
+      MonthUsage& month = months[{std::get<0>(key), month_start_us(std::get<1>(key))}];
+      month.calls += static_cast<uint64_t>(sum.calls);
+      month.wall_us += sum.wall_us;
+    }
+    sqlite::Statement month(db, kAddToMonth);
+    for (const auto& [key, sum] : months) {
+      month.reset();
+      month.bind(1, key.first).bind(2, key.second);
+      month.bind(3, static_cast<int64_t>(sum.calls)).bind(4, sum.wall_us);
+      ASTERAI_TRY(month.run());
     }
     return {};
   }
 
  private:
-  static constexpr int64_t kDayUs = 86'400'000'000;
   struct Day {
     int64_t calls = 0, errors = 0, wall_us = 0, fuel = 0;
   };
-  std::map<std::pair<std::string, int64_t>, MonthUsage> months_;
   using DayKey = std::tuple<std::string, int64_t, std::string, std::string>;
   std::map<DayKey, Day> days_;
   std::pair<const DayKey, Day>* last_ = nullptr;  // the day sum of the last row seen
-  int64_t month_ = 0, next_ = 0;                  // the month of the last row seen
 };
 
 // The record's strings are not copied: `records` outlives every statement of add_usage.

@@ -25,6 +25,10 @@ int64_t month_start_us(int64_t now_us) {
   return start_of(month_of(now_us));
 }
 
+int64_t day_start_us(int64_t now_us) {
+  return duration_cast<microseconds>(floor<days>(microseconds(now_us))).count();
+}
+
 int64_t next_month_start_us(int64_t now_us) {
   return start_of(month_of(now_us) + months(1));
 }

@@ -43,6 +43,12 @@ TEST(MonthStart, IsTheFirstOfTheUtcMonth) {
   EXPECT_EQ(next_month_start_us(kJanuary - 1), kJanuary);
 }
 
+TEST(DayStart, IsMidnightUtc) {
+  EXPECT_EQ(day_start_us(kJanuary - 1), kJanuary - 86400LL * kSecond);  // 2026-12-31
+  EXPECT_EQ(day_start_us(kJanuary), kJanuary);
+  EXPECT_EQ(day_start_us(kJanuary + 86399LL * kSecond), kJanuary);
+}
+
 TEST_F(Quotas, NoLimitsAnswersWithoutTheStore) {
   auto q = quotas({}, std::chrono::hours(1));
   auto v = q.check("alice", false);

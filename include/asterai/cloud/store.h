@@ -66,6 +66,8 @@ struct MonthUsage {
 
 // Unix microseconds at the start of the UTC month holding `now_us`, and of the next one.
 int64_t month_start_us(int64_t now_us);
+// Unix microseconds at the start of the UTC day of `now_us`.
+int64_t day_start_us(int64_t now_us);
 int64_t next_month_start_us(int64_t now_us);
 
 // One stored secret as the nodes sealed it.
