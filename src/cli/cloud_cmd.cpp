@@ -174,8 +174,10 @@ int run_node(const NodeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  // Fuel is on: a plan's fuel ceiling and members' fuel limits need it.
-  auto rt = runtime::Runtime::create(a.engine.to_options(true));
+  // The node's deployments and schedules load into these engines (one without fuel, one with
+  // it for members with a fuel limit); its server's own runtime is the first of them.
+  o.load.runtimes = std::make_shared<runtime::SharedRuntimes>();
+  auto rt = o.load.runtimes->get(o.load.engine);
   if (!rt) return report(rt.error());
   o.runtime = *rt;
   auto node = cloud::Node::start(std::move(o));

@@ -261,7 +261,9 @@ int serve(const ServeArgs& a) {
   SignalThread signals(http);
   // A client that goes away must not kill the server mid-write: writes fail instead.
   std::signal(SIGPIPE, SIG_IGN);
-  auto rt = runtime::Runtime::create(a.engine.to_options(policy->limits.fuel.has_value()));
+  // An environment's loads (every --watch reload) take their engine from here too.
+  auto runtimes = std::make_shared<runtime::SharedRuntimes>();
+  auto rt = runtimes->get(a.engine.to_options(policy->limits.fuel.has_value()));
   if (!rt) return report(rt.error());
   mcp::WitDocs wit_docs;
   for (const auto& w : a.wit) {
@@ -287,9 +289,11 @@ int serve(const ServeArgs& a) {
       if (!env) return report(env.error());
       watched.push_back(env->source);
     }
-    source = host::env_tool_source(
-        a.environment, load_options(a.registry, a.offline, a.engine), std::move(wit_docs),
-        [&](const host::LoadedComposition& l) { return schedules.load(l); });
+    auto load = load_options(a.registry, a.offline, a.engine);
+    load.runtimes = runtimes;
+    source =
+        host::env_tool_source(a.environment, std::move(load), std::move(wit_docs),
+                              [&](const host::LoadedComposition& l) { return schedules.load(l); });
   } else {
     auto files_source = mcp::file_source(*rt, std::move(files), *policy, std::move(wit_docs));
     if (!files_source) return report(files_source.error());

@@ -285,6 +285,9 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
   }
   if (!options.basic_exchange)
     options.basic_exchange = registry_basic_exchange(options.registry_url);
+  // Every tenant's deployments and schedules load into the same engines: one each would
+  // reserve a pool's address space apiece and run out of it after a few dozen.
+  if (!options.load.runtimes) options.load.runtimes = std::make_shared<runtime::SharedRuntimes>();
   std::unique_ptr<UsageSpool> spool;
   if (!options.usage_spool.empty()) spool = ASTERAI_TRY(UsageSpool::open(options.usage_spool));
   auto impl = std::make_unique<Impl>(std::move(options), std::move(spool));

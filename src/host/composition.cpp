@@ -90,7 +90,8 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
                                    static_cast<bool>(options.secret)));
   runtime::EngineOptions engine = options.engine;
   for (const auto& [_, c] : doc.components) engine.fuel = engine.fuel || c.policy.fuel.has_value();
-  auto rt = ASTERAI_TRY(runtime::Runtime::create(engine));
+  auto rt = options.runtimes ? ASTERAI_TRY(options.runtimes->get(engine))
+                             : ASTERAI_TRY(runtime::Runtime::create(engine));
   std::optional<env::SecretStore> secrets;
   std::vector<runtime::Member> members;
   for (const auto& [name, c] : doc.components) {

@@ -809,6 +809,37 @@ class Cloud(unittest.TestCase):
             cli("alice", "deploy", "rm", env)
             world.run(["cloud", "secret", "rm", "TOKEN", "--cloud", world.cloud], a, ok=False)
 
+    def test_7f_a_node_serves_more_deployments_than_engines_would_fit(self):
+        # Each pooling engine reserves about 2 TiB of address space: with one per deployment a
+        # node ran out of it (and aborted) at its ~31st. All of them share one now.
+        def address_space():
+            with open(f"/proc/{world.node.proc.pid}/status") as f:
+                return int(re.search(r"VmSize:\s+(\d+) kB", f.read()).group(1)) << 10
+
+        a = world.homes["alice"]
+        probe = os.path.join(COMPONENTS, "sandbox-probe.wasm")
+        envs = [f"alice/many{i}" for i in range(40)]
+        tool = None
+        before = None
+        for env in envs:
+            world.run(["env", "init", env], a)
+            world.run(["env", "add", env, "probe", probe], a)
+            world.run(["env", "limit", env, "probe", "--timeout", "5s", "--max-memory", "64MiB"],
+                      a)
+            world.run(["env", "push", env, "--version", "1.0.0"], a)
+            cli("alice", "deploy", f"{env}@1.0.0")
+            tool = tool or tool_named("alice", env, "ping")
+            status, body = request("POST", f"/{env}/v1/call", "alice", {"tool": tool})
+            self.assertEqual((status, body.get("result")), (200, 42), (env, body))
+            before = before or address_space()
+        grown = address_space() - before
+        self.assertLess(grown, 1 << 40, f"{grown >> 30} GiB more address space for 39 more")
+        # Every one still answers (beyond the LRU's 64 some would load again; here all stay).
+        for env in envs:
+            self.assertEqual(request("POST", f"/{env}/v1/call", "alice", {"tool": tool})[0], 200)
+        for env in envs:
+            cli("alice", "deploy", "rm", env)
+
     def test_8_remove(self):
         cli("alice", "deploy", "rm", "alice/tools")
         self.assertEqual(request("GET", "/alice/tools/v1/tools", "alice")[0], 404)

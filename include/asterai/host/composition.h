@@ -15,6 +15,7 @@
 #include "asterai/mcp/catalog.h"
 #include "asterai/oci/progress.h"
 #include "asterai/runtime/composition.h"
+#include "asterai/runtime/shared_runtimes.h"
 
 namespace asterai::host {
 
@@ -32,6 +33,9 @@ struct LoadOptions {
   bool offline = false;  // never pull
   // The engine; fuel is turned on when a member has a fuel limit.
   runtime::EngineOptions engine;
+  // Where the engine comes from when set: a runtime shared with everything else loaded
+  // through it (a host loading many environments); otherwise each load makes its own.
+  std::shared_ptr<runtime::SharedRuntimes> runtimes = {};
   oci::Progress* progress = nullptr;  // told about pulls; may be null
   // Read every member's WIT docs into LoadedComposition::docs (for a tool catalog).
   bool docs = false;
