@@ -11,10 +11,16 @@ void EngineFlags::add_to(CLI::App& cmd, bool serves_many) {
                  "Where compiled components are cached (default: $ASTERAI_CACHE_DIR/compiled, "
                  "$XDG_CACHE_HOME/asterai/compiled or ~/.cache/asterai/compiled)");
   cmd.add_flag("--no-cache", no_cache, "Compile without reading or writing the compile cache");
-  if (many_calls)
+  if (many_calls) {
     cmd.add_flag("--no-pooling", no_pooling, "Allocate instances on demand instead of from a pool");
-  else
+    cmd.add_option("--max-instances", max_instances,
+                   "Instances alive at once, all calls together (the pool's size; each reserves "
+                   "~8 GiB of address space, not memory); one more call gets 503 busy")
+        ->check(CLI::Range(size_t{1}, runtime::EngineOptions::kMaxMaxInstances))
+        ->capture_default_str();
+  } else {
     cmd.add_flag("--pooling", pooling, "Instantiate from a pre-reserved pool (for many calls)");
+  }
 }
 
 runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
@@ -24,6 +30,7 @@ runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
         cache_dir.empty() ? default_cache_root() / "compiled" : std::filesystem::path(cache_dir);
   o.pooling = many_calls ? !no_pooling : pooling;
   o.fuel = fuel;
+  o.max_instances = max_instances;
   return o;
 }
 

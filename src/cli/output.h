@@ -18,6 +18,7 @@ struct EngineFlags {
   bool no_pooling = false;
   bool pooling = false;
   bool many_calls = true;
+  size_t max_instances = runtime::EngineOptions::kDefaultMaxInstances;
 
   // `many_calls`: the command serves many calls (pooling on, --no-pooling turns it off);
   // otherwise one call per process (on-demand allocation, --pooling turns the pool on): the

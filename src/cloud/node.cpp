@@ -42,6 +42,8 @@ UsageRecord record_of(const Deployment& d, std::string kind, std::string member,
 mcp::CallObserver usage_observer(Node::Impl& node, const Deployment& d) {
   return [&node, d](const mcp::ToolCall& call, mcp::ToolCallResult& result,
                     std::function<void()> release) {
+    // Refused for room before anything ran (503, as a refusal at the door): no record.
+    if (!result.outcome.ok() && result.outcome.error->kind == ErrorKind::busy) return release();
     UsageRecord r = record_of(d, "call", call.tool->component_name,
                               call.tool->function->qualified_name(), result.outcome.stats);
     r.call_id = result.call_id = new_call_id();
@@ -59,6 +61,7 @@ mcp::CallObserver usage_observer(Node::Impl& node, const Deployment& d) {
 std::function<void(const mcp::HttpSample&)> http_usage_observer(Node::Impl& node,
                                                                 const Deployment& d) {
   return [&node, d](const mcp::HttpSample& s) {
+    if (s.error_kind == error_kind_name(ErrorKind::busy)) return;  // nothing ran (503)
     UsageRecord r;
     r.call_id = new_call_id();
     r.tenant = d.tenant;
@@ -295,8 +298,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
   const httpapi::Site* site = impl->site.get();
   auto handler = [site](net::Connection& c) { return httpapi::serve_connection(*site, c); };
   net::Overloaded overloaded{
-      "application/json",
-      R"({"ok":false,"error":{"kind":"internal","message":"too many clients"}})"};
+      "application/json", R"({"ok":false,"error":{"kind":"busy","message":"too many clients"}})"};
   impl->listener = ASTERAI_TRY(net::Listener::start(httpapi::listener_options(impl->options.http),
                                                     handler, std::move(overloaded)));
   if (impl->options.schedules) {

@@ -98,7 +98,8 @@ Result<LoadedComposition> load_composition(const std::string& env_arg, const Loa
     auto file = ASTERAI_TRY(resolve_component(c.ref, {.offline = options.offline,
                                                       .plain_http = options.registry.plain_http,
                                                       .progress = options.progress}));
-    auto component = rt->load_file(file);
+    // A tenant's messages name its component by reference, not by where the host keeps it.
+    auto component = rt->load_file(file, options.tenant ? c.ref : std::string{});
     if (!component)
       return make_error(component.error().kind,
                         "component " + name + ": " + component.error().message);

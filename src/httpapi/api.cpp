@@ -58,11 +58,17 @@ HttpResponse call_response(const std::string& tool, const mcp::ToolCallResult& r
   // (trap, timeout, limits) is a completed call that failed (200, "ok": false).
   bool caller_error = !o.ok() && (o.error->kind == ErrorKind::bad_arguments ||
                                   o.error->kind == ErrorKind::unsupported_type);
+  // A call that found no room to start never ran: the server is busy, as with a full queue.
+  if (!o.ok() && o.error->kind == ErrorKind::busy) {
+    auto resp = HttpResponse::json(503, mcp::jsonrpc::dump(out));
+    resp.headers.emplace_back("Retry-After", "1");
+    return resp;
+  }
   return HttpResponse::json(caller_error ? 400 : 200, mcp::jsonrpc::dump(out));
 }
 
 HttpResponse busy_response() {
-  auto resp = error_response(503, ErrorKind::internal, "server busy: too many calls queued");
+  auto resp = error_response(503, ErrorKind::busy, "server busy: too many calls queued");
   resp.headers.emplace_back("Retry-After", "1");
   return resp;
 }

@@ -29,7 +29,7 @@ using Parser = bhttp::request_parser<bhttp::string_body>;
 
 HttpResponse busy() {
   auto r = HttpResponse::json(
-      503, R"({"ok":false,"error":{"kind":"internal","message":"server busy, retry later"}})");
+      503, R"({"ok":false,"error":{"kind":"busy","message":"server busy, retry later"}})");
   r.headers.emplace_back("Retry-After", "1");
   return r;
 }

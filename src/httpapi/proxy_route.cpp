@@ -231,7 +231,7 @@ class ProxyExchange {
       co_await wait_done();
       auto [code, reason] = failure(head);
       status_ = code;
-      co_await write_error(code, reason);
+      co_await write_error(code, reason, code == 503);
       co_return false;
     }
     status_ = status;
@@ -258,7 +258,9 @@ class ProxyExchange {
       return {413,
               "request body is over this route's limit of " + std::to_string(max_body_) + " bytes"};
     if (!o.ok()) {
-      unsigned code = o.error->kind == ErrorKind::timeout ? 504 : 500;
+      unsigned code = o.error->kind == ErrorKind::timeout ? 504
+                      : o.error->kind == ErrorKind::busy  ? 503  // nothing ran: retry
+                                                          : 500;
       return {code, who + std::string(error_kind_name(o.error->kind)) + ": " + o.error->message};
     }
     if (head == runtime::HttpResponse::Head::failed)

@@ -65,7 +65,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(mcp::Server& server, HttpO
   };
   net::Overloaded overloaded{
       "application/json",
-      R"({"ok":false,"error":{"kind":"internal","message":"too many clients"}})"};
+      R"({"ok":false,"error":{"kind":"busy","message":"too many clients"}})"};
   impl->listener = ASTERAI_TRY(
       net::Listener::start(listener_options(impl->options), handler, std::move(overloaded)));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

@@ -302,6 +302,15 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
   if (auto* err = inst_err) {
     std::string message = wt::take_message(err);
     if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
+    // Every slot of the engine's pool in use (shared by all that runs on it): nothing ran,
+    // and the same call succeeds once another ends.
+    if (auto full = message.find("maximum concurrent limit of "); full != std::string::npos) {
+      return fail(Error{ErrorKind::busy,
+                        "no room for another instance now (" +
+                            message.substr(full, message.find('\n', full) - full) +
+                            "); retry shortly",
+                        {}});
+    }
     if (message.find("wasm backtrace") == std::string::npos &&
         message.find("trap") == std::string::npos) {
       return fail(Error{

@@ -42,20 +42,21 @@ Result<void> sniff(std::span<const uint8_t> bytes, const std::string& label) {
 
 }  // namespace
 
-Result<std::shared_ptr<const Component>> Runtime::load_file(
-    const std::filesystem::path& path) const {
+Result<std::shared_ptr<const Component>> Runtime::load_file(const std::filesystem::path& path,
+                                                            std::string label) const {
   auto start = std::chrono::steady_clock::now();
+  if (label.empty()) label = path.string();
   // Mapped, not read: a compiled component in the cache needs only the header of its source
   // (and, when the file is unchanged since it was last hashed, not even its digest).
   auto file = ASTERAI_TRY(FileBytes::open(path));
-  ASTERAI_TRY(sniff(file.bytes(), path.string()));
+  ASTERAI_TRY(sniff(file.bytes(), label));
   std::optional<std::string> digest;
   if (impl_->cache && file.stamp()) digest = impl_->cache->known_digest(path, *file.stamp());
   if (!digest) {
     digest = sha256_hex(file.bytes());
     if (impl_->cache && file.stamp()) impl_->cache->remember_digest(path, *file.stamp(), *digest);
   }
-  return load_digested(file.bytes(), path.string(), std::move(*digest), start);
+  return load_digested(file.bytes(), std::move(label), std::move(*digest), start);
 }
 
 Result<std::shared_ptr<const Component>> Runtime::load(std::span<const uint8_t> bytes,

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 
 #include "asterai/common/sha256.h"
@@ -32,14 +33,14 @@ Runtime::~Runtime() = default;
 
 namespace {
 
-void configure_pooling(wasm_config_t* config) {
+void configure_pooling(wasm_config_t* config, size_t instances) {
   auto* pool = wasmtime_pooling_allocation_config_new();
   // Sized for a host serving many concurrent calls; slots are reserved address space,
   // committed only when used. A component with the WASI adapter uses ~4 core instances.
-  wasmtime_pooling_allocation_config_total_component_instances_set(pool, 256);
-  wasmtime_pooling_allocation_config_total_core_instances_set(pool, 2048);
-  wasmtime_pooling_allocation_config_total_memories_set(pool, 512);
-  wasmtime_pooling_allocation_config_total_tables_set(pool, 2048);
+  wasmtime_pooling_allocation_config_total_component_instances_set(pool, instances);
+  wasmtime_pooling_allocation_config_total_core_instances_set(pool, 8 * instances);
+  wasmtime_pooling_allocation_config_total_memories_set(pool, 2 * instances);
+  wasmtime_pooling_allocation_config_total_tables_set(pool, 8 * instances);
   wasmtime_pooling_allocation_config_max_memories_per_component_set(pool, 8);
   wasmtime_pooling_allocation_config_max_tables_per_component_set(pool, 32);
   wasmtime_pooling_allocation_config_max_core_instances_per_component_set(pool, 64);
@@ -48,7 +49,8 @@ void configure_pooling(wasm_config_t* config) {
   wasmtime_pooling_allocation_config_table_elements_set(pool, 100'000);
   wasmtime_pooling_allocation_config_max_memory_size_set(pool, size_t{4} << 30);
   // Keep freed slots warm so the next instantiation of the same component reuses them.
-  wasmtime_pooling_allocation_config_max_unused_warm_slots_set(pool, 128);
+  wasmtime_pooling_allocation_config_max_unused_warm_slots_set(pool,
+                                                               std::min<size_t>(128, instances));
   // A freed slot's memory is reset in place rather than returned to the kernel: a small
   // instance then neither faults its pages in again on its next use nor makes the kernel
   // interrupt every other core to flush their TLBs (madvise in a threaded server). Where the
@@ -79,13 +81,16 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
   rt->options_ = options;
   rt->fingerprint_ = make_fingerprint(options);
 
+  if (options.max_instances == 0 || options.max_instances > EngineOptions::kMaxMaxInstances)
+    return make_error(ErrorKind::usage, "max-instances must be between 1 and " +
+                                            std::to_string(EngineOptions::kMaxMaxInstances));
   wasm_config_t* config = wasm_config_new();
   wasmtime_config_wasm_component_model_set(config, true);
   wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
   wasmtime_config_epoch_interruption_set(config, options.epoch);
   wasmtime_config_consume_fuel_set(config, options.fuel);
   wasmtime_config_max_wasm_stack_set(config, options.max_wasm_stack);
-  if (options.pooling) configure_pooling(config);
+  if (options.pooling) configure_pooling(config, options.max_instances);
   // wasm_engine_new_with_config takes ownership of config.
   rt->impl_->engine.reset(wasm_engine_new_with_config(config));
   if (!rt->impl_->engine)

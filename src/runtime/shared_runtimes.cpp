@@ -6,7 +6,8 @@ namespace {
 // Every EngineOptions field: two settings share a runtime only when all of them agree.
 std::string settings_key(const EngineOptions& o) {
   return o.cache_dir.string() + '\n' + (o.pooling ? 'p' : '-') + (o.fuel ? 'f' : '-') +
-         (o.epoch ? 'e' : '-') + std::to_string(o.max_wasm_stack);
+         (o.epoch ? 'e' : '-') + std::to_string(o.max_wasm_stack) + ' ' +
+         std::to_string(o.max_instances);
 }
 
 }  // namespace

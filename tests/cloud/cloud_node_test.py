@@ -840,6 +840,58 @@ class Cloud(unittest.TestCase):
         for env in envs:
             cli("alice", "deploy", "rm", env)
 
+    def test_7g_calls_beyond_the_engines_room_get_503_and_no_record(self):
+        # The engine's pool (--max-instances, 256 by default) is shared by every deployment on
+        # the node. With workers to spare, 24 calls at once in a pool of 16 leave some without
+        # room: those get 503 busy with Retry-After, name no file of the node, and are not
+        # metered; the rest run.
+        for bad in ("0", "4097", "many"):
+            refused = world.run(["cloud", "node", "--registry", world.host, "--max-instances", bad],
+                                world.homes["alice"], ok=False)
+            self.assertEqual(refused.returncode, 2, refused.stderr)
+            self.assertIn("--max-instances", refused.stderr)
+        roomy = world.new_node("--workers", "40", "--max-instances", "16", "--no-schedules")
+        try:
+            tool = tool_named("alice", "alice/tools", "sleep_ms")
+            head = {"Authorization": basic("alice", world.keys["alice"]),
+                    "Content-Type": "application/json"}
+
+            def call(_):
+                conn = http.client.HTTPConnection("127.0.0.1", roomy.port, timeout=60)
+                conn.request("POST", "/alice/tools/v1/call",
+                             json.dumps({"tool": tool, "arguments": [2000]}), head)
+                r = conn.getresponse()
+                answer = r.status, dict(r.getheaders()), json.loads(r.read())
+                conn.close()
+                return answer
+
+            with concurrent.futures.ThreadPoolExecutor(24) as pool:
+                answers = list(pool.map(call, range(24)))
+            ok = [b["call_id"] for s, _, b in answers if s == 200 and b["ok"]]
+            busy = [(h, b) for s, h, b in answers if s == 503]
+            self.assertEqual(len(ok) + len(busy), 24,
+                             {s for s, _, b in answers if s not in (200, 503) or not b["ok"]})
+            self.assertGreater(len(busy), 0)
+            self.assertLessEqual(len(ok), 16)
+            for h, b in busy:
+                self.assertEqual(h.get("Retry-After"), "1")
+                self.assertEqual(b["error"]["kind"], "busy")
+                self.assertIn("retry shortly", b["error"]["message"])
+                self.assertNotIn("/", b["error"]["message"])
+                self.assertNotIn("call_id", b)
+            # With room again, a call runs.
+            self.assertEqual(call(0)[0], 200)
+            stored = set(world.stored_call_ids())
+            deadline = time.time() + 10
+            while not stored.issuperset(ok) and time.time() < deadline:
+                time.sleep(0.2)
+                stored = set(world.stored_call_ids())
+            self.assertTrue(stored.issuperset(ok))
+            metrics = roomy.request("GET", "/metrics")[2].decode()
+            self.assertRegex(metrics, r"asterai_cloud_calls_total %d\b" % (len(ok) + 1))
+        finally:
+            roomy.close()
+
     def test_8_remove(self):
         cli("alice", "deploy", "rm", "alice/tools")
         self.assertEqual(request("GET", "/alice/tools/v1/tools", "alice")[0], 404)

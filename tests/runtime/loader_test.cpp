@@ -58,6 +58,27 @@ TEST(Loader, TruncatedAndCorruptedComponents) {
   EXPECT_EQ(load_error(odd).kind, ErrorKind::invalid_component);
 }
 
+TEST(Loader, AFileLoadedUnderALabelIsNamedByItNotByItsPath) {
+  test::TempDir tmp("loader-label");
+  const auto& dir = tmp.path();
+  auto path = dir / "blob";
+  std::string text = "hello world";
+  ASSERT_TRUE(write_file_atomic(
+      path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
+  auto labelled = runtime()->load_file(path, "alice/probe@sha256:ab");
+  ASSERT_FALSE(labelled);
+  EXPECT_EQ(labelled.error().kind, ErrorKind::not_wasm);
+  EXPECT_EQ(labelled.error().message.find("alice/probe@sha256:ab is not"), 0u)
+      << labelled.error().message;
+  EXPECT_EQ(labelled.error().message.find(dir.string()), std::string::npos);
+  auto plain = runtime()->load_file(path);
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.error().message.find(path.string()), std::string::npos);
+  auto c = runtime()->load_file(test::component("kitchen-sink-c.wasm"), "ks");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ((*c)->label(), "ks");
+}
+
 TEST(Loader, MissingFile) {
   auto c = runtime()->load_file("/nonexistent/x.wasm");
   ASSERT_FALSE(c);

@@ -32,6 +32,12 @@ struct EngineOptions {
   bool epoch = true;
   // Largest wasm stack a call may use.
   size_t max_wasm_stack = 1 << 20;
+  // With pooling: component instances alive at once, all calls together (a composition call
+  // holds one per member it reaches). Each reserves about 8 GiB of address space (two
+  // memories' worth); one more is refused with ErrorKind::busy.
+  size_t max_instances = kDefaultMaxInstances;
+  static constexpr size_t kDefaultMaxInstances = 256;
+  static constexpr size_t kMaxMaxInstances = 4096;  // 32 TiB of the 128 TiB there is
 };
 
 struct CallLimits {
@@ -140,7 +146,10 @@ class Runtime {
   // `label` names the component in messages (usually its file name).
   Result<std::shared_ptr<const Component>> load(std::span<const uint8_t> bytes,
                                                 std::string label) const;
-  Result<std::shared_ptr<const Component>> load_file(const std::filesystem::path& path) const;
+  // `label` defaults to the path; a host loading another party's files names them otherwise,
+  // so that its messages do not show where it keeps them.
+  Result<std::shared_ptr<const Component>> load_file(const std::filesystem::path& path,
+                                                     std::string label = {}) const;
 
   // Calls `function` (from component.functions()) with JSON arguments: an object of named
   // parameters or an array of positional values. The instance gets exactly `grants`.
