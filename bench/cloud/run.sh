@@ -19,7 +19,8 @@
 # alone and while the first tenant floods `sum` of a 20,000-number list at 64 connections,
 # both at full rate (each connection sends its next call when the answer comes) and paced
 # (each connection pauses 1 ms between calls: a tenant using a fraction of the node, whose
-# latency alone is not that of a saturated node).
+# latency alone is not that of a saturated node); and BENCH_CLOUD_MANY (40) more deployments
+# on that node, each deployed and called once, with the node's address space and threads.
 # With --write-docs the table replaces the "## Cloud" section of docs/benchmarks.md.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -156,6 +157,27 @@ for round in $(seq 1 "$rounds"); do
   flood_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/flood.txt")
   flood_non2xx=$(( ${flood_non2xx:-0} + $(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/flood.txt" | grep . || echo 0) ))
 done
+
+# --- many deployments on one node: each deployed and called once -----------------------------
+# One engine serves them all; the address space (VmSize) shows whether each took a pool.
+many=${BENCH_CLOUD_MANY:-40}
+vm() { awk '/^VmSize/{print $2 * 1024}' "/proc/$node_pid/status"; }
+: >"$work/many.tsv"
+for i in $(seq 1 "$many"); do
+  env="bench/many$i"
+  "$asterai" env init "$env" >/dev/null
+  "$asterai" env add "$env" ks "$component" >/dev/null
+  "$asterai" env limit "$env" ks --timeout 5s --max-memory 64MiB >/dev/null
+  "$asterai" env push "$env" --version 1.0.0 >/dev/null
+  t0=$(date +%s.%N)
+  "$asterai" deploy "$env@1.0.0" --cloud "$node" >/dev/null
+  deploy_ms=$(ms_since "$t0")
+  t0=$(date +%s.%N)
+  curl -sf -o /dev/null -H "$auth" -H 'Content-Type: application/json' \
+    -d "{\"tool\":\"$tool\",\"arguments\":[1,2]}" "$node/$env/v1/call"
+  printf '%s\t%s\t%s\t%s\n' "$deploy_ms" "$(ms_since "$t0")" "$(vm)" \
+    "$(awk '/^Threads/{print $2}' "/proc/$node_pid/status")" >>"$work/many.tsv"
+done
 stop "$node_pid"
 
 "$store_bench" "$work/store-bench.db" >"$work/store.json"
@@ -165,10 +187,11 @@ python3 "$here/tests/support/postgres.py" bash -c '"$0" "$ASTERAI_TEST_POSTGRES"
 
 python3 - "$rows" "$work" "$work/out.md" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" \
   "$(date +%F)" "$seconds" "$cold_deploy" "$first_call" "$warm_first" "$records" "$batches" \
-  "${flood_rps:-0}" "${flood_non2xx:-0}" "${pg_batches:-0}" <<'PY'
-import json, sys
+  "${flood_rps:-0}" "${flood_non2xx:-0}" "${pg_batches:-0}" "$work/many.tsv" <<'PY'
+import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-work, out, cores, load, day, seconds, cold, first, warm, records, batches, flood, flood_non2xx, pg_batches = sys.argv[2:]
+work, out, cores, load, day, seconds, cold, first, warm, records, batches, flood, flood_non2xx, pg_batches, many_tsv = sys.argv[2:]
+many = [[int(x) for x in l.split()] for l in open(many_tsv) if l.strip()]
 store = json.load(open(f"{work}/store.json"))
 pg = json.load(open(f"{work}/store-pg.json"))
 def median(group, key="rps"):
@@ -217,6 +240,12 @@ with open(out, "w") as md:
     md.write(f"Cold deploy of a never-seen version (pull, compile, link, check, store): {cold} ms; its first\n"
              f"call: {first} ms. First call on a new node (deployment in the store, compiled code in the\n"
              f"cache): {warm} ms (load + link + call).\n\n")
+    tib = lambda b: f"{b / 2**40:.2f} TiB"
+    md.write(f"{len(many)} more deployments on that node, each deployed and then called once (all stay\n"
+             f"loaded): deploy median {statistics.median(m[0] for m in many):.0f} ms, first call median "
+             f"{statistics.median(m[1] for m in many):.0f} ms; the node's address space\n"
+             f"{tib(many[0][2])} after the first and {tib(many[-1][2])} after the last (one engine for all), "
+             f"{many[-1][3]} threads.\n\n")
     md.write("The store alone (`cloud-store-bench`, SQLite in WAL mode, synchronous=NORMAL): "
              f"{store['batched_records_per_s']:,.0f} records/s in batches of {store['batch']}, "
              f"{store['single_records_per_s']:,.0f} records/s one transaction each. A node writes one\n"
