@@ -161,7 +161,7 @@ done
 # --- many deployments on one node: each deployed and called once -----------------------------
 # One engine serves them all; the address space (VmSize) shows whether each took a pool.
 many=${BENCH_CLOUD_MANY:-40}
-vm() { awk '/^VmSize/{print $2 * 1024}' "/proc/$node_pid/status"; }
+vm() { awk '/^VmSize/{printf "%.0f\n", $2 * 1024}' "/proc/$node_pid/status"; }
 : >"$work/many.tsv"
 for i in $(seq 1 "$many"); do
   env="bench/many$i"
