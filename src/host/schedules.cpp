@@ -18,6 +18,10 @@ using namespace schedule;
 
 namespace {
 
+// How long a run waits for room in a full instance pool: up to 5 s, looking every 100 ms.
+constexpr auto kBusyWait = std::chrono::milliseconds(100);
+constexpr int kBusyTries = 50;
+
 // What one schedule calls.
 struct Target {
   std::string member;
@@ -104,6 +108,14 @@ class Workers {
 RunResult run_target(const runtime::Composition& composition, const Target& t,
                      const RunRequest& run) {
   auto outcome = composition.call(t.member, *t.function, t.args, run.cancel);
+  // No room in the engine's pool (nothing ran): a run has no client to retry it, so it
+  // waits for a slot for a while, as long as its schedules are not stopping.
+  for (int tries = 1; tries < kBusyTries && !outcome.ok() &&
+                      outcome.error->kind == ErrorKind::busy && !(run.cancel && *run.cancel);
+       ++tries) {
+    std::this_thread::sleep_for(kBusyWait);
+    outcome = composition.call(t.member, *t.function, t.args, run.cancel);
+  }
   RunResult r;
   r.stats = outcome.stats;
   if (!outcome.ok()) {

@@ -100,6 +100,9 @@ wasmtime_error_t* call_provider(void* env, wasmtime_context_t*,
     // The caller traps; the error it reports is the provider's, named.
     const Member& provider = binding.impl->self->members()[binding.provider];
     Error error = std::move(*outcome.error);
+    // No room for the provider: the caller has run, so this call is not one that never
+    // started (`busy`, which callers may simply retry), but a caller that trapped.
+    if (error.kind == ErrorKind::busy) error.kind = ErrorKind::trap;
     error.message = "`" + provider.name + "` failed in " + binding.import.qualified_name() + ": " +
                     error.message;
     std::string text = error.message;

@@ -37,13 +37,18 @@ void configure_pooling(wasm_config_t* config, size_t instances) {
   auto* pool = wasmtime_pooling_allocation_config_new();
   // Sized for a host serving many concurrent calls; slots are reserved address space,
   // committed only when used. A component with the WASI adapter uses ~4 core instances.
+  // Per instance on average: 8 core instances, 2 memories, 8 tables; never fewer than one
+  // component may take (the per-component maxima), so a small pool still runs any of them.
+  constexpr size_t kCorePer = 64, kMemoriesPer = 8, kTablesPer = 32;
   wasmtime_pooling_allocation_config_total_component_instances_set(pool, instances);
-  wasmtime_pooling_allocation_config_total_core_instances_set(pool, 8 * instances);
-  wasmtime_pooling_allocation_config_total_memories_set(pool, 2 * instances);
-  wasmtime_pooling_allocation_config_total_tables_set(pool, 8 * instances);
-  wasmtime_pooling_allocation_config_max_memories_per_component_set(pool, 8);
-  wasmtime_pooling_allocation_config_max_tables_per_component_set(pool, 32);
-  wasmtime_pooling_allocation_config_max_core_instances_per_component_set(pool, 64);
+  wasmtime_pooling_allocation_config_total_core_instances_set(pool,
+                                                              std::max(8 * instances, kCorePer));
+  wasmtime_pooling_allocation_config_total_memories_set(pool,
+                                                        std::max(2 * instances, kMemoriesPer));
+  wasmtime_pooling_allocation_config_total_tables_set(pool, std::max(8 * instances, kTablesPer));
+  wasmtime_pooling_allocation_config_max_memories_per_component_set(pool, kMemoriesPer);
+  wasmtime_pooling_allocation_config_max_tables_per_component_set(pool, kTablesPer);
+  wasmtime_pooling_allocation_config_max_core_instances_per_component_set(pool, kCorePer);
   wasmtime_pooling_allocation_config_max_component_instance_size_set(pool, 1 << 20);
   wasmtime_pooling_allocation_config_max_core_instance_size_set(pool, 1 << 20);
   wasmtime_pooling_allocation_config_table_elements_set(pool, 100'000);

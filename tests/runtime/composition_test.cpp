@@ -179,6 +179,36 @@ TEST_F(CompositionTest, ProviderTrapFailsTheCallerNamingTheProvider) {
       << outcome.error->message;
 }
 
+// In a pool with room for one instance the caller takes it and its provider finds none:
+// that is the caller failing (trap) after it ran, not a call that never started (busy).
+TEST_F(CompositionTest, AProviderWithNoRoomFailsTheCallerAsATrapNotAsBusy) {
+  EngineOptions options;
+  options.cache_dir = test::shared_cache_dir();
+  options.max_instances = 1;
+  auto small = Runtime::create(options);
+  ASSERT_TRUE(small) << small.error().to_string();
+  std::vector<Member> members;
+  for (const auto& [name, file] : {std::pair{"math", "c-math"}, {"text", "js-text"}}) {
+    auto loaded = (*small)->load_file(test::component(std::string("compose-") + file + ".wasm"));
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    members.push_back(Member{name, *loaded, {}, {}});
+  }
+  auto c = Composition::link(*small, std::move(members), {});
+  ASSERT_TRUE(c) << c.error().to_string();
+  const Member* math = (*c)->find("math");
+  auto add = math->component->find_function("math/add");
+  ASSERT_TRUE(add) << add.error().to_string();
+  auto alone = (*c)->call("math", **add, {{"a", 2}, {"b", 40}});
+  ASSERT_TRUE(alone.ok()) << alone.error->to_string();  // one instance fits
+  auto outcome = call(**c, "text", "text/summary", {{"a", 2}, {"b", 40}});
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error->kind, ErrorKind::trap) << outcome.error->to_string();
+  EXPECT_NE(outcome.error->message.find("`math` failed in"), std::string::npos)
+      << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("no room for another instance"), std::string::npos)
+      << outcome.error->message;
+}
+
 TEST_F(CompositionTest, MissingProviderIsALinkError) {
   auto e = link_error({member("text", "js-text")});
   EXPECT_EQ(e.kind, ErrorKind::link);

@@ -177,6 +177,31 @@ cron = "* * * * *"
         self.assertTrue(denied, rows)
         self.assertIn("returned an error", denied[0]["detail"])
 
+    def test_a_run_waits_for_room_in_a_full_instance_pool(self):
+        # One instance at a time (--max-instances 1), held 2.5 s by a call: the runs due
+        # meanwhile (one a second on this clock) wait for it and then run, none fails busy.
+        self.add_schedules(recording("rec", "* * * * *"))
+        env = dict(self.env, ASTERAI_CLOCK=f"{iso(self.START)}*{MINUTE}")
+        with Served([ASTERAI, "serve", "--environment", "alice/bots", "--listen",
+                     "127.0.0.1:0", "--max-instances", "1"], env=env) as s:
+            self.wait_for_lines(1, s)
+            tools = json.loads(s.request("GET", "/v1/tools")[2])["tools"]
+            sleep = [t["name"] for t in tools if t["name"].replace("-", "_").endswith("sleep_ms")]
+            held = s.request("POST", "/v1/call", json.dumps(
+                {"tool": sleep[0], "arguments": [2500]}).encode(),
+                {"Content-Type": "application/json"})
+            self.assertEqual(held[0], 200, held[2])
+            self.assertTrue(json.loads(held[2])["ok"], held[2])
+            before = len(self.lines())
+            self.wait_for_lines(before + 1, s)
+            runs = [r for r in self.runs()[0] if r["outcome"] not in ("queued", "running")]
+        # None failed; a run due during the hold waited (the next slots are skipped meanwhile:
+        # overlap = "skip") and ran once the call was done.
+        self.assertEqual([r for r in runs if r["outcome"] not in ("ok", "skipped")], [], runs)
+        waited = [r for r in runs if r["outcome"] == "ok"
+                  and parse_iso(r["finished"]) - parse_iso(r["started"]) >= MINUTE]
+        self.assertTrue(waited, runs)
+
     def test_a_stop_lets_a_run_in_flight_finish_within_the_grace(self):
         # A run that takes 1.5 s, stopped (SIGTERM) while it runs: with the default grace it
         # finishes and counts as ok; with --schedule-grace 0 it is cancelled (interrupted).
