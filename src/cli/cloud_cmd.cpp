@@ -174,12 +174,6 @@ int run_node(const NodeArgs& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  // The node's deployments and schedules load into these engines (one without fuel, one with
-  // it for members with a fuel limit); its server's own runtime is the first of them.
-  o.load.runtimes = std::make_shared<runtime::SharedRuntimes>();
-  auto rt = o.load.runtimes->get(o.load.engine);
-  if (!rt) return report(rt.error());
-  o.runtime = *rt;
   auto node = cloud::Node::start(std::move(o));
   if (!node) return report(node.error());
   std::printf("asterai cloud node listening on http://%s:%u (registry %s, store %s)\n",

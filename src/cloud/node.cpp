@@ -42,8 +42,8 @@ UsageRecord record_of(const Deployment& d, std::string kind, std::string member,
 mcp::CallObserver usage_observer(Node::Impl& node, const Deployment& d) {
   return [&node, d](const mcp::ToolCall& call, mcp::ToolCallResult& result,
                     std::function<void()> release) {
-    // Refused for room before anything ran (503, as a refusal at the door): no record.
-    if (!result.outcome.ok() && result.outcome.error->kind == ErrorKind::busy) return release();
+    // Refused for room (503, as a refusal at the door): no record.
+    if (result.outcome.never_ran()) return release();
     UsageRecord r = record_of(d, "call", call.tool->component_name,
                               call.tool->function->qualified_name(), result.outcome.stats);
     r.call_id = result.call_id = new_call_id();
@@ -61,7 +61,7 @@ mcp::CallObserver usage_observer(Node::Impl& node, const Deployment& d) {
 std::function<void(const mcp::HttpSample&)> http_usage_observer(Node::Impl& node,
                                                                 const Deployment& d) {
   return [&node, d](const mcp::HttpSample& s) {
-    if (s.error_kind == error_kind_name(ErrorKind::busy)) return;  // nothing ran (503)
+    if (s.never_ran) return;  // refused for room (503): no record
     UsageRecord r;
     r.call_id = new_call_id();
     r.tenant = d.tenant;
@@ -245,7 +245,8 @@ Admissions::Counts Admissions::counts() const {
   return c;
 }
 
-Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
+Node::Impl::Impl(NodeOptions o, std::shared_ptr<const runtime::Runtime> runtime,
+                 std::unique_ptr<UsageSpool> spool)
     : options(std::move(o)),
       secrets(options.secrets_key
                   ? std::make_shared<const TenantSecrets>(options.store, options.secrets_key,
@@ -257,7 +258,7 @@ Node::Impl::Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool)
           options.store,
           [&] {
             DeploymentsOptions d;
-            d.runtime = options.runtime;
+            d.runtime = std::move(runtime);
             d.load = options.load;  // tenant_load (secrets.h) marks it a tenant's
             d.secrets = secrets;
             d.max_loaded = options.max_loaded;
@@ -290,10 +291,14 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options) {
     options.basic_exchange = registry_basic_exchange(options.registry_url);
   // Every tenant's deployments and schedules load into the same engines: one each would
   // reserve a pool's address space apiece and run out of it after a few dozen.
+  // The deployments' servers run in the first of them (the one without fuel).
   if (!options.load.runtimes) options.load.runtimes = std::make_shared<runtime::SharedRuntimes>();
+  std::shared_ptr<const runtime::Runtime> server_runtime =
+      ASTERAI_TRY(options.load.runtimes->get(options.load.engine));
   std::unique_ptr<UsageSpool> spool;
   if (!options.usage_spool.empty()) spool = ASTERAI_TRY(UsageSpool::open(options.usage_spool));
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(spool));
+  auto impl =
+      std::make_unique<Impl>(std::move(options), std::move(server_runtime), std::move(spool));
   impl->site = std::make_unique<NodeSite>(*impl);
   const httpapi::Site* site = impl->site.get();
   auto handler = [site](net::Connection& c) { return httpapi::serve_connection(*site, c); };

@@ -91,7 +91,8 @@ struct Node::Impl {
   MonthlyQuotas quotas;
   std::unique_ptr<ScheduleKeeper> schedules;  // stopped before the listener
 
-  Impl(NodeOptions o, std::unique_ptr<UsageSpool> spool);
+  Impl(NodeOptions o, std::shared_ptr<const runtime::Runtime> runtime,
+       std::unique_ptr<UsageSpool> spool);
 
   // The tenant of a request's credentials.
   Result<std::string> tenant(const mcp::HttpRequest& request) {

@@ -110,8 +110,7 @@ RunResult run_target(const runtime::Composition& composition, const Target& t,
   auto outcome = composition.call(t.member, *t.function, t.args, run.cancel);
   // No room in the engine's pool (nothing ran): a run has no client to retry it, so it
   // waits for a slot for a while, as long as its schedules are not stopping.
-  for (int tries = 1; tries < kBusyTries && !outcome.ok() &&
-                      outcome.error->kind == ErrorKind::busy && !(run.cancel && *run.cancel);
+  for (int tries = 1; tries < kBusyTries && outcome.never_ran() && !(run.cancel && *run.cancel);
        ++tries) {
     std::this_thread::sleep_for(kBusyWait);
     outcome = composition.call(t.member, *t.function, t.args, run.cancel);

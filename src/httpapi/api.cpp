@@ -58,8 +58,8 @@ HttpResponse call_response(const std::string& tool, const mcp::ToolCallResult& r
   // (trap, timeout, limits) is a completed call that failed (200, "ok": false).
   bool caller_error = !o.ok() && (o.error->kind == ErrorKind::bad_arguments ||
                                   o.error->kind == ErrorKind::unsupported_type);
-  // A call that found no room to start never ran: the server is busy, as with a full queue.
-  if (!o.ok() && o.error->kind == ErrorKind::busy) {
+  // A call that found no room to start is refused as a full queue is.
+  if (o.never_ran()) {
     auto resp = HttpResponse::json(503, mcp::jsonrpc::dump(out));
     resp.headers.emplace_back("Retry-After", "1");
     return resp;

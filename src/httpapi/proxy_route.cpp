@@ -259,7 +259,7 @@ class ProxyExchange {
               "request body is over this route's limit of " + std::to_string(max_body_) + " bytes"};
     if (!o.ok()) {
       unsigned code = o.error->kind == ErrorKind::timeout ? 504
-                      : o.error->kind == ErrorKind::busy  ? 503  // nothing ran: retry
+                      : o.never_ran()                     ? 503  // retry
                                                           : 500;
       return {code, who + std::string(error_kind_name(o.error->kind)) + ": " + o.error->message};
     }
@@ -379,6 +379,7 @@ class ProxyExchange {
     s.response_bytes = response_bytes_;
     s.outgoing_requests = o.stats.http_requests;
     s.instantiated = o.stats.instantiate_ms > 0;
+    s.never_ran = o.never_ran();
     routes_.server.metrics().http_finished(s);
     if (const auto& observe = routes_.server.options().http_observer) observe(s);
     if (!o.ok() && error_.empty()) error_ = o.error->message;

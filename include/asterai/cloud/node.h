@@ -36,7 +36,6 @@ struct NodeOptions {
   // Keys values may also be sealed with (`--secrets-extra-key-file`): they open, nothing new
   // is sealed with them. For a key rotation (docs/cloud.md).
   std::vector<std::shared_ptr<const env::SecretBox>> secrets_extra_keys;
-  std::shared_ptr<const runtime::Runtime> runtime;
   Plans plans;  // the flags' plan, and others by tenant
   size_t max_loaded = 64;
   size_t workers = 0;  // per deployment

@@ -46,6 +46,7 @@ struct HttpSample {
   uint64_t response_bytes = 0;  // body bytes written to the client
   uint64_t outgoing_requests = 0;
   bool instantiated = false;
+  bool never_ran = false;  // refused for room before the guest started (503)
 };
 
 // Totals per (member, route).

@@ -85,6 +85,9 @@ struct CallOutcome {
   std::vector<std::string> denied_requests;
 
   bool ok() const { return !error.has_value(); }
+  // Refused for room (a full instance pool) before the guest started: the caller may retry,
+  // and there is nothing to meter.
+  bool never_ran() const { return error && error->kind == ErrorKind::busy; }
 };
 
 // Whether `args` (named object or positional array) bind to the function's parameters, as a
