@@ -300,16 +300,18 @@ CallOutcome Runtime::invoke(const Invocation& call) const {
                                                      &instance);
   }
   if (auto* err = inst_err) {
+    bool pool_full = asterai_error_is_pool_full(err);
     std::string message = wt::take_message(err);
     if (auto stopped = stopped_by_watch()) return fail(std::move(*stopped));
     // Every slot of the engine's pool in use (shared by all that runs on it): nothing ran,
-    // and the same call succeeds once another ends.
-    if (auto full = message.find("maximum concurrent limit of "); full != std::string::npos) {
-      return fail(Error{ErrorKind::busy,
-                        "no room for another instance now (" +
-                            message.substr(full, message.find('\n', full) - full) +
-                            "); retry shortly",
-                        {}});
+    // and the same call succeeds once another ends. Known by the error's type; the message
+    // says which slots ran out and, unlike a link error, names no file.
+    if (pool_full) {
+      std::string which;
+      if (auto at = message.find("maximum concurrent limit of "); at != std::string::npos)
+        which = " (" + message.substr(at, message.find('\n', at) - at) + ")";
+      return fail(Error{
+          ErrorKind::busy, "no room for another instance now" + which + "; retry shortly", {}});
     }
     if (message.find("wasm backtrace") == std::string::npos &&
         message.find("trap") == std::string::npos) {

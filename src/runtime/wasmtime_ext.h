@@ -20,6 +20,10 @@ struct asterai_limits_t {
 void asterai_pooling_allocation_config_pagemap_scan_set(
     wasmtime_pooling_allocation_config_t* config, bool enable);
 
+// Whether `error` is the pooling allocator finding every slot of one kind taken (instances,
+// memories, tables, stacks), by its type. See deps/wasmtime-capi/src/pool_full.rs.
+bool asterai_error_is_pool_full(const wasmtime_error_t* error);
+
 // Replaces the store's resource limiter with one that enforces `limits` and records peaks.
 void asterai_store_set_limiter(wasmtime_store_t* store, asterai_limits_t* limits);
 

@@ -25,6 +25,9 @@
 //! - `asterai_pooling_allocation_config_pagemap_scan_set`: a freed linear memory is reset by
 //!   restoring only the pages its guest wrote (Linux's PAGEMAP_SCAN), which stay mapped for
 //!   the next instance.
+//! - `asterai_error_is_pool_full`: whether an instantiation failed because every slot of the
+//!   engine's pool is taken (nothing ran; a retry may succeed), by the error's type rather
+//!   than its message.
 //! - `asterai_cron_parse` + `asterai_cron_next` + `asterai_cron_delete`: a cron expression in
 //!   an IANA time zone and its next run, for environment schedules (no Wasmtime involved; it
 //!   lives here because this is the one Rust library the C++ build links).
@@ -38,6 +41,7 @@ mod http_filter;
 mod incoming;
 mod instance_pre;
 mod limiter;
+mod pool_full;
 mod pooling;
 mod public_only;
 mod wit_text;
