@@ -45,9 +45,6 @@ struct World {
     o.registry_url = "http://127.0.0.1:1";
     o.store = *store;
     o.schedules = false;
-    auto rt = asterai::runtime::Runtime::create({});
-    if (!rt) std::abort();
-    o.runtime = *rt;
     o.token_check = [](std::string_view token) -> Result<VerifiedToken> {
       if (token == "alice-token") return VerifiedToken{"alice", 4102444800};
       if (token == "bob-token") return VerifiedToken{"bob", 4102444800};
