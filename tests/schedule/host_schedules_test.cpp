@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "asterai/env/local.h"
 #include "asterai/host/composition.h"
 #include "asterai/host/schedules.h"
 #include "test_support.h"
@@ -28,9 +29,15 @@ class HostSchedules : public ::testing::Test {
     ok({"env", "add", "alice/bots", "probe", test::component("sandbox-probe.wasm").string()});
     ok({"env", "grant", "alice/bots", "probe", "--dir", data().string() + ":/data:rw"});
     // Every minute; on the clock below, every real second.
-    std::ofstream(home_.path() / "envs" / "drafts" / "alice" / "bots.toml", std::ios::app)
-        << "\n[[schedules]]\nname = \"tick\"\nmember = \"probe\"\nfunction = \"append-file\"\n"
-           "args = [\"/data/runs.txt\", \"run\\n\"]\ncron = \"* * * * *\"\n";
+    auto envs = env::LocalEnvs::open_default();
+    auto draft = envs.read_draft("alice/bots");
+    ASSERT_TRUE(draft) << draft.error().message;
+    auto written = envs.write_draft(
+        "alice/bots", *draft +
+                          "\n[[schedules]]\nname = \"tick\"\nmember = \"probe\"\n"
+                          "function = \"append-file\"\nargs = [\"/data/runs.txt\", \"run\\n\"]\n"
+                          "cron = \"* * * * *\"\n");
+    ASSERT_TRUE(written) << written.error().message;
   }
   void TearDown() override { ::unsetenv("ASTERAI_HOME"); }
 
