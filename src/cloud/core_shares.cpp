@@ -1,6 +1,7 @@
 #include "asterai/cloud/core_shares.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "thread_demand.h"
@@ -53,9 +54,20 @@ size_t CoreShares::active(Clock::time_point now) {
   });
 }
 
+double CoreShares::Tenant::load_now(Clock::time_point now) const {
+  double kept = std::exp(-std::chrono::duration<double>(now - load_at) / kLoadWindow);
+  return load * kept + static_cast<double>(running.size()) * (1 - kept);
+}
+
+void CoreShares::Tenant::count_load(Clock::time_point now) {
+  load = load_now(now);
+  load_at = now;
+}
+
 bool CoreShares::may_start(Tenant& me, Clock::time_point now) {
   size_t limit = share(active(now));
-  return me.running.size() < limit || busy(me, now) < limit;
+  if (me.running.size() < limit || busy(me, now) < limit) return true;
+  return me.running.size() <= limit && me.load_now(now) * 2 < static_cast<double>(limit);
 }
 
 std::optional<CoreShares::Clock::time_point> CoreShares::next_expiry() const {
@@ -69,7 +81,12 @@ std::optional<CoreShares::Clock::time_point> CoreShares::next_expiry() const {
 std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wait,
                                               const std::atomic<bool>* cancel) {
   std::unique_lock lock(mutex_);
-  auto& me = tenants_[tenant];
+  auto [entry, is_new] = tenants_.try_emplace(tenant);
+  auto& me = entry->second;
+  if (is_new) {  // heavy until its calls show otherwise
+    me.load = static_cast<double>(cores_);
+    me.load_at = Clock::now();
+  }
   ++me.waiting;  // counts as active from here, and is not swept meanwhile
   bool waited = false;
   while (!may_start(me, Clock::now())) {
@@ -88,6 +105,7 @@ std::shared_ptr<const void> CoreShares::enter(const std::string& tenant, bool wa
   }
   if (waited) ++waits_[tenant];
   --me.waiting;
+  me.count_load(Clock::now());
   auto call = me.running.insert(me.running.end(), Call{&ThreadDemand::current()});
   static const int held = 0;  // any non-null pointer: the deleter is what matters
   return std::shared_ptr<const void>(&held,
@@ -98,8 +116,9 @@ void CoreShares::leave(const std::string& tenant, std::list<Call>::iterator call
   {
     std::lock_guard lock(mutex_);
     auto& t = tenants_.at(tenant);  // not swept while it runs a call
-    t.running.erase(call);
     t.left = Clock::now();
+    t.count_load(t.left);
+    t.running.erase(call);
   }
   // A tenant's call ending changes its own room and, once it lingers out, every other's share.
   changed_.notify_all();

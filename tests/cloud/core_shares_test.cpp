@@ -127,6 +127,36 @@ TEST(CoreShares, AWaitGivesUpOnceItsCancelFlagIsSet) {
   EXPECT_TRUE(a4.started_within(5s));  // a set flag only ends a wait
 }
 
+TEST(CoreShares, ALightTenantMayRunOneCallBeyondItsShare) {
+  CoreShares shares(2);
+  TestCall a1(shares, "a"), a2(shares, "a");  // a floods both cores
+  ASSERT_TRUE(a1.started_within(5s) && a2.started_within(5s));
+  // b makes short calls now and then for a while: most of the time it runs none.
+  for (int i = 0; i < 30; ++i) {
+    shares.enter("b").reset();
+    std::this_thread::sleep_for(10ms);
+  }
+  TestCall b1(shares, "b");  // its share of one
+  ASSERT_TRUE(b1.started_within(5s));
+  TestCall b2(shares, "b");  // one beyond it: b is light
+  ASSERT_TRUE(b2.started_within(5s));
+  TestCall b3(shares, "b");  // but no more than one
+  EXPECT_FALSE(b3.started_within(100ms));
+  // a has run two at once all along: heavy, it gets nothing beyond its share.
+  TestCall a3(shares, "a");
+  a1.end();
+  EXPECT_FALSE(a3.started_within(100ms));
+  EXPECT_EQ(shares.waits().count("b"), 0u);
+  // (Ended in an order that lets each waiting call start.)
+  a2.end();
+  ASSERT_TRUE(a3.started_within(5s));
+  b1.end();  // b has now run two at once for a while: heavy, held to its share of one
+  EXPECT_FALSE(b3.started_within(100ms));
+  b2.end();
+  ASSERT_TRUE(b3.started_within(5s));
+  EXPECT_EQ(shares.waits().at("b"), 1u);  // b3 alone waited
+}
+
 TEST(CoreShares, ACallBlockedOnSomethingElseLeavesItsCoreToItsTenant) {
   CoreShares shares(2);
   TestCall b(shares, "b");

@@ -8,6 +8,12 @@
 // has calls waiting or busy and for `linger` after its last call ended: a tenant making short
 // calls one after another has none running most of the time, yet needs its share kept free.
 // Calls already running are never stopped: a tenant over its share drains down to it.
+// A light tenant, one whose calls ran fewer than half its share at once on average over about
+// the last kLoadWindow, may run one call beyond its share: a tenant making short calls now and
+// then has two overlap at times, and holding the second back behind the first costs it
+// latency while it uses a fraction of its cores. A tenant counts as heavy when it first
+// becomes active, until its calls show otherwise, so a flood that just began gets no more
+// than its share.
 #pragma once
 
 #include <atomic>
@@ -45,6 +51,8 @@ class CoreShares {
   // How long a call must have asked less than a tenth of a core, its thread not runnable,
   // to count as blocked.
   static constexpr std::chrono::milliseconds kSample{5};
+  // Over about how long a tenant's calls at once are averaged to tell a light tenant.
+  static constexpr std::chrono::milliseconds kLoadWindow{100};
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -58,6 +66,12 @@ class CoreShares {
     std::list<Call> running;
     size_t waiting = 0;
     Clock::time_point left{};  // when its last call ended
+    // How many calls it ran at once, averaged (exponentially) over about kLoadWindow up to
+    // load_at; brought up to date before `running` changes.
+    double load = 0;
+    Clock::time_point load_at{};
+    double load_now(Clock::time_point now) const;
+    void count_load(Clock::time_point now);
   };
   // The most busy calls one tenant may have while `active` tenants are.
   size_t share(size_t active) const;
