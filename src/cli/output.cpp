@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "asterai/common/units.h"
+
 namespace asterai::cli {
 
 void EngineFlags::add_to(CLI::App& cmd, bool serves_many) {
@@ -10,6 +12,17 @@ void EngineFlags::add_to(CLI::App& cmd, bool serves_many) {
   cmd.add_option("--cache-dir", cache_dir,
                  "Where compiled components are cached (default: $ASTERAI_CACHE_DIR/compiled, "
                  "$XDG_CACHE_HOME/asterai/compiled or ~/.cache/asterai/compiled)");
+  cmd.add_option("--cache-max-size", cache_max_size,
+                 "The compile cache's bound: storing past it removes the least recently used "
+                 "compiled components (0: no bound; default: $ASTERAI_CACHE_MAX_SIZE or 4GiB)")
+      ->check([](const std::string& text) {
+        auto size = parse_size(text, "--cache-max-size");
+        if (size) return std::string();
+        auto& message = size.error().message;  // CLI11 names the flag itself
+        return message.substr(message.find(": ") + 2);
+      })
+      ->type_name("SIZE")
+      ->capture_default_str();
   cmd.add_flag("--no-cache", no_cache, "Compile without reading or writing the compile cache");
   if (many_calls) {
     cmd.add_flag("--no-pooling", no_pooling, "Allocate instances on demand instead of from a pool");
@@ -28,10 +41,22 @@ runtime::EngineOptions EngineFlags::to_options(bool fuel) const {
   if (!no_cache)
     o.cache_dir =
         cache_dir.empty() ? default_cache_root() / "compiled" : std::filesystem::path(cache_dir);
+  o.cache_max_bytes = parse_size(cache_max_size, "--cache-max-size").value_or(0);  // checked
   o.pooling = many_calls ? !no_pooling : pooling;
   o.fuel = fuel;
   o.max_instances = max_instances;
   return o;
+}
+
+std::string default_cache_max_size() {
+  const char* size = std::getenv("ASTERAI_CACHE_MAX_SIZE");
+  return size && *size ? size : "4GiB";
+}
+
+Result<void> check_environment() {
+  if (auto size = parse_size(default_cache_max_size(), "ASTERAI_CACHE_MAX_SIZE"); !size)
+    return make_error(ErrorKind::usage, size.error().message);
+  return {};
 }
 
 std::filesystem::path default_cache_root() {

@@ -11,9 +11,17 @@
 
 namespace asterai::cli {
 
+// $ASTERAI_CACHE_MAX_SIZE, else "4GiB": the compile cache's bound (the variable is checked
+// once, before any command runs: check_environment).
+std::string default_cache_max_size();
+// Environment variables that every command reads, checked up front: an error names the first
+// bad one.
+Result<void> check_environment();
+
 // Flags every command that runs components shares.
 struct EngineFlags {
   std::string cache_dir;
+  std::string cache_max_size = default_cache_max_size();
   bool no_cache = false;
   bool no_pooling = false;
   bool pooling = false;

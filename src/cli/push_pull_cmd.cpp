@@ -106,10 +106,9 @@ int push(const PushArgs& a) {
     return fail(
         {ErrorKind::usage, "push to a version tag (REGISTRY/NS/NAME:VERSION), not a digest", {}});
 
-  runtime::EngineOptions engine;
-  engine.cache_dir = default_cache_root() / "compiled";
-  engine.pooling = false;
-  auto rt = runtime::Runtime::create(engine);
+  EngineFlags engine;  // push takes no engine flags: the defaults and $ASTERAI_CACHE_*
+  engine.many_calls = false;
+  auto rt = runtime::Runtime::create(engine.to_options(false));
   if (!rt) return fail(rt.error());
   publish::PublicationInputs in{
       .wasm = wasm_path,

@@ -7,6 +7,7 @@
 
 #include "asterai/runtime/runtime.h"
 #include "commands.h"
+#include "output.h"
 #include "verbatim_values.h"
 #ifdef ASTERAI_HAVE_REGISTRY
 #include "asterai/cli/registry_cmd.h"
@@ -68,6 +69,7 @@ int run(int argc, char** argv) {
   struct Forget {
     ~Forget() { clear_verbatim_values(); }
   } forget;
+  if (auto env = check_environment(); !env) return report(env.error());
   std::vector<std::string> words(argv + std::min(argc, 1), argv + argc);
   words = extract_verbatim_values(app, words);
   std::reverse(words.begin(), words.end());  // CLI11 parses a reversed vector

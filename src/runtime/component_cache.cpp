@@ -1,5 +1,6 @@
 #include "asterai/runtime/component_cache.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -67,6 +68,18 @@ Result<void> write_check(const std::filesystem::path& path, const CheckFile& che
                            std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
+// Least recently used first, by the check file's modification time: a load touches it, so
+// often enough for the order and seldom enough to cost nothing.
+constexpr auto kMarkUsedEvery = std::chrono::minutes(1);
+
+void mark_used(const std::filesystem::path& check) {
+  struct stat st{};
+  if (::stat(check.c_str(), &st) != 0) return;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto mtime = std::chrono::seconds(st.st_mtim.tv_sec);
+  if (mtime + kMarkUsedEvery < now) (void)::utimensat(AT_FDCWD, check.c_str(), nullptr, 0);
+}
+
 bool settled(const ArtifactStamp& s) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::nanoseconds(s.mtime_ns) + kSettled <
@@ -74,8 +87,9 @@ bool settled(const ArtifactStamp& s) {
 }
 }  // namespace
 
-ComponentCache::ComponentCache(std::filesystem::path dir, std::string fingerprint)
-    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)) {}
+ComponentCache::ComponentCache(std::filesystem::path dir, std::string fingerprint,
+                               uint64_t max_bytes)
+    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)), max_bytes_(max_bytes) {}
 
 std::filesystem::path ComponentCache::entry_path(std::string_view sha) const {
   return dir_ / (std::string(sha) + "-" + fingerprint_ + ".cwasm");
@@ -91,6 +105,7 @@ std::optional<std::filesystem::path> ComponentCache::find(std::string_view sha) 
   auto entry = entry_path(sha);
   auto stamp = stamp_of(entry);
   if (!stamp) return std::nullopt;
+  mark_used(check_path(sha));
   if (check->checked == stamp) return entry;  // the very file whose digest last matched
   auto bytes = read_file(entry);
   if (!bytes || sha256_hex(*bytes) != check->digest) return std::nullopt;
@@ -105,7 +120,9 @@ std::optional<std::filesystem::path> ComponentCache::find(std::string_view sha) 
 
 Result<void> ComponentCache::store(std::string_view sha, std::span<const uint8_t> artifact) const {
   ASTERAI_TRY(write_file_atomic(entry_path(sha), artifact));
-  return write_check(check_path(sha), CheckFile{sha256_hex(artifact), std::nullopt});
+  ASTERAI_TRY(write_check(check_path(sha), CheckFile{sha256_hex(artifact), std::nullopt}));
+  if (max_bytes_ > 0) trim(max_bytes_, sha);
+  return {};
 }
 
 namespace {

@@ -81,7 +81,9 @@ HttpResponse::Chunk HttpResponse::next(std::string_view* data) {
   }
 }
 
-void HttpResponse::abandon() { asterai_http_response_body_abandon(impl_->raw); }
+void HttpResponse::abandon() {
+  asterai_http_response_body_abandon(impl_->raw);
+}
 
 namespace {
 

@@ -102,7 +102,8 @@ Result<std::shared_ptr<Runtime>> Runtime::create(const EngineOptions& options) {
     return make_error(ErrorKind::internal, "could not create the Wasmtime engine");
 
   rt->impl_->linker = ASTERAI_TRY(new_host_linker(rt->impl_->engine.get()));
-  if (!options.cache_dir.empty()) rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_);
+  if (!options.cache_dir.empty())
+    rt->impl_->cache.emplace(options.cache_dir, rt->fingerprint_, options.cache_max_bytes);
 
   Impl* impl = rt->impl_.get();
   if (!options.epoch) return rt;

@@ -5,9 +5,9 @@ namespace {
 
 // Every EngineOptions field: two settings share a runtime only when all of them agree.
 std::string settings_key(const EngineOptions& o) {
-  return o.cache_dir.string() + '\n' + (o.pooling ? 'p' : '-') + (o.fuel ? 'f' : '-') +
-         (o.epoch ? 'e' : '-') + std::to_string(o.max_wasm_stack) + ' ' +
-         std::to_string(o.max_instances);
+  return o.cache_dir.string() + '\n' + std::to_string(o.cache_max_bytes) + ' ' +
+         (o.pooling ? 'p' : '-') + (o.fuel ? 'f' : '-') + (o.epoch ? 'e' : '-') +
+         std::to_string(o.max_wasm_stack) + ' ' + std::to_string(o.max_instances);
 }
 
 }  // namespace

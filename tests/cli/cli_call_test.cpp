@@ -125,6 +125,43 @@ TEST_F(CliCall, BadFiles) {
   EXPECT_NE(r.err.find("missing.wasm"), std::string::npos);
 }
 
+// The compiled components in a cache folder.
+std::vector<std::string> compiled(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".cwasm") names.push_back(e.path().filename().string());
+  return names;
+}
+
+TEST_F(CliCall, TheCompileCacheKeepsToItsBound) {
+  auto r = call({"--cache-max-size", "1", ks(), "add", "1", "2"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto first = compiled(cache_->path());
+  ASSERT_EQ(first.size(), 1u);  // over the bound alone: kept, as the one just stored
+  // The bound from the environment: the next component stored takes the first's place.
+  ::setenv("ASTERAI_CACHE_MAX_SIZE", "1", 1);
+  r = call({test::component("compose-c-resource.wasm").string(), "nope"}, true);
+  ::unsetenv("ASTERAI_CACHE_MAX_SIZE");
+  EXPECT_EQ(r.exit_code, 5) << r.err;  // no such function, but compiled and stored
+  auto second = compiled(cache_->path());
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0], first[0]);
+  // Without a bound given, the default (4GiB) keeps both.
+  r = call({ks(), "add", "1", "2"}, true);
+  EXPECT_EQ(compiled(cache_->path()).size(), 2u);
+  // A bad bound, as a flag or in the environment: one line naming it, exit 2.
+  r = call({"--cache-max-size", "huge", ks(), "add", "1", "2"}, true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--cache-max-size: invalid size \"huge\""), std::string::npos) << r.err;
+  ::setenv("ASTERAI_CACHE_MAX_SIZE", "12x", 1);
+  r = call({ks(), "add", "1", "2"}, true);
+  ::unsetenv("ASTERAI_CACHE_MAX_SIZE");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "error: ASTERAI_CACHE_MAX_SIZE: invalid size \"12x\" (use e.g. 65536, 512KiB, "
+            "64MiB, 1GiB)\n");
+}
+
 TEST_F(CliCall, InvalidUtf8ArgumentIsRejected) {
   auto r = call({ks(), "values/echo-string", "\"\xff\xfe\""});
   EXPECT_EQ(r.exit_code, 6) << r.err;

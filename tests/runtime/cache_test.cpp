@@ -209,5 +209,107 @@ TEST(CompileCache, UnwritableCacheDirIsNotFatal) {
   EXPECT_FALSE(c->from_cache());
 }
 
+// --- the size bound -------------------------------------------------------------------
+
+// An entry of `bytes` bytes stored under `sha` (not a real artifact: the bound only counts).
+void put(const ComponentCache& cache, const std::string& sha, size_t bytes) {
+  ASSERT_TRUE(cache.store(sha, std::vector<uint8_t>(bytes, 7)));
+}
+
+// Sets the entry's last use, `ago` in the past (what a load marks: its check file's time).
+void used(const ComponentCache& cache, const std::string& sha, std::chrono::minutes ago) {
+  fs::last_write_time(cache.check_path(sha), fs::file_time_type::clock::now() - ago);
+}
+
+bool present(const ComponentCache& cache, const std::string& sha) {
+  return fs::exists(cache.entry_path(sha)) && fs::exists(cache.check_path(sha));
+}
+
+bool gone(const ComponentCache& cache, const std::string& sha) {
+  return !fs::exists(cache.entry_path(sha)) && !fs::exists(cache.check_path(sha));
+}
+
+TEST(CompileCacheBound, TrimRemovesTheLeastRecentlyUsedFirst) {
+  test::TempDir dir("cache-trim");
+  ComponentCache cache(dir.path(), "fp");  // no bound of its own: trim is called here
+  put(cache, "a", 10'000);
+  put(cache, "b", 10'000);
+  put(cache, "c", 10'000);
+  used(cache, "a", std::chrono::minutes(30));
+  used(cache, "b", std::chrono::minutes(90));  // the least recently used
+  used(cache, "c", std::chrono::minutes(10));
+  EXPECT_EQ(cache.trim(1'000'000), 0u);  // under the bound: nothing goes
+  uint64_t removed = cache.trim(25'000);
+  EXPECT_GE(removed, 10'000u);
+  EXPECT_TRUE(gone(cache, "b"));
+  EXPECT_TRUE(present(cache, "a") && present(cache, "c"));
+  // The entry to keep stays even when it alone is over the bound.
+  cache.trim(0, "a");
+  EXPECT_TRUE(gone(cache, "c"));
+  EXPECT_TRUE(present(cache, "a"));
+  EXPECT_TRUE(cache.find("a"));
+}
+
+TEST(CompileCacheBound, StoringPastTheBoundRemovesOldEntriesNotTheNewOne) {
+  test::TempDir dir("cache-bound");
+  ComponentCache cache(dir.path(), "fp", 25'000);
+  put(cache, "a", 10'000);
+  used(cache, "a", std::chrono::minutes(20));
+  put(cache, "b", 10'000);
+  used(cache, "b", std::chrono::minutes(10));
+  EXPECT_TRUE(present(cache, "a") && present(cache, "b"));
+  put(cache, "c", 10'000);  // three would be over: the oldest use goes
+  EXPECT_TRUE(gone(cache, "a"));
+  EXPECT_TRUE(present(cache, "b") && present(cache, "c"));
+  put(cache, "big", 40'000);  // over the bound alone: stored, and the rest go
+  EXPECT_TRUE(present(cache, "big"));
+  EXPECT_TRUE(gone(cache, "b") && gone(cache, "c"));
+  // Entries of another engine's settings (another Wasmtime, say) count, and go first.
+  test::TempDir dir2("cache-bound-fp");
+  ComponentCache old_engine(dir2.path(), "old-fp");  // no bound: stores without trimming
+  put(old_engine, "x", 10'000);
+  used(old_engine, "x", std::chrono::minutes(600));
+  ComponentCache engine(dir2.path(), "fp", 25'000);
+  put(engine, "y", 10'000);
+  used(engine, "y", std::chrono::minutes(5));
+  put(engine, "z", 10'000);
+  EXPECT_TRUE(gone(old_engine, "x"));
+  EXPECT_TRUE(present(engine, "y") && present(engine, "z"));
+}
+
+TEST(CompileCacheBound, ALoadMarksItsEntryUsed) {
+  test::TempDir dir("cache-used");
+  ComponentCache cache(dir.path(), "fp");
+  put(cache, "a", 10'000);
+  put(cache, "b", 10'000);
+  used(cache, "a", std::chrono::minutes(90));
+  used(cache, "b", std::chrono::minutes(60));
+  ASSERT_TRUE(cache.find("a"));  // a is the more recently used now
+  cache.trim(15'000);
+  EXPECT_TRUE(present(cache, "a"));
+  EXPECT_TRUE(gone(cache, "b"));
+}
+
+TEST(CompileCacheBound, LeftoversOfKilledWritersGoButNotAnEntryBeingStored) {
+  test::TempDir dir("cache-leftovers");
+  ComponentCache cache(dir.path(), "fp");
+  auto write = [&](const std::string& name, size_t bytes, std::chrono::minutes ago) {
+    auto path = dir.path() / name;
+    EXPECT_TRUE(write_file_atomic(path, std::vector<uint8_t>(bytes, 1)));
+    fs::last_write_time(path, fs::file_time_type::clock::now() - ago);
+    return path;
+  };
+  auto old_tmp = write("a-fp.cwasm.tmp.123.456", 5'000, std::chrono::minutes(120));
+  auto new_tmp = write("b-fp.cwasm.tmp.123.789", 5'000, std::chrono::minutes(0));
+  // An artifact whose check file is not written yet: another process storing it.
+  auto storing = write("c-fp.cwasm", 5'000, std::chrono::minutes(0));
+  auto orphan = write("d-fp.cwasm", 5'000, std::chrono::minutes(10));  // its writer died
+  cache.trim(0);
+  EXPECT_FALSE(fs::exists(old_tmp));
+  EXPECT_TRUE(fs::exists(new_tmp));
+  EXPECT_TRUE(fs::exists(storing));
+  EXPECT_FALSE(fs::exists(orphan));
+}
+
 }  // namespace
 }  // namespace asterai::runtime

@@ -15,6 +15,12 @@
 // the change), and is hashed again next time. What this does not notice is a change that
 // restores all three (deliberate tampering by the cache's owner) or corruption below the
 // file system; docs/policy.md says why that is enough for a cache the user owns.
+//
+// Size: with a bound, storing an entry that takes the folder's artifacts over it removes the
+// least recently used ones (any fingerprint) until they fit. A load that finds an entry marks
+// it used (the check file's modification time, at most once a minute). An entry removed
+// while another process has it loaded keeps working there: Wasmtime maps the file, and a
+// mapping outlives the name.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +37,8 @@ namespace asterai::runtime {
 
 class ComponentCache {
  public:
-  ComponentCache(std::filesystem::path dir, std::string fingerprint);
+  // `max_bytes` 0: no bound.
+  ComponentCache(std::filesystem::path dir, std::string fingerprint, uint64_t max_bytes = 0);
 
   std::filesystem::path entry_path(std::string_view component_sha256) const;
   std::filesystem::path check_path(std::string_view component_sha256) const;
@@ -39,7 +46,12 @@ class ComponentCache {
   std::optional<std::filesystem::path> find(std::string_view component_sha256) const;
   // Atomically writes the artifact, then its check file (temp file + rename each), so
   // concurrent processes never see a partial entry: an artifact without its check is a miss.
+  // Then trims the folder to the bound, keeping this entry.
   Result<void> store(std::string_view component_sha256, std::span<const uint8_t> artifact) const;
+  // Removes the least recently used entries until the artifacts take at most `max_bytes` (the
+  // entry of `keep` stays, even alone over it), and temporary files a killed writer left an
+  // hour or more ago. Returns the bytes removed.
+  uint64_t trim(uint64_t max_bytes, std::string_view keep = {}) const;
   void evict(std::string_view component_sha256) const;
 
   // The sha256 of the component file `file` when its last hash was remembered under the same
@@ -57,6 +69,7 @@ class ComponentCache {
 
   std::filesystem::path dir_;
   std::string fingerprint_;
+  uint64_t max_bytes_;
 };
 
 }  // namespace asterai::runtime

@@ -23,6 +23,9 @@ namespace asterai::runtime {
 struct EngineOptions {
   // Where compiled components are cached; empty disables the disk cache.
   std::filesystem::path cache_dir;
+  // The cache's bound: storing past it removes the least recently used entries
+  // (ComponentCache::trim). 0: no bound.
+  uint64_t cache_max_bytes = 0;
   // Instantiate from a pre-reserved pool of memories and instances (fast instantiation).
   bool pooling = true;
   // Compile fuel metering into code, so calls can carry a CPU budget (costs speed).
