@@ -34,7 +34,7 @@ struct NodeArgs {
   std::string listen = "127.0.0.1:8700";
   std::string store;
   std::string max_timeout = "30s";
-  std::string max_memory, max_request = "4MiB", http_max_body = "16MiB";
+  std::string max_memory, max_request = "4MiB", http_max_body = "16MiB", max_loaded_memory = "2GiB";
   std::optional<uint64_t> max_fuel;
   size_t max_loaded = 64;
   size_t max_concurrent = 64;
@@ -91,6 +91,8 @@ int run_node(const NodeArgs& a) {
   if (!timeout) return report(timeout.error());
   auto max_request = parse_size(a.max_request, "--max-request-size");
   if (!max_request) return report(max_request.error());
+  auto max_loaded_memory = parse_size(a.max_loaded_memory, "--max-loaded-memory");
+  if (!max_loaded_memory) return report(max_loaded_memory.error());
   auto http_max_body = parse_size(a.http_max_body, "--http-max-body");
   if (!http_max_body) return report(http_max_body.error());
   cloud::NodeOptions o;
@@ -148,6 +150,7 @@ int run_node(const NodeArgs& a) {
   if (!client) return report(client.error());
   o.registry_url = client->base_url();  // plain HTTP on loopback, as every registry command
   o.max_loaded = a.max_loaded;
+  o.max_loaded_bytes = *max_loaded_memory;
   o.workers = a.workers;
   o.schedules = !a.no_schedules;
   if (a.usage_wait && !a.usage_spool.empty())
@@ -211,6 +214,11 @@ void add_node(CLI::App& cloud, int& exit_code) {
                   "flags above are every other tenant's, and each plan's unset keys");
   cmd->add_option("--max-loaded", a->max_loaded,
                   "Deployments kept loaded (least recently used dropped)")
+      ->capture_default_str();
+  cmd->add_option("--max-loaded-memory", a->max_loaded_memory,
+                  "Compiled code of the loaded deployments, all together (least recently used "
+                  "dropped beyond it; 0: no bound)")
+      ->type_name("SIZE")
       ->capture_default_str();
   cmd->add_option("--workers", a->workers, "Worker threads per deployment (0 = one per core)")
       ->capture_default_str();

@@ -1,5 +1,6 @@
 #include "asterai/cloud/deployments.h"
 
+#include <set>
 #include <vector>
 
 #include "asterai/host/tool_source.h"
@@ -8,6 +9,25 @@ namespace asterai::cloud {
 namespace {
 
 constexpr size_t kMaxNegative = 10000;
+
+// The compiled code of every component a catalog serves or reaches (an environment's members
+// that export no tool, too), each counted once.
+uint64_t code_bytes(const mcp::Catalog& catalog) {
+  std::set<const runtime::Component*> seen;
+  uint64_t total = 0;
+  auto count = [&](const runtime::Component* c) {
+    if (c && seen.insert(c).second) total += c->code_bytes();
+  };
+  auto count_all = [&](const runtime::Component* c, const runtime::Composition* composition) {
+    count(c);
+    if (composition)
+      for (const auto& member : composition->members()) count(member.component.get());
+  };
+  for (const auto& tool : catalog.tools()) count_all(tool.component.get(), tool.composition.get());
+  for (const auto& route : catalog.routes())
+    count_all(route.component.get(), route.composition.get());
+  return total;
+}
 
 }  // namespace
 
@@ -34,6 +54,7 @@ Result<std::shared_ptr<LiveDeployment>> Deployments::load(const Deployment& d) {
   auto source = host::env_tool_source(d.reference,
                                       tenant_load(options_.load, options_.secrets, d.tenant), {});
   live->server = ASTERAI_TRY(mcp::Server::create(options_.runtime, std::move(source), server));
+  live->code_bytes = code_bytes(*live->server->catalog());
   live->mcp = std::make_unique<mcp::StreamableHttp>(*live->server);
   live->routes =
       std::make_unique<httpapi::Routes>(httpapi::Routes{*live->server, *live->mcp, live->options});
@@ -115,32 +136,39 @@ void Deployments::keep(const std::string& key, std::shared_ptr<LiveDeployment> l
   std::lock_guard lock(mutex_);
   negative_.erase(key);
   auto now = std::chrono::steady_clock::now();
+  loaded_bytes_ += live->code_bytes;
   if (auto it = entries_.find(key); it != entries_.end()) {
+    loaded_bytes_ -= it->second.live->code_bytes;
     dropped.push_back(std::move(it->second.live));
     it->second.live = std::move(live);
     it->second.checked = now;
     lru_.splice(lru_.begin(), lru_, it->second.lru);
-    return;
+  } else {
+    lru_.push_front(key);
+    entries_[key] = Entry{std::move(live), now, lru_.begin(), {}};
   }
-  lru_.push_front(key);
-  entries_[key] = Entry{std::move(live), now, lru_.begin(), {}};
-  while (entries_.size() > options_.max_loaded) {
-    auto last = entries_.find(lru_.back());
-    dropped.push_back(std::move(last->second.live));
-    entries_.erase(last);
-    lru_.pop_back();
-  }
+  auto over = [&] {
+    return entries_.size() > options_.max_loaded ||
+           (options_.max_loaded_bytes > 0 && loaded_bytes_ > options_.max_loaded_bytes);
+  };
+  while (entries_.size() > 1 && over()) drop_locked(entries_.find(lru_.back()), dropped);
+}
+
+std::map<std::string, Deployments::Entry>::iterator Deployments::drop_locked(
+    std::map<std::string, Entry>::iterator it,
+    std::vector<std::shared_ptr<LiveDeployment>>& dropped) {
+  loaded_bytes_ -= it->second.live->code_bytes;
+  dropped.push_back(std::move(it->second.live));
+  lru_.erase(it->second.lru);
+  return entries_.erase(it);
 }
 
 void Deployments::forget(const std::string& tenant, const std::string& environment) {
-  std::shared_ptr<LiveDeployment> dropped;
+  std::vector<std::shared_ptr<LiveDeployment>> dropped;  // released after the lock
   std::lock_guard lock(mutex_);
   negative_.erase(tenant + "/" + environment);
   auto it = entries_.find(tenant + "/" + environment);
-  if (it == entries_.end()) return;
-  dropped = std::move(it->second.live);
-  lru_.erase(it->second.lru);
-  entries_.erase(it);
+  if (it != entries_.end()) drop_locked(it, dropped);
 }
 
 void Deployments::forget_tenant(const std::string& tenant) {
@@ -148,13 +176,10 @@ void Deployments::forget_tenant(const std::string& tenant) {
   std::lock_guard lock(mutex_);
   std::string prefix = tenant + "/";
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (!it->first.starts_with(prefix)) {
+    if (it->first.starts_with(prefix))
+      it = drop_locked(it, dropped);
+    else
       ++it;
-      continue;
-    }
-    dropped.push_back(std::move(it->second.live));
-    lru_.erase(it->second.lru);
-    it = entries_.erase(it);
   }
 }
 
@@ -171,6 +196,11 @@ void Deployments::close_streams() {
 size_t Deployments::loaded() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
+}
+
+uint64_t Deployments::loaded_bytes() const {
+  std::lock_guard lock(mutex_);
+  return loaded_bytes_;
 }
 
 }  // namespace asterai::cloud

@@ -262,6 +262,7 @@ Node::Impl::Impl(NodeOptions o, std::shared_ptr<const runtime::Runtime> runtime,
             d.load = options.load;  // tenant_load (secrets.h) marks it a tenant's
             d.secrets = secrets;
             d.max_loaded = options.max_loaded;
+            d.max_loaded_bytes = options.max_loaded_bytes;
             d.workers = options.workers;
             d.http = options.http;
             d.observer = [this](const Deployment& dep) { return usage_observer(*this, dep); };

@@ -304,6 +304,9 @@ HttpResponse Node::Impl::metrics() {
   };
   gauge("asterai_cloud_deployments_loaded", "Deployments this node holds loaded.", "gauge",
         deployments.loaded());
+  gauge("asterai_cloud_deployments_loaded_bytes",
+        "Compiled code of the deployments this node holds loaded, in bytes.", "gauge",
+        deployments.loaded_bytes());
   gauge("asterai_cloud_calls_total", "Tool calls this node ran for deployments.", "counter",
         calls.load());
   gauge("asterai_cloud_usage_batches_total", "Usage batches stored (one transaction each).",

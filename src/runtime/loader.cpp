@@ -73,6 +73,7 @@ Result<std::shared_ptr<const Component>> Runtime::load_digested(
   c->label_ = std::move(label);
   c->sha256_ = std::move(sha256);
   c->size_bytes_ = bytes.size();
+  c->code_bytes_ = bytes.size();
   const wasm_engine_t* engine = impl_->engine.get();
 
   wasmtime_component_t* raw = nullptr;
@@ -86,6 +87,8 @@ Result<std::shared_ptr<const Component>> Runtime::load_digested(
         raw = nullptr;
       } else {
         c->from_cache_ = true;
+        std::error_code ec;
+        if (auto size = std::filesystem::file_size(*artifact, ec); !ec) c->code_bytes_ = size;
       }
     }
   }
@@ -104,6 +107,7 @@ Result<std::shared_ptr<const Component>> Runtime::load_digested(
         std::span<const uint8_t> art(reinterpret_cast<const uint8_t*>(serialized.data),
                                      serialized.size);
         (void)impl_->cache->store(c->sha256_, art);  // a read-only cache dir is not fatal
+        c->code_bytes_ = serialized.size;
         wasm_byte_vec_delete(&serialized);
       }
     }

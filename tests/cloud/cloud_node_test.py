@@ -102,6 +102,12 @@ def calls_in_flight(node):
     return int(metrics.split(f"\n{AUTOSCALED_ON} ")[1].split()[0])
 
 
+def metric(node, name):
+    """A gauge or counter without labels from the node's /metrics."""
+    metrics = node.request("GET", "/metrics")[2].decode()
+    return int(metrics.split(f"\n{name} ")[1].split()[0])
+
+
 def core_share_waits(node, tenant):
     metrics = node.request("GET", "/metrics")[2].decode()
     line = f'\nasterai_cloud_core_share_waits_total{{tenant="{tenant}"}} '
@@ -837,6 +843,25 @@ class Cloud(unittest.TestCase):
         # Every one still answers (beyond the LRU's 64 some would load again; here all stay).
         for env in envs:
             self.assertEqual(request("POST", f"/{env}/v1/call", "alice", {"tool": tool})[0], 200)
+        self.assertGreater(metric(world.node, "asterai_cloud_deployments_loaded_bytes"), 0)
+        # A node whose budget of compiled code holds none whole keeps the last one it loaded.
+        small = world.new_node("--max-loaded-memory", "1")
+        try:
+            for env in envs[:3] + envs[:1]:
+                status, _, body = small.request(
+                    "POST", f"/{env}/v1/call", json.dumps({"tool": tool}).encode(),
+                    {"Authorization": basic("alice", world.keys["alice"]),
+                     "Content-Type": "application/json"})
+                self.assertEqual(status, 200, (env, body))
+                self.assertEqual(metric(small, "asterai_cloud_deployments_loaded"), 1)
+            self.assertGreater(metric(small, "asterai_cloud_deployments_loaded_bytes"), 0)
+        finally:
+            small.close()
+        bad = world.run(["cloud", "node", "--registry", world.host, "--store", world.store,
+                         "--max-loaded-memory", "lots"], world.homes["alice"], ok=False)
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertEqual(bad.stderr, 'error: --max-loaded-memory: invalid size "lots" (use e.g. '
+                         '65536, 512KiB, 64MiB, 1GiB)\n')
         for env in envs:
             cli("alice", "deploy", "rm", env)
 

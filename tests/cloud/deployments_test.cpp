@@ -67,5 +67,49 @@ TEST_F(DeploymentsRecheck, ARemovedDeploymentIsServedNoLongerOnceTheStoreIsAsked
   EXPECT_EQ(deployments_->cached("alice", "tools"), nullptr);
 }
 
+// A loaded deployment of `code_bytes` compiled code, served as loaded (no runtime needed).
+std::shared_ptr<LiveDeployment> loaded(const std::string& environment, uint64_t code_bytes) {
+  auto live = std::make_shared<LiveDeployment>();
+  live->deployment = Deployment{0, "alice", environment, "1.0.0", "r.example/x@sha256:1", 0};
+  live->code_bytes = code_bytes;
+  return live;
+}
+
+TEST(DeploymentsBudget, TheLeastRecentlyUsedGoBeyondTheCodeBudget) {
+  test::TempDir dir("cloud-budget");
+  auto store = open_store("sqlite:" + (dir.path() / "store.db").string()).value();
+  DeploymentsOptions options;
+  options.max_loaded_bytes = 100;
+  Deployments deployments(store, options);
+  auto a = loaded("a", 40), b = loaded("b", 40);
+  deployments.adopt(a);
+  deployments.adopt(b);
+  EXPECT_EQ(deployments.loaded(), 2u);
+  EXPECT_EQ(deployments.loaded_bytes(), 80u);
+  EXPECT_EQ(deployments.cached("alice", "a"), a);  // a used last
+  deployments.adopt(loaded("c", 40));              // 120: b, the least recently used, goes
+  EXPECT_EQ(deployments.loaded(), 2u);
+  EXPECT_EQ(deployments.loaded_bytes(), 80u);
+  EXPECT_EQ(deployments.cached("alice", "b"), nullptr);
+  EXPECT_EQ(deployments.cached("alice", "a"), a);
+  // A new version of a: its own size counts, the old one's no more.
+  auto a2 = loaded("a", 10);
+  deployments.adopt(a2);
+  EXPECT_EQ(deployments.loaded_bytes(), 50u);
+  // One over the budget alone stays, the rest go.
+  deployments.adopt(loaded("big", 500));
+  EXPECT_EQ(deployments.loaded(), 1u);
+  EXPECT_EQ(deployments.loaded_bytes(), 500u);
+  deployments.forget("alice", "big");
+  EXPECT_EQ(deployments.loaded(), 0u);
+  EXPECT_EQ(deployments.loaded_bytes(), 0u);
+  // And the count still bounds them (64 by default) when the code is small.
+  for (int i = 0; i < 70; ++i) deployments.adopt(loaded("e" + std::to_string(i), 1));
+  EXPECT_EQ(deployments.loaded(), 64u);
+  EXPECT_EQ(deployments.loaded_bytes(), 64u);
+  deployments.forget_tenant("alice");
+  EXPECT_EQ(deployments.loaded_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace asterai::cloud

@@ -1,7 +1,9 @@
 // A node's loaded deployments: the store says which version answers for a tenant's
 // environment; the first request for it pulls that version and its components from the
 // registry (into the node's caches), links them, and keeps the result loaded. The least
-// recently used ones are dropped beyond a count. A request holds its deployment (a
+// recently used ones are dropped beyond a count and beyond a budget of compiled code (the
+// code of its components, mapped from the compile cache: most of what a loaded deployment
+// holds; instances come from the engine's shared pool). A request holds its deployment (a
 // shared_ptr), so a new version rolls in while calls on the old one finish.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "asterai/cloud/refresh_claim.h"
 #include "asterai/cloud/secrets.h"
@@ -26,6 +29,7 @@ namespace asterai::cloud {
 struct LiveDeployment {
   Deployment deployment;
   int64_t secrets_stamp = 0;  // the tenant's (Store::secrets_stamp) when it was loaded
+  uint64_t code_bytes = 0;    // its components' compiled code (runtime::Component::code_bytes)
   std::unique_ptr<mcp::Server> server;
   std::unique_ptr<mcp::StreamableHttp> mcp;
   httpapi::HttpOptions options;
@@ -38,7 +42,10 @@ struct DeploymentsOptions {
   host::LoadOptions load;  // where versions and components come from
   // The tenants' secrets (secrets.h); null when the node keeps none.
   std::shared_ptr<const TenantSecrets> secrets;
-  size_t max_loaded = 64;   // deployments kept loaded
+  size_t max_loaded = 64;  // deployments kept loaded
+  // Their compiled code, all together (0: no bound). The one loaded last stays even alone
+  // over it.
+  uint64_t max_loaded_bytes = 0;
   size_t workers = 0;       // per deployment; 0 = one per core
   size_t max_queued = 256;  // calls waiting per deployment
   // How long a node trusts what the store said answers (a rollout reaches every node within
@@ -79,6 +86,8 @@ class Deployments {
   // Serves `live` for its tenant/environment from now on (this node just deployed it).
   void adopt(std::shared_ptr<LiveDeployment> live);
   size_t loaded() const;
+  // The compiled code of the loaded deployments, all together.
+  uint64_t loaded_bytes() const;
   // Ends every open MCP event stream (the node is stopping).
   void close_streams();
 
@@ -96,6 +105,11 @@ class Deployments {
       const std::string& key, std::chrono::steady_clock::time_point now);
   // The entry of `key`, moved to the front of the LRU; null when none. Under mutex_.
   Entry* touch_locked(const std::string& key);
+  // Removes the entry (its deployment moved to `dropped`, destroyed outside the lock). Under
+  // mutex_.
+  std::map<std::string, Entry>::iterator drop_locked(
+      std::map<std::string, Entry>::iterator it,
+      std::vector<std::shared_ptr<LiveDeployment>>& dropped);
 
   std::shared_ptr<Store> store_;
   DeploymentsOptions options_;
@@ -105,6 +119,7 @@ class Deployments {
   // requests to made-up paths do not each ask the store. Cleared whole beyond kMaxNegative.
   std::map<std::string, std::chrono::steady_clock::time_point> negative_;
   std::list<std::string> lru_;  // most recent first
+  uint64_t loaded_bytes_ = 0;   // the entries' code_bytes, all together
   std::mutex load_mutex_;       // one load at a time (each compiles on all cores)
 };
 

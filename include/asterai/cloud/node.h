@@ -38,6 +38,8 @@ struct NodeOptions {
   std::vector<std::shared_ptr<const env::SecretBox>> secrets_extra_keys;
   Plans plans;  // the flags' plan, and others by tenant
   size_t max_loaded = 64;
+  // The loaded deployments' compiled code, all together (DeploymentsOptions::max_loaded_bytes).
+  uint64_t max_loaded_bytes = uint64_t{2} << 30;
   size_t workers = 0;  // per deployment
   // Where answered calls' usage records wait for the store (usage_spool.h); empty: each
   // answer waits until its record is in the store.

@@ -114,6 +114,9 @@ class Component {
   bool from_cache() const { return from_cache_; }
   double load_ms() const { return load_ms_; }
   size_t size_bytes() const { return size_bytes_; }
+  // The compiled code's size: the artifact mapped from the compile cache or written to it;
+  // without a cache, the component's own (it compiles to two or three times that).
+  uint64_t code_bytes() const { return code_bytes_; }
   const std::vector<ItemInfo>& imports() const { return imports_; }
   const std::vector<ItemInfo>& exports() const { return exports_; }
   const std::vector<FunctionInfo>& functions() const { return functions_; }
@@ -136,6 +139,7 @@ class Component {
   bool from_cache_ = false;
   double load_ms_ = 0;
   size_t size_bytes_ = 0;
+  uint64_t code_bytes_ = 0;
   bool http_handler_ = false;
   std::vector<ItemInfo> imports_;
   std::vector<ItemInfo> exports_;
