@@ -20,7 +20,9 @@ class TestCall {
   TestCall(CoreShares& shares, std::string tenant, bool blocked = false,
            const std::atomic<bool>* cancel = nullptr)
       : thread_([this, &shares, tenant, blocked, cancel] {
-          auto held = shares.enter(tenant, true, cancel);
+          // Without a flag of the test's own, ending gives up a wait (a failed check must not
+          // leave the thread waiting for a call the test never ends).
+          auto held = shares.enter(tenant, true, cancel ? cancel : &ended_);
           started_.set_value(held != nullptr);
           while (held && !ended_.load())
             if (blocked) std::this_thread::sleep_for(20ms);
