@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "asterai/cloud/identity.h"
 
@@ -14,8 +16,10 @@ struct Fake {
   std::atomic<int> exchanges{0};
   std::atomic<int> checks{0};
   int64_t expires_at = std::time(nullptr) + 300;
+  std::atomic<bool> registry_down{false};
+  std::atomic<bool> key_revoked{false};
 
-  Identity identity() {
+  Identity identity(std::chrono::milliseconds remember = std::chrono::seconds(60)) {
     TokenCheck check = [this](std::string_view token) -> Result<VerifiedToken> {
       ++checks;
       if (token == "tok-alice") return VerifiedToken{"alice", expires_at};
@@ -24,11 +28,12 @@ struct Fake {
     };
     BasicExchange exchange = [this](std::string_view basic) -> Result<std::string> {
       ++exchanges;
-      if (basic == "Basic YWxpY2U6a2V5") return std::string("tok-alice");  // alice:key
+      if (registry_down) return make_error(ErrorKind::network, "the registry did not answer");
+      if (basic == "Basic YWxpY2U6a2V5" && !key_revoked) return std::string("tok-alice");
       if (basic == "Basic YW5vbjo=") return std::string("tok-anon");
       return make_error(ErrorKind::unauthorized, "the registry refused these credentials");
     };
-    return Identity(check, exchange);
+    return Identity(check, exchange, remember);
   }
 };
 
@@ -92,6 +97,44 @@ TEST(CloudIdentity, AnExpiringTokenIsNotRememberedPastItsExpiry) {
   EXPECT_EQ(id.tenant("Basic YWxpY2U6a2V5").value(), "alice");
   EXPECT_EQ(id.tenant("Basic YWxpY2U6a2V5").value(), "alice");
   EXPECT_EQ(fake.exchanges.load(), 2);
+}
+
+// Near the end of the time a header counts as proved, one request proves it again and the
+// others go on: forgetting it at once sent every connection to the registry together.
+TEST(CloudIdentity, OneRequestProvesAHeaderAgainBeforeItIsForgotten) {
+  Fake fake;
+  auto id = fake.identity(std::chrono::milliseconds(3000));  // proved again from 2.5 s on
+  const std::string alice = "Basic YWxpY2U6a2V5";
+  EXPECT_EQ(id.tenant(alice).value(), "alice");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2600));
+  int told_to_prove = 0;
+  for (int i = 0; i < 20; ++i)
+    if (!id.remembered(alice)) ++told_to_prove;
+  EXPECT_EQ(told_to_prove, 1);
+  EXPECT_EQ(fake.exchanges.load(), 1);
+  EXPECT_EQ(id.tenant(alice).value(), "alice");  // that request, on its blocking path
+  EXPECT_EQ(fake.exchanges.load(), 2);
+  // Proved again: the whole time anew, no one told to prove it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // past the first 3 s
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(id.remembered(alice), "alice");
+  EXPECT_EQ(fake.exchanges.load(), 2);
+}
+
+TEST(CloudIdentity, ARevokedKeyIsForgottenWhenProvedAgainAnUnreachableRegistryIsNot) {
+  Fake fake;
+  auto id = fake.identity(std::chrono::milliseconds(2400));  // proved again from 2 s on
+  const std::string alice = "Basic YWxpY2U6a2V5";
+  EXPECT_EQ(id.tenant(alice).value(), "alice");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  fake.registry_down = true;  // the request proving it again still gets its tenant
+  EXPECT_EQ(id.tenant(alice).value(), "alice");
+  EXPECT_EQ(fake.exchanges.load(), 2);
+  fake.registry_down = false;
+  fake.key_revoked = true;  // refused now: forgotten, not answered from memory
+  auto r = id.tenant(alice);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::unauthorized);
+  EXPECT_FALSE(id.remembered(alice));
 }
 
 }  // namespace
