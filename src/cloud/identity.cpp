@@ -57,32 +57,31 @@ Result<std::string> Identity::prove(std::string_view authorization, const Sha256
   return verified.subject;
 }
 
-std::optional<std::pair<std::string, bool>> Identity::known(const Sha256& key) {
-  auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(mutex_);
+Identity::Known* Identity::live_locked(const Sha256& key, Clock::time_point now) {
   auto it = known_.find(key);
-  if (it == known_.end()) return std::nullopt;
-  if (it->second.until <= now) {
-    known_.erase(it);
-    return std::nullopt;
-  }
-  return std::pair{it->second.subject, it->second.refresh_at <= now};
+  if (it == known_.end()) return nullptr;
+  if (it->second.until > now) return &it->second;
+  known_.erase(it);
+  return nullptr;
+}
+
+std::optional<std::pair<std::string, bool>> Identity::known(const Sha256& key) {
+  auto now = Clock::now();
+  std::lock_guard lock(mutex_);
+  Known* k = live_locked(key, now);
+  if (!k) return std::nullopt;
+  return std::pair{k->subject, k->refresh_at <= now};
 }
 
 std::optional<std::string> Identity::remembered(std::string_view authorization) {
   if (authorization.empty()) return std::nullopt;
   Sha256 key = key_of(authorization);
-  auto now = std::chrono::steady_clock::now();
+  auto now = Clock::now();
   std::lock_guard lock(mutex_);
-  auto it = known_.find(key);
-  if (it == known_.end()) return std::nullopt;
-  Known& k = it->second;
-  if (k.until <= now) {
-    known_.erase(it);
-    return std::nullopt;
-  }
-  if (k.refresh_at <= now && k.refresh.claim(now, kProveAgainEvery)) return std::nullopt;
-  return k.subject;
+  Known* k = live_locked(key, now);
+  if (!k) return std::nullopt;
+  if (k->refresh_at <= now && k->refresh.claim(now, kProveAgainEvery)) return std::nullopt;
+  return k->subject;
 }
 
 // Kept for `remember_`, and never past the token's expiry; proved again in the last sixth.

@@ -12,6 +12,8 @@
 namespace asterai::cloud {
 namespace {
 
+constexpr std::string_view kAliceBasic = "Basic YWxpY2U6a2V5";  // alice:key
+
 struct Fake {
   std::atomic<int> exchanges{0};
   std::atomic<int> checks{0};
@@ -29,7 +31,7 @@ struct Fake {
     BasicExchange exchange = [this](std::string_view basic) -> Result<std::string> {
       ++exchanges;
       if (registry_down) return make_error(ErrorKind::network, "the registry did not answer");
-      if (basic == "Basic YWxpY2U6a2V5" && !key_revoked) return std::string("tok-alice");
+      if (basic == kAliceBasic && !key_revoked) return std::string("tok-alice");
       if (basic == "Basic YW5vbjo=") return std::string("tok-anon");
       return make_error(ErrorKind::unauthorized, "the registry refused these credentials");
     };
@@ -104,7 +106,7 @@ TEST(CloudIdentity, AnExpiringTokenIsNotRememberedPastItsExpiry) {
 TEST(CloudIdentity, OneRequestProvesAHeaderAgainBeforeItIsForgotten) {
   Fake fake;
   auto id = fake.identity(std::chrono::milliseconds(3000));  // proved again from 2.5 s on
-  const std::string alice = "Basic YWxpY2U6a2V5";
+  const std::string alice(kAliceBasic);
   EXPECT_EQ(id.tenant(alice).value(), "alice");
   std::this_thread::sleep_for(std::chrono::milliseconds(2600));
   int told_to_prove = 0;
@@ -123,7 +125,7 @@ TEST(CloudIdentity, OneRequestProvesAHeaderAgainBeforeItIsForgotten) {
 TEST(CloudIdentity, ARevokedKeyIsForgottenWhenProvedAgainAnUnreachableRegistryIsNot) {
   Fake fake;
   auto id = fake.identity(std::chrono::milliseconds(2400));  // proved again from 2 s on
-  const std::string alice = "Basic YWxpY2U6a2V5";
+  const std::string alice(kAliceBasic);
   EXPECT_EQ(id.tenant(alice).value(), "alice");
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   fake.registry_down = true;  // the request proving it again still gets its tenant

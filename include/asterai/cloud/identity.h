@@ -50,12 +50,15 @@ class Identity {
   std::optional<std::string> remembered(std::string_view authorization);
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Known {
     std::string subject;
-    std::chrono::steady_clock::time_point refresh_at;  // from then on, prove it again
-    std::chrono::steady_clock::time_point until;       // from then on, forgotten
+    Clock::time_point refresh_at;  // from then on, prove it again
+    Clock::time_point until;       // from then on, forgotten
     RefreshClaim refresh;
   };
+  // The entry of `key` while it counts; one whose time is out is erased. Under mutex_.
+  Known* live_locked(const Sha256& key, Clock::time_point now);
   // What `key` proved (its subject), and whether it is time to prove it again; nullopt when
   // nothing is known (any more).
   std::optional<std::pair<std::string, bool>> known(const Sha256& key);
